@@ -1,0 +1,186 @@
+package io.github.wasmgateway.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How one plugin runs: its name, root id, VM configuration, limits and WASI
+ * capabilities. Immutable; build with {@link #builder(String)}.
+ */
+public final class PluginSettings {
+
+	private final String name;
+
+	private final String rootId;
+
+	private final String vmId;
+
+	private final byte[] vmConfiguration;
+
+	private final long memoryLimitBytes;
+
+	private final Duration callTimeout;
+
+	private final Duration rebuildBackoff;
+
+	private final long rebuildMemoryThresholdBytes;
+
+	private final Map<String, String> wasiEnvironment;
+
+	private final List<String> wasiArguments;
+
+	private PluginSettings(Builder builder) {
+		this.name = builder.name;
+		this.rootId = builder.rootId;
+		this.vmId = (builder.vmId != null) ? builder.vmId : builder.name;
+		this.vmConfiguration = builder.vmConfiguration;
+		this.memoryLimitBytes = builder.memoryLimitBytes;
+		this.callTimeout = builder.callTimeout;
+		this.rebuildBackoff = builder.rebuildBackoff;
+		this.rebuildMemoryThresholdBytes = builder.rebuildMemoryThresholdBytes;
+		this.wasiEnvironment = Map.copyOf(builder.wasiEnvironment);
+		this.wasiArguments = List.copyOf(builder.wasiArguments);
+	}
+
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/** The plugin's name, used in messages, logs and metrics. */
+	public String name() {
+		return this.name;
+	}
+
+	/** The value of the property {@code plugin_root_id} (Envoy's root_id); default empty. */
+	public String rootId() {
+		return this.rootId;
+	}
+
+	/** The VM id ({@code plugin_vm_id}, shared queue namespace); default the name. */
+	public String vmId() {
+		return this.vmId;
+	}
+
+	public byte[] vmConfiguration() {
+		return this.vmConfiguration.clone();
+	}
+
+	byte[] vmConfigurationUnsafe() {
+		return this.vmConfiguration;
+	}
+
+	/** Cap on each VM's linear memory; 0 keeps the module's own maximum. */
+	public long memoryLimitBytes() {
+		return this.memoryLimitBytes;
+	}
+
+	/** Deadline of one call into the plugin. */
+	public Duration callTimeout() {
+		return this.callTimeout;
+	}
+
+	/** Least time between two rebuilds of a failed VM on one worker. */
+	public Duration rebuildBackoff() {
+		return this.rebuildBackoff;
+	}
+
+	/** Linear memory past which a VM is rebuilt once its streams end; 0 is off. */
+	public long rebuildMemoryThresholdBytes() {
+		return this.rebuildMemoryThresholdBytes;
+	}
+
+	public Map<String, String> wasiEnvironment() {
+		return this.wasiEnvironment;
+	}
+
+	public List<String> wasiArguments() {
+		return this.wasiArguments;
+	}
+
+	public static final class Builder {
+
+		private final String name;
+
+		private String rootId = "";
+
+		private String vmId;
+
+		private byte[] vmConfiguration = new byte[0];
+
+		private long memoryLimitBytes = 64L * 1024 * 1024;
+
+		private Duration callTimeout = Duration.ofSeconds(1);
+
+		private Duration rebuildBackoff = Duration.ofSeconds(1);
+
+		private long rebuildMemoryThresholdBytes;
+
+		private final Map<String, String> wasiEnvironment = new LinkedHashMap<>();
+
+		private List<String> wasiArguments = List.of();
+
+		private Builder(String name) {
+			this.name = Objects.requireNonNull(name, "name");
+		}
+
+		public Builder withRootId(String rootId) {
+			this.rootId = Objects.requireNonNullElse(rootId, "");
+			return this;
+		}
+
+		public Builder withVmId(String vmId) {
+			this.vmId = vmId;
+			return this;
+		}
+
+		public Builder withVmConfiguration(byte[] vmConfiguration) {
+			this.vmConfiguration = (vmConfiguration != null) ? vmConfiguration.clone() : new byte[0];
+			return this;
+		}
+
+		public Builder withVmConfiguration(String vmConfiguration) {
+			return withVmConfiguration(
+					(vmConfiguration != null) ? vmConfiguration.getBytes(StandardCharsets.UTF_8) : new byte[0]);
+		}
+
+		public Builder withMemoryLimitBytes(long memoryLimitBytes) {
+			this.memoryLimitBytes = memoryLimitBytes;
+			return this;
+		}
+
+		public Builder withCallTimeout(Duration callTimeout) {
+			this.callTimeout = Objects.requireNonNull(callTimeout);
+			return this;
+		}
+
+		public Builder withRebuildBackoff(Duration rebuildBackoff) {
+			this.rebuildBackoff = Objects.requireNonNull(rebuildBackoff);
+			return this;
+		}
+
+		public Builder withRebuildMemoryThresholdBytes(long bytes) {
+			this.rebuildMemoryThresholdBytes = bytes;
+			return this;
+		}
+
+		public Builder withWasiEnvironment(String name, String value) {
+			this.wasiEnvironment.put(name, value);
+			return this;
+		}
+
+		public Builder withWasiArguments(List<String> arguments) {
+			this.wasiArguments = List.copyOf(arguments);
+			return this;
+		}
+
+		public PluginSettings build() {
+			return new PluginSettings(this);
+		}
+
+	}
+
+}

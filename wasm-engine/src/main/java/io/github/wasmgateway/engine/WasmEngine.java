@@ -1,0 +1,142 @@
+package io.github.wasmgateway.engine;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import io.github.wasmgateway.engine.abi.HostFunctions;
+import io.github.wasmgateway.engine.host.HostServices;
+import io.github.wasmgateway.engine.internal.CallWatchdog;
+import io.github.wasmgateway.engine.internal.CompileCache;
+import io.github.wasmgateway.engine.internal.LoadedModule;
+import io.github.wasmgateway.engine.internal.ModuleCompiler;
+import io.github.wasmgateway.engine.internal.ModuleInspector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The entry point: loads and compiles plugin binaries, and starts plugins.
+ *
+ * <pre>
+ * WasmEngine engine = WasmEngine.builder().withCompileCache(Path.of(".wasm-cache")).build();
+ * CompiledPlugin compiled = engine.compile(PluginBinary.of(bytes, "key-auth.wasm"), ExecutionMode.AOT);
+ * Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder("key-auth").build());
+ * PluginConfiguration configuration = plugin.configure(json);
+ * HttpStream stream = plugin.openStream(configuration, exchange);
+ * </pre>
+ */
+public final class WasmEngine implements AutoCloseable {
+
+	private final CompileCache cache;
+
+	private final HostServices services;
+
+	private final CallWatchdog watchdog;
+
+	private WasmEngine(Builder builder) {
+		this.cache = (builder.compileCache != null) ? new CompileCache(builder.compileCache) : null;
+		this.services = builder.services;
+		this.watchdog = new CallWatchdog(builder.watchdogTick.toNanos());
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Verifies and compiles a binary. AOT compiles to JVM bytecode (or loads the classes
+	 * from the compile cache); INTERPRETER only parses.
+	 * @throws PluginLoadException when the binary is not a usable proxy-wasm plugin
+	 */
+	public CompiledPlugin compile(PluginBinary binary, ExecutionMode mode) {
+		Objects.requireNonNull(mode, "mode");
+		if (mode == ExecutionMode.PRECOMPILED) {
+			throw new IllegalArgumentException("precompiled plugins are loaded with precompiled(binary, className)");
+		}
+		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
+		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
+		HostFunctions.check(module, binary.origin());
+		LoadedModule loaded;
+		try {
+			loaded = (mode == ExecutionMode.INTERPRETER) ? ModuleCompiler.interpreted(module)
+					: ModuleCompiler.compile(binary.unsafeBytes(), module, binary.sha256(), this.cache);
+		}
+		catch (PluginLoadException ex) {
+			throw ex;
+		}
+		catch (RuntimeException | LinkageError ex) {
+			throw new PluginLoadException(binary.origin() + " could not be compiled to JVM bytecode (" + ex
+					+ "); run it with mode interpreter and report the plugin", ex);
+		}
+		return new CompiledPlugin(binary, profile, mode, loaded);
+	}
+
+	/**
+	 * A plugin whose classes were generated at build time by Chicory's compiler Maven
+	 * plugin ({@code className} has static {@code load()} and {@code create(Instance)}).
+	 * The binary gives the profile, the sha256 and the function names.
+	 */
+	public CompiledPlugin precompiled(PluginBinary binary, String className, ClassLoader classLoader) {
+		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
+		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
+		HostFunctions.check(module, binary.origin());
+		return new CompiledPlugin(binary, profile, ExecutionMode.PRECOMPILED,
+				ModuleCompiler.precompiled(module, className, classLoader));
+	}
+
+	/** Starts a plugin with this engine's host services. */
+	public Plugin createPlugin(CompiledPlugin compiled, PluginSettings settings) {
+		return createPlugin(compiled, settings, this.services);
+	}
+
+	public Plugin createPlugin(CompiledPlugin compiled, PluginSettings settings, HostServices services) {
+		return new Plugin(compiled, settings, services, this.watchdog);
+	}
+
+	public HostServices services() {
+		return this.services;
+	}
+
+	/** The compile cache directory, or null when compiled code is not cached. */
+	public Path compileCacheDirectory() {
+		return (this.cache != null) ? this.cache.directory() : null;
+	}
+
+	@Override
+	public void close() {
+		this.watchdog.close();
+	}
+
+	public static final class Builder {
+
+		private Path compileCache;
+
+		private HostServices services = HostServices.defaults();
+
+		private Duration watchdogTick = Duration.ofMillis(2);
+
+		private Builder() {
+		}
+
+		/** Where compiled classes are kept across restarts; none by default. */
+		public Builder withCompileCache(Path directory) {
+			this.compileCache = directory;
+			return this;
+		}
+
+		public Builder withHostServices(HostServices services) {
+			this.services = Objects.requireNonNull(services);
+			return this;
+		}
+
+		/** How often call deadlines are checked; 2 ms by default. */
+		public Builder withWatchdogTick(Duration tick) {
+			this.watchdogTick = Objects.requireNonNull(tick);
+			return this;
+		}
+
+		public WasmEngine build() {
+			return new WasmEngine(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.github.wasmgateway.engine.abi;
+
+import com.dylibso.chicory.runtime.Memory;
+import io.github.wasmgateway.engine.internal.PluginVm;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Bounds-checked access to a VM's linear memory for the host functions: a bad pointer or
+ * length from the guest is a status, never an exception thrown into the guest. Pointers
+ * and lengths are unsigned 32-bit values.
+ */
+final class GuestMemory {
+
+	/** Maximum size the host copies into a VM in one answer (matches Envoy's header limit). */
+	static final long MAX_COPY = 64L * 1024 * 1024;
+
+	private final PluginVm vm;
+
+	/** Reused for serialized header maps: the VM is single-threaded. */
+	private byte[] scratch = new byte[1024];
+
+	GuestMemory(PluginVm vm) {
+		this.vm = vm;
+	}
+
+	static long u32(long value) {
+		return value & 0xFFFFFFFFL;
+	}
+
+	Memory memory() {
+		return this.vm.memory();
+	}
+
+	boolean inBounds(long pointer, long length) {
+		long ptr = u32(pointer);
+		long len = u32(length);
+		return ptr + len <= (long) memory().pages() * 65536;
+	}
+
+	/** The bytes at (pointer, length), or null when out of bounds. */
+	byte[] read(long pointer, long length) {
+		if (!inBounds(pointer, length)) {
+			return null;
+		}
+		return memory().readBytes((int) u32(pointer), (int) u32(length));
+	}
+
+	String readString(long pointer, long length) {
+		byte[] bytes = read(pointer, length);
+		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+	}
+
+	boolean writeU32(long pointer, long value) {
+		if (!inBounds(pointer, 4)) {
+			return false;
+		}
+		memory().writeI32((int) u32(pointer), (int) value);
+		return true;
+	}
+
+	boolean writeU64(long pointer, long value) {
+		if (!inBounds(pointer, 8)) {
+			return false;
+		}
+		memory().writeLong((int) u32(pointer), value);
+		return true;
+	}
+
+	/**
+	 * Copies {@code length} bytes of {@code data} into memory from the guest's allocator
+	 * and writes (pointer, size) at the two return addresses. Empty data is (0, 0), as in
+	 * Envoy.
+	 */
+	int copyOut(byte[] data, int length, long returnPointer, long returnSize) {
+		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+			return Status.INVALID_MEMORY_ACCESS;
+		}
+		long address = 0;
+		if (length > 0) {
+			address = allocate(length);
+			if (address == 0 || !inBounds(address, length)) {
+				return Status.INVALID_MEMORY_ACCESS;
+			}
+			memory().write((int) address, data, 0, length);
+		}
+		writeU32(returnPointer, address);
+		writeU32(returnSize, length);
+		return Status.OK;
+	}
+
+	int copyOut(byte[] data, long returnPointer, long returnSize) {
+		return copyOut(data, data.length, returnPointer, returnSize);
+	}
+
+	/** Calls the guest's allocator; 0 on failure. */
+	long allocate(int size) {
+		long[] result = this.vm.callAllocator(size);
+		return (result != null && result.length > 0) ? u32(result[0]) : 0;
+	}
+
+	/** A scratch array of at least {@code size} bytes, valid until the next call. */
+	byte[] scratch(int size) {
+		if (this.scratch.length < size) {
+			this.scratch = new byte[Math.max(size, this.scratch.length * 2)];
+		}
+		return this.scratch;
+	}
+
+}

@@ -1,0 +1,171 @@
+package io.github.wasmgateway.engine.host;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Everything a plugin reaches outside its VM, each with an in-memory default: callouts,
+ * Redis, shared data and queues, metrics, clock, ticks, logging and the way back onto a
+ * worker thread. The Spring side replaces what it implements.
+ */
+public final class HostServices {
+
+	private final HttpCalloutClient httpCallouts;
+
+	private final RedisClient redis;
+
+	private final Function<String, SharedDataStore> sharedData;
+
+	private final SharedQueues sharedQueues;
+
+	private final MetricsSink metrics;
+
+	private final HostClock clock;
+
+	private final TickScheduler ticks;
+
+	private final Function<String, PluginLogger> loggers;
+
+	private final WorkerExecutors workers;
+
+	private HostServices(Builder builder) {
+		this.httpCallouts = builder.httpCallouts;
+		this.redis = builder.redis;
+		this.sharedData = builder.sharedData;
+		this.sharedQueues = builder.sharedQueues;
+		this.metrics = builder.metrics;
+		this.clock = builder.clock;
+		this.ticks = builder.ticks;
+		this.loggers = builder.loggers;
+		this.workers = builder.workers;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** In-memory defaults for everything. */
+	public static HostServices defaults() {
+		return builder().build();
+	}
+
+	public HttpCalloutClient httpCallouts() {
+		return this.httpCallouts;
+	}
+
+	public RedisClient redis() {
+		return this.redis;
+	}
+
+	/** The store shared by every VM of {@code plugin}. */
+	public SharedDataStore sharedData(String plugin) {
+		return this.sharedData.apply(plugin);
+	}
+
+	public SharedQueues sharedQueues() {
+		return this.sharedQueues;
+	}
+
+	public MetricsSink metrics() {
+		return this.metrics;
+	}
+
+	public HostClock clock() {
+		return this.clock;
+	}
+
+	public TickScheduler ticks() {
+		return this.ticks;
+	}
+
+	public PluginLogger logger(String plugin) {
+		return this.loggers.apply(plugin);
+	}
+
+	public WorkerExecutors workers() {
+		return this.workers;
+	}
+
+	public static final class Builder {
+
+		private HttpCalloutClient httpCallouts = HttpCalloutClient.none();
+
+		private RedisClient redis = RedisClient.none();
+
+		private Function<String, SharedDataStore> sharedData = perPlugin();
+
+		private SharedQueues sharedQueues = new InMemorySharedQueues();
+
+		private MetricsSink metrics = new InMemoryMetrics();
+
+		private HostClock clock = HostClock.SYSTEM;
+
+		private TickScheduler ticks = new ScheduledTicks();
+
+		private Function<String, PluginLogger> loggers = Slf4jPluginLogger::new;
+
+		private WorkerExecutors workers = WorkerExecutors.DIRECT;
+
+		private Builder() {
+		}
+
+		private static Function<String, SharedDataStore> perPlugin() {
+			Map<String, SharedDataStore> stores = new ConcurrentHashMap<>();
+			return (plugin) -> stores.computeIfAbsent(plugin, (name) -> new InMemorySharedData());
+		}
+
+		public Builder withHttpCallouts(HttpCalloutClient httpCallouts) {
+			this.httpCallouts = Objects.requireNonNull(httpCallouts);
+			return this;
+		}
+
+		public Builder withRedis(RedisClient redis) {
+			this.redis = Objects.requireNonNull(redis);
+			return this;
+		}
+
+		/** The store per plugin name; called once per VM, so cache inside if needed. */
+		public Builder withSharedData(Function<String, SharedDataStore> sharedData) {
+			this.sharedData = Objects.requireNonNull(sharedData);
+			return this;
+		}
+
+		public Builder withSharedQueues(SharedQueues sharedQueues) {
+			this.sharedQueues = Objects.requireNonNull(sharedQueues);
+			return this;
+		}
+
+		public Builder withMetrics(MetricsSink metrics) {
+			this.metrics = Objects.requireNonNull(metrics);
+			return this;
+		}
+
+		public Builder withClock(HostClock clock) {
+			this.clock = Objects.requireNonNull(clock);
+			return this;
+		}
+
+		public Builder withTicks(TickScheduler ticks) {
+			this.ticks = Objects.requireNonNull(ticks);
+			return this;
+		}
+
+		public Builder withLoggers(Function<String, PluginLogger> loggers) {
+			this.loggers = Objects.requireNonNull(loggers);
+			return this;
+		}
+
+		public Builder withWorkers(WorkerExecutors workers) {
+			this.workers = Objects.requireNonNull(workers);
+			return this;
+		}
+
+		public HostServices build() {
+			return new HostServices(this);
+		}
+
+	}
+
+}

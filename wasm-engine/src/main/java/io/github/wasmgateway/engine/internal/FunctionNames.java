@@ -1,0 +1,46 @@
+package io.github.wasmgateway.engine.internal;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.NameCustomSection;
+
+/**
+ * Function names from a module's name section (kept apart because the stripped module
+ * that instances use has no custom sections).
+ */
+public final class FunctionNames {
+
+	private final String[] names;
+
+	private FunctionNames(String[] names) {
+		this.names = names;
+	}
+
+	public static FunctionNames of(WasmModule module) {
+		int count = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION)
+				+ module.functionSection().functionCount();
+		String[] names = new String[count];
+		NameCustomSection section = module.nameSection();
+		if (section != null) {
+			for (int i = 0; i < count; i++) {
+				names[i] = section.nameOfFunction(i);
+			}
+		}
+		return new FunctionNames(names);
+	}
+
+	public boolean present() {
+		for (String name : this.names) {
+			if (name != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** {@code name[index]}, or {@code func[index]} when the module has no name for it. */
+	public String describe(int index) {
+		String name = (index >= 0 && index < this.names.length) ? this.names[index] : null;
+		return ((name != null) ? name : "func") + "[" + index + "]";
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.github.wasmgateway.engine.internal;
+
+import io.github.wasmgateway.engine.AbiProfile;
+import io.github.wasmgateway.engine.PluginFailure;
+import io.github.wasmgateway.engine.host.HostServices;
+import io.github.wasmgateway.engine.host.PluginLogger;
+import io.github.wasmgateway.engine.host.SharedDataStore;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * What every VM of one plugin shares: its code, settings, host services and the list of
+ * configurations (one root context each, in every VM).
+ */
+public final class PluginCore {
+
+	final String name;
+
+	final String rootId;
+
+	final String vmId;
+
+	final byte[] vmConfiguration;
+
+	final long memoryLimitBytes;
+
+	final long callTimeoutNanos;
+
+	final LoadedModule module;
+
+	final AbiProfile profile;
+
+	final HostServices services;
+
+	final PluginLogger logger;
+
+	final SharedDataStore sharedData;
+
+	final CallWatchdog watchdog;
+
+	final Consumer<PluginFailure> failures;
+
+	final java.util.Map<String, String> wasiEnvironment;
+
+	final java.util.List<String> wasiArguments;
+
+	private final AtomicInteger vmIds = new AtomicInteger();
+
+	/** Configurations by index; copy-on-write so VMs read it without a lock. */
+	private volatile byte[][] configurations = new byte[0][];
+
+	public PluginCore(String name, String rootId, String vmId, byte[] vmConfiguration, long memoryLimitBytes,
+			long callTimeoutNanos, LoadedModule module, AbiProfile profile, HostServices services,
+			CallWatchdog watchdog, Consumer<PluginFailure> failures, java.util.Map<String, String> wasiEnvironment,
+			java.util.List<String> wasiArguments) {
+		this.name = name;
+		this.rootId = rootId;
+		this.vmId = vmId;
+		this.vmConfiguration = vmConfiguration;
+		this.memoryLimitBytes = memoryLimitBytes;
+		this.callTimeoutNanos = callTimeoutNanos;
+		this.module = module;
+		this.profile = profile;
+		this.services = services;
+		this.logger = services.logger(name);
+		this.sharedData = services.sharedData(name);
+		this.watchdog = watchdog;
+		this.failures = failures;
+		this.wasiEnvironment = wasiEnvironment;
+		this.wasiArguments = wasiArguments;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String rootId() {
+		return this.rootId;
+	}
+
+	public String vmId() {
+		return this.vmId;
+	}
+
+	/** The VM configuration; callers must not change it. */
+	public byte[] vmConfiguration() {
+		return this.vmConfiguration;
+	}
+
+	public HostServices services() {
+		return this.services;
+	}
+
+	public PluginLogger logger() {
+		return this.logger;
+	}
+
+	public SharedDataStore sharedData() {
+		return this.sharedData;
+	}
+
+	public AbiProfile profile() {
+		return this.profile;
+	}
+
+	public LoadedModule module() {
+		return this.module;
+	}
+
+	/** The index of {@code configuration}, adding it if it is new. */
+	public synchronized int indexOf(byte[] configuration) {
+		byte[][] current = this.configurations;
+		for (int i = 0; i < current.length; i++) {
+			if (Arrays.equals(current[i], configuration)) {
+				return i;
+			}
+		}
+		byte[][] next = Arrays.copyOf(current, current.length + 1);
+		next[current.length] = configuration.clone();
+		this.configurations = next;
+		return current.length;
+	}
+
+	byte[] configuration(int index) {
+		return this.configurations[index];
+	}
+
+	int nextVmId() {
+		return this.vmIds.incrementAndGet();
+	}
+
+}
