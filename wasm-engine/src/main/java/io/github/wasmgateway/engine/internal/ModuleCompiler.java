@@ -62,8 +62,9 @@ public final class ModuleCompiler {
 		FunctionNames names = FunctionNames.of(module);
 		CompileCache.Entry entry = (cache != null) ? cache.get(sha256) : null;
 		boolean fromCache = entry != null;
-		ClassLoadingCollector collector = new ClassLoadingCollector();
+		ClassLoadingCollector collector;
 		if (entry != null) {
+			collector = new ClassLoadingCollector();
 			for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
 				if (!type.getKey().equals(entry.mainClass())) {
 					collector.put(type.getKey(), type.getValue());
@@ -74,9 +75,10 @@ public final class ModuleCompiler {
 		else {
 			CompilerResult result = Compiler.builder(module)
 				.withInterpreterFallback(InterpreterFallback.SILENT)
-				.withClassCollectorFactory(() -> collector)
+				.withClassCollectorFactory(ClassLoadingCollector::new)
 				.build()
 				.compile();
+			collector = (ClassLoadingCollector) result.collector();
 			entry = new CompileCache.Entry(collector.mainClassName(), new LinkedHashMap<>(result.classBytes()),
 					result.interpretedFunctions());
 			if (cache != null) {

@@ -267,7 +267,7 @@ public final class PluginVm {
 			kind = Kind.EXIT;
 			message = "the plugin called proc_exit(" + exit.exitCode() + ")";
 		}
-		else if (this.capPages < this.declaredMaxPages && this.memory != null && this.memory.pages() >= this.capPages) {
+		else if (nearMemoryCap()) {
 			kind = Kind.MEMORY_LIMIT;
 			message = "memory limit of " + this.core.memoryLimitBytes + " bytes reached (" + describe(error) + ")";
 		}
@@ -288,6 +288,19 @@ public final class PluginVm {
 		log.error("{} (VM {} on {}; a fresh VM replaces it)", recorded.describe(), this.id, this.owner.getName());
 		this.core.failures.accept(recorded);
 		return new PluginCallException(recorded, error);
+	}
+
+	/**
+	 * Whether a failure is best explained by the memory cap: the cap (not the module's own
+	 * maximum) binds, and memory is within one growth step (1 MiB or an eighth of the cap)
+	 * of it. Chicory does not report a refused memory.grow, so this is inferred.
+	 */
+	private boolean nearMemoryCap() {
+		if (this.memory == null || this.capPages >= this.declaredMaxPages) {
+			return false;
+		}
+		int slack = Math.max(16, this.capPages / 8);
+		return this.memory.pages() + slack >= this.capPages;
 	}
 
 	private static String describe(Throwable error) {
