@@ -96,7 +96,9 @@ public class FullRequestBenchmark {
 		return this.exchange.responseHeaders().get(":status");
 	}
 
-	/** A typical request: pseudo-headers, a few ordinary ones, the two the plugin reads. */
+	/**
+	 * A typical request: pseudo-headers, a few ordinary ones, the two the plugin reads.
+	 */
 	static final class Exchange implements HttpExchange {
 
 		private final ListHeaderMap request = ListHeaderMap.of(":method", "GET", ":path", "/api/items?page=2",

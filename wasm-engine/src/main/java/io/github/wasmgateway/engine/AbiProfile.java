@@ -15,10 +15,15 @@ public final class AbiProfile {
 	/** The start-up export a module is run with, after instantiation. */
 	public enum StartFunction {
 
-		/** {@code _initialize}, then {@code main(0, 0)} when exported too (WASI reactors). */
+		/**
+		 * {@code _initialize}, then {@code main(0, 0)} when exported too (WASI reactors).
+		 */
 		INITIALIZE,
 
-		/** {@code _start} (WASI commands: TinyGo, Emscripten, Rust wasm32-unknown-unknown). */
+		/**
+		 * {@code _start} (WASI commands: TinyGo, Emscripten, Rust
+		 * wasm32-unknown-unknown).
+		 */
 		START,
 
 		/** Nothing to run (start section only, or no start-up at all). */

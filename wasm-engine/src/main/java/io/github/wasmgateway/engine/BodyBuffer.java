@@ -13,9 +13,8 @@ public interface BodyBuffer {
 	void read(int start, byte[] target, int targetOffset, int length);
 
 	/**
-	 * Replaces {@code length} bytes at {@code start} with {@code data}: prepend with
-	 * (0, 0), append with start at or past the end, replace the whole body with (0,
-	 * size()).
+	 * Replaces {@code length} bytes at {@code start} with {@code data}: prepend with (0,
+	 * 0), append with start at or past the end, replace the whole body with (0, size()).
 	 */
 	void replace(int start, int length, byte[] data);
 

@@ -50,8 +50,8 @@ public final class CompiledPlugin {
 	}
 
 	/**
-	 * Functions that run in the interpreter: in AOT mode those too large for a JVM method;
-	 * in interpreter mode all of them.
+	 * Functions that run in the interpreter: in AOT mode those too large for a JVM
+	 * method; in interpreter mode all of them.
 	 */
 	public int interpretedFunctions() {
 		return this.module.interpretedFunctions();

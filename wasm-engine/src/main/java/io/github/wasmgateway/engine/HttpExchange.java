@@ -29,8 +29,8 @@ public interface HttpExchange {
 	/**
 	 * A property of this request by its path segments (Envoy attribute names such as
 	 * {@code request.path} arrive as {@code ["request", "path"]}), as raw bytes, or null
-	 * when unknown. Plugin-level properties ({@code plugin_name} and the like) are answered
-	 * by the engine before it asks here.
+	 * when unknown. Plugin-level properties ({@code plugin_name} and the like) are
+	 * answered by the engine before it asks here.
 	 */
 	default byte[] property(String[] path) {
 		return null;
@@ -47,7 +47,9 @@ public interface HttpExchange {
 	default void respond(LocalResponse response) {
 	}
 
-	/** The plugin closed or reset a direction of the stream ({@code proxy_close_stream}). */
+	/**
+	 * The plugin closed or reset a direction of the stream ({@code proxy_close_stream}).
+	 */
 	default void close(StreamDirection direction) {
 	}
 

@@ -55,8 +55,8 @@ public final class HttpStream {
 
 	/**
 	 * Ends the stream ({@code proxy_on_log}, {@code proxy_on_done},
-	 * {@code proxy_on_delete}); call it for every stream, also after a failure or a client
-	 * disconnect. Failures here are recorded and not thrown.
+	 * {@code proxy_on_delete}); call it for every stream, also after a failure or a
+	 * client disconnect. Failures here are recorded and not thrown.
 	 */
 	public void finish() {
 		try {

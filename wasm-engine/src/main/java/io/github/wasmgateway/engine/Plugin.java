@@ -73,8 +73,8 @@ public final class Plugin implements AutoCloseable {
 			return new PluginConfiguration(this, index, bytes);
 		}
 		catch (PluginCallException ex) {
-			throw new PluginLoadException("plugin '" + name() + "' failed while reading its configuration: "
-					+ ex.getMessage(), ex);
+			throw new PluginLoadException(
+					"plugin '" + name() + "' failed while reading its configuration: " + ex.getMessage(), ex);
 		}
 		finally {
 			probe.close();

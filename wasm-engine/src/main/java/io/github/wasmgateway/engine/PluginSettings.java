@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How one plugin runs: its name, root id, VM configuration, limits and WASI
- * capabilities. Immutable; build with {@link #builder(String)}.
+ * How one plugin runs: its name, root id, VM configuration, limits and WASI capabilities.
+ * Immutable; build with {@link #builder(String)}.
  */
 public final class PluginSettings {
 
@@ -55,7 +55,9 @@ public final class PluginSettings {
 		return this.name;
 	}
 
-	/** The value of the property {@code plugin_root_id} (Envoy's root_id); default empty. */
+	/**
+	 * The value of the property {@code plugin_root_id} (Envoy's root_id); default empty.
+	 */
 	public String rootId() {
 		return this.rootId;
 	}

@@ -110,9 +110,8 @@ class ContainmentTests {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);
 			assertThatThrownBy(() -> request(plugin, configuration, "x-trap", "1"))
 				.isInstanceOf(PluginCallException.class);
-			assertThatThrownBy(() -> request(plugin, configuration))
-				.isInstanceOfSatisfying(PluginCallException.class,
-						(ex) -> assertThat(ex.kind()).isEqualTo(Kind.VM_UNAVAILABLE));
+			assertThatThrownBy(() -> request(plugin, configuration)).isInstanceOfSatisfying(PluginCallException.class,
+					(ex) -> assertThat(ex.kind()).isEqualTo(Kind.VM_UNAVAILABLE));
 			assertThat(plugin.rebuildCount()).isZero();
 		}
 	}

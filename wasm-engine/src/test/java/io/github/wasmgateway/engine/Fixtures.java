@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The test plugins of the fixtures module (built by fixtures/build.sh), compiled once
- * per mode and shared by the tests.
+ * The test plugins of the fixtures module (built by fixtures/build.sh), compiled once per
+ * mode and shared by the tests.
  */
 public final class Fixtures {
 

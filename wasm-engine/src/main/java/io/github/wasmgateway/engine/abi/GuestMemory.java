@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class GuestMemory {
 
-	/** Maximum size the host copies into a VM in one answer (matches Envoy's header limit). */
+	/**
+	 * Maximum size the host copies into a VM in one answer (matches Envoy's header
+	 * limit).
+	 */
 	static final long MAX_COPY = 64L * 1024 * 1024;
 
 	private final PluginVm vm;

@@ -27,7 +27,10 @@ import java.util.Map;
  */
 public final class HostFunctions {
 
-	/** Parameter count of each proxy-wasm function, to refuse a module that declares it otherwise. */
+	/**
+	 * Parameter count of each proxy-wasm function, to refuse a module that declares it
+	 * otherwise.
+	 */
 	static final Map<String, Integer> ARITY = new HashMap<>();
 
 	static {
@@ -40,19 +43,22 @@ public final class HostFunctions {
 				{ "proxy_enqueue_shared_queue", 3 }, { "proxy_get_header_map_value", 5 },
 				{ "proxy_add_header_map_value", 5 }, { "proxy_replace_header_map_value", 5 },
 				{ "proxy_remove_header_map_value", 3 }, { "proxy_get_header_map_pairs", 3 },
-				{ "proxy_set_header_map_pairs", 3 }, { "proxy_get_header_map_size", 2 }, { "proxy_get_buffer_status", 3 },
-				{ "proxy_get_buffer_bytes", 5 }, { "proxy_set_buffer_bytes", 5 }, { "proxy_get_configuration", 2 },
-				{ "proxy_http_call", 10 }, { "proxy_set_tick_period_milliseconds", 1 },
-				{ "proxy_get_current_time_nanoseconds", 1 }, { "proxy_define_metric", 4 },
-				{ "proxy_increment_metric", 2 }, { "proxy_record_metric", 2 }, { "proxy_get_metric", 2 },
-				{ "proxy_call_foreign_function", 6 }, { "proxy_get_status", 3 }, { "proxy_redis_init", 7 },
-				{ "proxy_redis_call", 5 } };
+				{ "proxy_set_header_map_pairs", 3 }, { "proxy_get_header_map_size", 2 },
+				{ "proxy_get_buffer_status", 3 }, { "proxy_get_buffer_bytes", 5 }, { "proxy_set_buffer_bytes", 5 },
+				{ "proxy_get_configuration", 2 }, { "proxy_http_call", 10 },
+				{ "proxy_set_tick_period_milliseconds", 1 }, { "proxy_get_current_time_nanoseconds", 1 },
+				{ "proxy_define_metric", 4 }, { "proxy_increment_metric", 2 }, { "proxy_record_metric", 2 },
+				{ "proxy_get_metric", 2 }, { "proxy_call_foreign_function", 6 }, { "proxy_get_status", 3 },
+				{ "proxy_redis_init", 7 }, { "proxy_redis_call", 5 } };
 		for (Object[] row : table) {
 			ARITY.put((String) row[0], (Integer) row[1]);
 		}
 	}
 
-	/** Imports answered with UNIMPLEMENTED whatever their declared type (gRPC, Higress upstream hosts). */
+	/**
+	 * Imports answered with UNIMPLEMENTED whatever their declared type (gRPC, Higress
+	 * upstream hosts).
+	 */
 	static final List<String> UNIMPLEMENTED = List.of("proxy_grpc_call", "proxy_grpc_stream", "proxy_grpc_send",
 			"proxy_grpc_cancel", "proxy_grpc_close", "proxy_get_upstream_hosts", "proxy_set_upstream_override_host",
 			"proxy_inject_encoded_data_to_filter_chain");

@@ -51,8 +51,8 @@ final class ProxyAbi {
 		return switch (name) {
 			case "proxy_log" -> this::log;
 			case "proxy_get_log_level" -> this::getLogLevel;
-			case "proxy_set_effective_context" -> (a) -> this.vm.setEffectiveContext((int) a[0]) ? Status.OK
-					: Status.BAD_ARGUMENT;
+			case "proxy_set_effective_context" ->
+				(a) -> this.vm.setEffectiveContext((int) a[0]) ? Status.OK : Status.BAD_ARGUMENT;
 			case "proxy_done" -> this::done;
 			case "proxy_get_property" -> this::getProperty;
 			case "proxy_set_property" -> this::setProperty;
@@ -84,11 +84,12 @@ final class ProxyAbi {
 				this.vm.setTickPeriod(GuestMemory.u32(a[0]));
 				return Status.OK;
 			};
-			case "proxy_get_current_time_nanoseconds" -> (a) -> this.memory.writeU64(a[0],
-					this.vm.core().services().clock().epochNanos()) ? Status.OK : Status.INVALID_MEMORY_ACCESS;
+			case "proxy_get_current_time_nanoseconds" ->
+				(a) -> this.memory.writeU64(a[0], this.vm.core().services().clock().epochNanos()) ? Status.OK
+						: Status.INVALID_MEMORY_ACCESS;
 			case "proxy_define_metric" -> this::defineMetric;
-			case "proxy_increment_metric" -> (a) -> metrics().increment((int) a[0], a[1]) ? Status.OK
-					: Status.NOT_FOUND;
+			case "proxy_increment_metric" ->
+				(a) -> metrics().increment((int) a[0], a[1]) ? Status.OK : Status.NOT_FOUND;
 			case "proxy_record_metric" -> (a) -> metrics().record((int) a[0], a[1]) ? Status.OK : Status.NOT_FOUND;
 			case "proxy_get_metric" -> this::getMetric;
 			case "proxy_call_foreign_function" -> this::callForeignFunction;
@@ -100,7 +101,8 @@ final class ProxyAbi {
 	}
 
 	String abortLocation(long[] args) {
-		// AssemblyScript: abort(message, fileName, line, column), strings as UTF-16 with a length header
+		// AssemblyScript: abort(message, fileName, line, column), strings as UTF-16 with
+		// a length header
 		if (args.length < 4) {
 			return "";
 		}
@@ -198,8 +200,8 @@ final class ProxyAbi {
 		}
 		int status = (int) GuestMemory.u32(a[0]);
 		int grpc = (int) a[7];
-		stream.sendLocalResponse(new LocalResponse(status, new String(details, StandardCharsets.UTF_8), body,
-				entries, (grpc >= 0 && grpc <= 16) ? grpc : -1));
+		stream.sendLocalResponse(new LocalResponse(status, new String(details, StandardCharsets.UTF_8), body, entries,
+				(grpc >= 0 && grpc <= 16) ? grpc : -1));
 		return Status.OK;
 	}
 
@@ -589,8 +591,7 @@ final class ProxyAbi {
 		byte[] headers = this.memory.read(a[2], a[3]);
 		byte[] body = this.memory.read(a[4], a[5]);
 		byte[] trailers = this.memory.read(a[6], a[7]);
-		if (cluster == null || headers == null || body == null || trailers == null
-				|| !this.memory.inBounds(a[9], 4)) {
+		if (cluster == null || headers == null || body == null || trailers == null || !this.memory.inBounds(a[9], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
 		ListHeaderMap headerMap = HeaderPairs.parse(headers);
@@ -599,13 +600,12 @@ final class ProxyAbi {
 			return Status.BAD_ARGUMENT;
 		}
 		// as Envoy: a callout without :method, :path and :authority is refused
-		if (headerMap.get(":method") == null || headerMap.get(":path") == null
-				|| headerMap.get(":authority") == null) {
+		if (headerMap.get(":method") == null || headerMap.get(":path") == null || headerMap.get(":authority") == null) {
 			return Status.BAD_ARGUMENT;
 		}
 		int token = this.vm.registerCall(false);
-		HttpCalloutRequest request = new HttpCalloutRequest(this.vm.core().name(), cluster, headerMap, body,
-				trailerMap, Duration.ofMillis(GuestMemory.u32(a[8])));
+		HttpCalloutRequest request = new HttpCalloutRequest(this.vm.core().name(), cluster, headerMap, body, trailerMap,
+				Duration.ofMillis(GuestMemory.u32(a[8])));
 		boolean started = this.vm.core()
 			.services()
 			.httpCallouts()

@@ -3,8 +3,8 @@ package io.github.wasmgateway.engine.host;
 import java.util.function.Consumer;
 
 /**
- * Sends a plugin's {@code proxy_http_call} to an upstream cluster named in
- * configuration. A plugin can never reach a URL that configuration does not name.
+ * Sends a plugin's {@code proxy_http_call} to an upstream cluster named in configuration.
+ * A plugin can never reach a URL that configuration does not name.
  */
 public interface HttpCalloutClient {
 

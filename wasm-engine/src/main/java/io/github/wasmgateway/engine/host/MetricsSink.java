@@ -23,7 +23,10 @@ public interface MetricsSink {
 	/** Adds to a counter or gauge; false for an unknown id or a histogram. */
 	boolean increment(int id, long offset);
 
-	/** Sets a gauge, adds to a counter, or records a histogram sample; false for an unknown id. */
+	/**
+	 * Sets a gauge, adds to a counter, or records a histogram sample; false for an
+	 * unknown id.
+	 */
 	boolean record(int id, long value);
 
 	/** The current value (histograms: the sample count), or null for an unknown id. */

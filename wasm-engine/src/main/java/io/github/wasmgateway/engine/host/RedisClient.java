@@ -15,8 +15,9 @@ public interface RedisClient {
 
 	/**
 	 * Sends a RESP-encoded command as is. Returns false at once when the cluster was not
-	 * initialized; otherwise {@code completion} runs exactly once with status 0 and the raw
-	 * RESP reply, or a non-zero status (refused, timeout, auth error) and an empty reply.
+	 * initialized; otherwise {@code completion} runs exactly once with status 0 and the
+	 * raw RESP reply, or a non-zero status (refused, timeout, auth error) and an empty
+	 * reply.
 	 */
 	boolean call(String plugin, String cluster, byte[] respCommand, RedisCompletion completion);
 

@@ -7,8 +7,8 @@ package io.github.wasmgateway.engine.host;
 public interface SharedQueues {
 
 	/**
-	 * Registers (or re-registers) queue {@code name} of {@code vmId} and returns its token;
-	 * {@code listener} hears about every later enqueue.
+	 * Registers (or re-registers) queue {@code name} of {@code vmId} and returns its
+	 * token; {@code listener} hears about every later enqueue.
 	 */
 	int register(String vmId, String name, Runnable listener);
 
@@ -18,7 +18,9 @@ public interface SharedQueues {
 	/** Appends; returns false when the token is unknown. */
 	boolean enqueue(int token, byte[] data);
 
-	/** Takes the oldest item; {@link #EMPTY} when empty; null when the token is unknown. */
+	/**
+	 * Takes the oldest item; {@link #EMPTY} when empty; null when the token is unknown.
+	 */
 	byte[] dequeue(int token);
 
 	/** The marker {@link #dequeue} returns for an empty queue. */

@@ -31,7 +31,9 @@ public final class ModuleCompiler {
 	private ModuleCompiler() {
 	}
 
-	/** Parses and validates; refuses what is not WebAssembly with a message that says so. */
+	/**
+	 * Parses and validates; refuses what is not WebAssembly with a message that says so.
+	 */
 	public static WasmModule parse(byte[] bytes, String origin) {
 		if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
 			throw new PluginLoadException(origin + " is not a WebAssembly binary (it does not start with the "
@@ -46,15 +48,17 @@ public final class ModuleCompiler {
 		}
 	}
 
-	/** The module for Chicory's interpreter: the whole parsed module, nothing compiled. */
+	/**
+	 * The module for Chicory's interpreter: the whole parsed module, nothing compiled.
+	 */
 	public static LoadedModule interpreted(WasmModule module) {
 		return new LoadedModule(module, null, FunctionNames.of(module), functionCount(module), false, 0,
 				estimateHeap(module, null));
 	}
 
 	/**
-	 * Compiles to JVM bytecode (or takes the classes from the cache), then keeps only what
-	 * instances need: a module whose compiled function bodies are replaced by
+	 * Compiles to JVM bytecode (or takes the classes from the cache), then keeps only
+	 * what instances need: a module whose compiled function bodies are replaced by
 	 * {@code unreachable}. Functions too large for a JVM method stay interpreted.
 	 */
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
@@ -119,8 +123,8 @@ public final class ModuleCompiler {
 
 	/**
 	 * The binary with every function body that compiled code replaces turned into
-	 * {@code unreachable}, and custom sections dropped; parsed, it costs a fraction of the
-	 * original's heap.
+	 * {@code unreachable}, and custom sections dropped; parsed, it costs a fraction of
+	 * the original's heap.
 	 */
 	static byte[] strip(byte[] bytes, WasmModule module, Set<Integer> interpreted) {
 		int importedFunctions = module.importSection().count(ExternalType.FUNCTION);
@@ -190,7 +194,8 @@ public final class ModuleCompiler {
 		for (int i = 0; i < module.codeSection().functionBodyCount(); i++) {
 			instructions += module.codeSection().getFunctionBody(i).instructions().size();
 		}
-		// an AnnotatedInstruction with its operand array is about 64 bytes on a 64-bit JVM
+		// an AnnotatedInstruction with its operand array is about 64 bytes on a 64-bit
+		// JVM
 		return instructions * 64 + ((classBytes != null) ? classBytes : 0);
 	}
 

@@ -57,7 +57,8 @@ public final class ModuleInspector {
 		if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() == 0) {
 			boolean importsMemory = module.importSection().count(ExternalType.MEMORY) > 0;
 			if (importsMemory) {
-				throw new PluginLoadException(origin + " imports its memory; proxy-wasm plugins must define their own.");
+				throw new PluginLoadException(
+						origin + " imports its memory; proxy-wasm plugins must define their own.");
 			}
 		}
 		StartFunction start = functionExports.contains("_initialize") ? StartFunction.INITIALIZE

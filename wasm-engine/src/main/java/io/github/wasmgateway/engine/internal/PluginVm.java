@@ -279,9 +279,10 @@ public final class PluginVm {
 			kind = Kind.HOST_ERROR;
 			message = "host error: " + describe(error);
 		}
-		List<String> stack = (this.instance != null && this.instance.getMachine() instanceof TracingInterpreterMachine tracing)
-				? WasmStackTraces.fromInterpreter(tracing.drainFrames(), this.core.module.names())
-				: WasmStackTraces.fromJvmStack(error, this.core.module.names());
+		List<String> stack = (this.instance != null
+				&& this.instance.getMachine() instanceof TracingInterpreterMachine tracing)
+						? WasmStackTraces.fromInterpreter(tracing.drainFrames(), this.core.module.names())
+						: WasmStackTraces.fromJvmStack(error, this.core.module.names());
 		PluginFailure recorded = new PluginFailure(Instant.now(), this.core.name, callback, kind, message, stack);
 		this.failure = recorded;
 		this.state = State.FAILED;
@@ -291,9 +292,9 @@ public final class PluginVm {
 	}
 
 	/**
-	 * Whether a failure is best explained by the memory cap: the cap (not the module's own
-	 * maximum) binds, and memory is within one growth step (1 MiB or an eighth of the cap)
-	 * of it. Chicory does not report a refused memory.grow, so this is inferred.
+	 * Whether a failure is best explained by the memory cap: the cap (not the module's
+	 * own maximum) binds, and memory is within one growth step (1 MiB or an eighth of the
+	 * cap) of it. Chicory does not report a refused memory.grow, so this is inferred.
 	 */
 	private boolean nearMemoryCap() {
 		if (this.memory == null || this.capPages >= this.declaredMaxPages) {
@@ -317,13 +318,17 @@ public final class PluginVm {
 		PluginFailure cause = this.failure;
 		String message = "VM " + this.id + " is " + this.state.name().toLowerCase()
 				+ ((cause != null) ? " after " + cause.kind() + " in " + cause.callback() : "");
-		return new PluginCallException(new PluginFailure(Instant.now(), this.core.name, callback, Kind.VM_UNAVAILABLE,
-				message, List.of()), null);
+		return new PluginCallException(
+				new PluginFailure(Instant.now(), this.core.name, callback, Kind.VM_UNAVAILABLE, message, List.of()),
+				null);
 	}
 
 	// ---- root contexts
 
-	/** The root context of configuration {@code index}, created (and configured) on first use. */
+	/**
+	 * The root context of configuration {@code index}, created (and configured) on first
+	 * use.
+	 */
 	RootContext root(int index) {
 		if (index < this.roots.length && this.roots[index] != null) {
 			return this.roots[index];
@@ -443,7 +448,10 @@ public final class PluginVm {
 
 	// ---- asynchronous replies
 
-	/** Registers a callout or Redis call made from the effective context; returns its token. */
+	/**
+	 * Registers a callout or Redis call made from the effective context; returns its
+	 * token.
+	 */
 	public int registerCall(boolean redis) {
 		int token = this.nextToken++;
 		this.pendingCalls.put(token, new PendingCall(this.effectiveRoot, this.effectiveStream, redis));
@@ -457,8 +465,8 @@ public final class PluginVm {
 	/** A callout's answer, on this VM's thread. */
 	public void deliverHttpCallResponse(int token, HttpCalloutResponse response) {
 		PendingCall call = this.pendingCalls.remove(token);
-		if (call == null || this.callbacks.httpCallResponse == null || this.state != State.READY
-				&& this.state != State.RETIRING) {
+		if (call == null || this.callbacks.httpCallResponse == null
+				|| this.state != State.READY && this.state != State.RETIRING) {
 			return;
 		}
 		enterRoot(call.root);
@@ -480,8 +488,8 @@ public final class PluginVm {
 	/** A Redis reply (raw RESP), on this VM's thread. */
 	public void deliverRedisResponse(int token, int status, byte[] reply) {
 		PendingCall call = this.pendingCalls.remove(token);
-		if (call == null || this.callbacks.redisCallResponse == null || this.state != State.READY
-				&& this.state != State.RETIRING) {
+		if (call == null || this.callbacks.redisCallResponse == null
+				|| this.state != State.READY && this.state != State.RETIRING) {
 			return;
 		}
 		enterRoot(call.root);
@@ -549,7 +557,8 @@ public final class PluginVm {
 		}
 		root.cancelTick();
 		if (millis > 0) {
-			root.tick = this.core.services.ticks().schedule(Duration.ofMillis(millis), () -> post(() -> deliverTick(root)));
+			root.tick = this.core.services.ticks()
+				.schedule(Duration.ofMillis(millis), () -> post(() -> deliverTick(root)));
 		}
 	}
 
@@ -668,7 +677,10 @@ public final class PluginVm {
 		return this.state == State.READY;
 	}
 
-	/** Releases the VM: ticks stop, the watchdog forgets it, memory goes with the instance. */
+	/**
+	 * Releases the VM: ticks stop, the watchdog forgets it, memory goes with the
+	 * instance.
+	 */
 	public void close() {
 		if (this.state == State.CLOSED) {
 			return;

@@ -10,8 +10,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Chicory's interpreter, noting the function of every frame a failure unwinds through,
- * so a trap in interpreter mode has a Wasm stack trace too (innermost first).
+ * Chicory's interpreter, noting the function of every frame a failure unwinds through, so
+ * a trap in interpreter mode has a Wasm stack trace too (innermost first).
  */
 final class TracingInterpreterMachine extends InterpreterMachine {
 
@@ -41,7 +41,9 @@ final class TracingInterpreterMachine extends InterpreterMachine {
 		}
 	}
 
-	/** The functions the last failure unwound through, innermost first; then forgets them. */
+	/**
+	 * The functions the last failure unwound through, innermost first; then forgets them.
+	 */
 	List<Integer> drainFrames() {
 		List<Integer> frames = List.copyOf(this.unwound);
 		this.unwound.clear();
