@@ -1,0 +1,251 @@
+package io.github.wasmgateway.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of wasm-gateway: the plugins a gateway can run, the upstream clusters
+ * they may call, and the limits of a stream.
+ */
+@ConfigurationProperties("wasm-gateway")
+public class WasmGatewayProperties {
+
+	/** Whether wasm-gateway is active. */
+	private boolean enabled = true;
+
+	/**
+	 * Directory where compiled plugin classes are kept across restarts (keyed by sha256
+	 * and Chicory version); empty to compile at every start.
+	 */
+	private Path compileCache = Path.of(System.getProperty("java.io.tmpdir"), "wasm-gateway-cache");
+
+	/** Longest a stream may stay paused by a plugin before it is answered with 504. */
+	private Duration streamTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Largest body a plugin may ask to buffer; beyond it the request gets 413, the
+	 * response 502.
+	 */
+	private DataSize maxBufferedBody = DataSize.ofMegabytes(1);
+
+	/** The plugins, by name: the name used by routes, logs and metrics. */
+	private Map<String, Plugin> plugins = new LinkedHashMap<>();
+
+	/** Upstreams plugins may call by name with proxy_http_call. */
+	private Map<String, Cluster> clusters = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Path getCompileCache() {
+		return this.compileCache;
+	}
+
+	public void setCompileCache(Path compileCache) {
+		this.compileCache = compileCache;
+	}
+
+	public Duration getStreamTimeout() {
+		return this.streamTimeout;
+	}
+
+	public void setStreamTimeout(Duration streamTimeout) {
+		this.streamTimeout = streamTimeout;
+	}
+
+	public DataSize getMaxBufferedBody() {
+		return this.maxBufferedBody;
+	}
+
+	public void setMaxBufferedBody(DataSize maxBufferedBody) {
+		this.maxBufferedBody = maxBufferedBody;
+	}
+
+	public Map<String, Plugin> getPlugins() {
+		return this.plugins;
+	}
+
+	public void setPlugins(Map<String, Plugin> plugins) {
+		this.plugins = plugins;
+	}
+
+	public Map<String, Cluster> getClusters() {
+		return this.clusters;
+	}
+
+	public void setClusters(Map<String, Cluster> clusters) {
+		this.clusters = clusters;
+	}
+
+	/** What a plugin does when a call into it fails. */
+	public enum FailurePolicy {
+
+		/** Answer the request with 503, as Envoy's wasm_fail_stream. */
+		FAIL_CLOSED,
+
+		/** Skip the plugin for that request. */
+		FAIL_OPEN
+
+	}
+
+	/** How a plugin's code runs. */
+	public enum Mode {
+
+		/** Compiled to JVM bytecode at start-up (cached on disk). */
+		AOT,
+
+		/** Chicory's interpreter. */
+		INTERPRETER
+
+	}
+
+	/** One plugin. */
+	public static class Plugin {
+
+		/**
+		 * Where the binary is: any Spring resource (file:, classpath:, https: which
+		 * requires sha256) or builtin:NAME for a plugin of the wasm-gateway-plugins jar.
+		 */
+		private String location;
+
+		/** Expected sha256 of the binary (hex); a mismatch refuses the plugin. */
+		private String sha256;
+
+		/**
+		 * VM configuration handed to proxy_on_vm_start: a string (sent as is) or a map
+		 * (sent as JSON).
+		 */
+		private Object vmConfiguration;
+
+		/**
+		 * Default plugin configuration handed to proxy_on_configure: a string (sent as
+		 * is) or a map (sent as JSON, keys and types exactly as written).
+		 */
+		private Object configuration;
+
+		/** Answer of a request whose plugin call fails. */
+		private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
+
+		/** How the plugin's code runs. */
+		private Mode mode = Mode.AOT;
+
+		/** Cap on each VM's linear memory. */
+		private DataSize memoryLimit = DataSize.ofMegabytes(64);
+
+		/** Deadline of one call into the plugin. */
+		private Duration callTimeout = Duration.ofSeconds(1);
+
+		/** Value of the plugin_root_id property (Envoy's root_id). */
+		private String rootId = "";
+
+		public String getLocation() {
+			return this.location;
+		}
+
+		public void setLocation(String location) {
+			this.location = location;
+		}
+
+		public String getSha256() {
+			return this.sha256;
+		}
+
+		public void setSha256(String sha256) {
+			this.sha256 = sha256;
+		}
+
+		public Object getVmConfiguration() {
+			return this.vmConfiguration;
+		}
+
+		public void setVmConfiguration(Object vmConfiguration) {
+			this.vmConfiguration = vmConfiguration;
+		}
+
+		public Object getConfiguration() {
+			return this.configuration;
+		}
+
+		public void setConfiguration(Object configuration) {
+			this.configuration = configuration;
+		}
+
+		public FailurePolicy getFailurePolicy() {
+			return this.failurePolicy;
+		}
+
+		public void setFailurePolicy(FailurePolicy failurePolicy) {
+			this.failurePolicy = failurePolicy;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
+		public Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
+		public String getRootId() {
+			return this.rootId;
+		}
+
+		public void setRootId(String rootId) {
+			this.rootId = rootId;
+		}
+
+	}
+
+	/** An upstream a plugin may call by name. */
+	public static class Cluster {
+
+		/** Base URL, e.g. http://127.0.0.1:9000. */
+		private String url;
+
+		/** Timeout of a call when the plugin gives none. */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}

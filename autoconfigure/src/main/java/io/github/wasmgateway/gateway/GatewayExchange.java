@@ -1,0 +1,222 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.HeaderMap;
+import io.github.wasmgateway.engine.HttpExchange;
+import io.github.wasmgateway.engine.LocalResponse;
+import io.github.wasmgateway.engine.PluginCallException;
+import io.github.wasmgateway.engine.StreamDirection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One gateway exchange as the engine sees it: header views, properties answered from
+ * the exchange and its route, and the way back for what the plugin decides while a
+ * phase is paused.
+ */
+final class GatewayExchange implements HttpExchange {
+
+	/** What ends a pause. */
+	sealed interface Outcome permits Resumed, Replied, Failed, Closed {
+
+	}
+
+	record Resumed() implements Outcome {
+	}
+
+	record Replied(LocalResponse response) implements Outcome {
+	}
+
+	record Failed(PluginCallException failure) implements Outcome {
+	}
+
+	record Closed() implements Outcome {
+	}
+
+	private final ServerWebExchange exchange;
+
+	private final String routeId;
+
+	private final RequestHeaderView requestHeaders;
+
+	private ResponseHeaderView responseHeaders;
+
+	private Sinks.One<Outcome> pause;
+
+	private final Instant started = Instant.now();
+
+	GatewayExchange(ServerWebExchange exchange, String routeId) {
+		this.exchange = exchange;
+		this.routeId = routeId;
+		this.requestHeaders = new RequestHeaderView(exchange.getRequest());
+	}
+
+	RequestHeaderView requestHeaderView() {
+		return this.requestHeaders;
+	}
+
+	void startResponse() {
+		if (this.responseHeaders == null) {
+			this.responseHeaders = new ResponseHeaderView(this.exchange.getResponse());
+		}
+	}
+
+	@Override
+	public HeaderMap requestHeaders() {
+		return this.requestHeaders;
+	}
+
+	@Override
+	public HeaderMap responseHeaders() {
+		return this.responseHeaders;
+	}
+
+	/** A pause that ends with what the plugin decides next (on the VM's thread). */
+	Mono<Outcome> pause() {
+		this.pause = Sinks.one();
+		return this.pause.asMono();
+	}
+
+	private void end(Outcome outcome) {
+		Sinks.One<Outcome> current = this.pause;
+		this.pause = null;
+		if (current != null) {
+			current.tryEmitValue(outcome);
+		}
+	}
+
+	@Override
+	public void resume(StreamDirection direction) {
+		end(new Resumed());
+	}
+
+	@Override
+	public void respond(LocalResponse response) {
+		end(new Replied(response));
+	}
+
+	@Override
+	public void close(StreamDirection direction) {
+		end(new Closed());
+	}
+
+	@Override
+	public void failed(PluginCallException failure) {
+		end(new Failed(failure));
+	}
+
+	@Override
+	public byte[] property(String[] path) {
+		if (path.length == 0) {
+			return null;
+		}
+		ServerHttpRequest request = this.exchange.getRequest();
+		switch (path[0]) {
+			case "route_name":
+				return utf8(this.routeId);
+			case "cluster_name":
+				return utf8(clusterName());
+			case "xds":
+				return (path.length == 2 && path[1].equals("route_name")) ? utf8(this.routeId) : null;
+			case "node":
+				return (path.length == 2 && path[1].equals("id")) ? utf8("wasm-gateway") : null;
+			case "request":
+				return (path.length >= 2) ? requestProperty(request, path) : null;
+			case "response":
+				return (path.length >= 2) ? responseProperty(path) : null;
+			case "source":
+				return (path.length == 2) ? address(request.getRemoteAddress(), path[1]) : null;
+			case "destination":
+				return (path.length == 2) ? address(request.getLocalAddress(), path[1]) : null;
+			default:
+				return null;
+		}
+	}
+
+	private String clusterName() {
+		Route route = this.exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		if (route == null || route.getUri() == null) {
+			return null;
+		}
+		URI uri = route.getUri();
+		return (uri.getHost() != null) ? uri.getHost() + ((uri.getPort() > 0) ? ":" + uri.getPort() : "")
+				: uri.toString();
+	}
+
+	private byte[] requestProperty(ServerHttpRequest request, String[] path) {
+		URI uri = request.getURI();
+		switch (path[1]) {
+			case "path":
+				return utf8(this.requestHeaders.get(":path"));
+			case "url_path":
+				return utf8(uri.getRawPath());
+			case "host":
+				return utf8(this.requestHeaders.get(":authority"));
+			case "scheme":
+				return utf8(this.requestHeaders.get(":scheme"));
+			case "method":
+				return utf8(this.requestHeaders.get(":method"));
+			case "query":
+				return utf8(uri.getRawQuery());
+			case "id":
+				return utf8(request.getId());
+			case "protocol":
+				return utf8("HTTP/1.1");
+			case "time":
+				return int64(this.started.getEpochSecond() * 1_000_000_000L + this.started.getNano());
+			case "size":
+				long length = request.getHeaders().getContentLength();
+				return (length >= 0) ? int64(length) : null;
+			case "headers":
+				return (path.length == 3) ? utf8(this.requestHeaders.get(path[2].toLowerCase(Locale.ROOT))) : null;
+			default:
+				return null;
+		}
+	}
+
+	private byte[] responseProperty(String[] path) {
+		switch (path[1]) {
+			case "code":
+				HttpStatusCode status = this.exchange.getResponse().getStatusCode();
+				return (status != null) ? int64(status.value()) : null;
+			case "headers":
+				return (path.length == 3 && this.responseHeaders != null)
+						? utf8(this.responseHeaders.get(path[2].toLowerCase(Locale.ROOT))) : null;
+			default:
+				return null;
+		}
+	}
+
+	private static byte[] address(InetSocketAddress address, String part) {
+		if (address == null) {
+			return null;
+		}
+		if (part.equals("address")) {
+			String host = (address.getAddress() != null) ? address.getAddress().getHostAddress()
+					: address.getHostString();
+			return utf8(host + ":" + address.getPort());
+		}
+		return part.equals("port") ? int64(address.getPort()) : null;
+	}
+
+	private static byte[] utf8(String text) {
+		return (text != null) ? text.getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	/** Envoy encodes integer attributes as little-endian 64-bit values. */
+	private static byte[] int64(long value) {
+		return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+	}
+
+}

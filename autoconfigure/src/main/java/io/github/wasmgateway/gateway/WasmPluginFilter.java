@@ -1,0 +1,500 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.AbiProfile;
+import io.github.wasmgateway.engine.BodyBuffer;
+import io.github.wasmgateway.engine.HttpStream;
+import io.github.wasmgateway.engine.LocalResponse;
+import io.github.wasmgateway.engine.PluginCallException;
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.gateway.GatewayExchange.Outcome;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.LoadedPlugin;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one plugin on a route, as one filter of Envoy's chain: every request opens a
+ * stream on the VM of the event loop it arrived on, and each phase (request headers,
+ * request body, response headers, response body, then log/done/delete) runs on that
+ * VM's thread. Bodies are only handled for plugins that export the body callbacks, and
+ * buffered only when the plugin asks.
+ */
+final class WasmPluginFilter implements GatewayFilter {
+
+	private static final Log logger = LogFactory.getLog(WasmPluginFilter.class);
+
+	private final LoadedPlugin plugin;
+
+	private final PluginConfiguration configuration;
+
+	private final String routeId;
+
+	private final Duration streamTimeout;
+
+	private final long maxBufferedBody;
+
+	private final boolean requestBodyPhase;
+
+	private final boolean responseHeadersPhase;
+
+	private final boolean responseBodyPhase;
+
+	WasmPluginFilter(LoadedPlugin plugin, PluginConfiguration configuration, String routeId, Duration streamTimeout,
+			long maxBufferedBody) {
+		this.plugin = plugin;
+		this.configuration = configuration;
+		this.routeId = routeId;
+		this.streamTimeout = streamTimeout;
+		this.maxBufferedBody = maxBufferedBody;
+		AbiProfile profile = plugin.plugin().compiled().profile();
+		this.requestBodyPhase = profile.exports("proxy_on_request_body");
+		this.responseHeadersPhase = profile.exports("proxy_on_response_headers");
+		this.responseBodyPhase = profile.exports("proxy_on_response_body");
+	}
+
+	String pluginName() {
+		return this.plugin.name();
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		VmThread thread = VmThread.of(exchange);
+		return thread.call(() -> new Run(exchange, chain, thread)).flatMap(Run::start);
+	}
+
+	@Override
+	public String toString() {
+		return "[WasmPlugin plugin = '" + this.plugin.name() + "', route = '" + this.routeId + "']";
+	}
+
+	/** One request through the plugin. */
+	private final class Run {
+
+		private final ServerWebExchange exchange;
+
+		private final GatewayFilterChain chain;
+
+		private final VmThread thread;
+
+		private final GatewayExchange adapter;
+
+		private HttpStream stream;
+
+		private boolean skipped;
+
+		Run(ServerWebExchange exchange, GatewayFilterChain chain, VmThread thread) {
+			this.exchange = exchange;
+			this.chain = chain;
+			this.thread = thread;
+			this.adapter = new GatewayExchange(exchange, WasmPluginFilter.this.routeId);
+		}
+
+		Mono<Void> start() {
+			try {
+				this.stream = WasmPluginFilter.this.plugin.plugin()
+					.openStream(WasmPluginFilter.this.configuration, this.adapter);
+			}
+			catch (PluginCallException ex) {
+				return failed(ex, this.exchange);
+			}
+			return requestHeaders().onErrorResume(StreamSignals.LocalReply.class,
+					(reply) -> writeLocal(this.exchange.getResponse(), reply.response))
+				.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failed(failure.failure, this.exchange))
+				.onErrorResume(StreamSignals.Timeout.class, (timeout) -> writeTimeout())
+				.onErrorResume(StreamSignals.TooLarge.class,
+						(tooLarge) -> writeStatus(this.exchange.getResponse(), HttpStatus.PAYLOAD_TOO_LARGE,
+								"request body too large for plugin '" + pluginName() + "'"))
+				.doFinally((signal) -> this.thread.run(this::finish));
+		}
+
+		private void finish() {
+			if (this.stream != null) {
+				this.stream.finish();
+			}
+		}
+
+		private Mono<Void> requestHeaders() {
+			boolean hasBody = hasBody(this.exchange.getRequest());
+			Action action;
+			try {
+				action = this.stream.onRequestHeaders(!hasBody);
+			}
+			catch (PluginCallException ex) {
+				return failed(ex, this.exchange);
+			}
+			return switch (action) {
+				case LOCAL_RESPONSE -> writeLocal(this.exchange.getResponse(), this.stream.localResponse());
+				case PAUSE -> awaitResume().then(Mono.defer(() -> proceed(hasBody)));
+				default -> proceed(hasBody);
+			};
+		}
+
+		/** Waits for the plugin to continue; a local response or failure becomes an error signal. */
+		private Mono<Void> awaitResume() {
+			return this.adapter.pause()
+				.timeout(WasmPluginFilter.this.streamTimeout, Mono.error(StreamSignals.Timeout::new))
+				.flatMap(this::outcome);
+		}
+
+		private Mono<Void> outcome(Outcome outcome) {
+			if (outcome instanceof GatewayExchange.Replied replied) {
+				return Mono.error(new StreamSignals.LocalReply(replied.response()));
+			}
+			if (outcome instanceof GatewayExchange.Failed failed) {
+				return Mono.error(new StreamSignals.PluginFailed(failed.failure()));
+			}
+			if (outcome instanceof GatewayExchange.Closed) {
+				return Mono.error(new StreamSignals.LocalReply(new LocalResponse(HttpStatus.BAD_GATEWAY.value(),
+						"closed by plugin", new byte[0], List.of(), -1)));
+			}
+			return Mono.empty();
+		}
+
+		private Mono<Void> proceed(boolean hasBody) {
+			boolean bodyPhase = WasmPluginFilter.this.requestBodyPhase && hasBody;
+			ServerWebExchange next = this.adapter.requestHeaderView().applyTo(this.exchange, bodyPhase);
+			if (bodyPhase) {
+				ServerHttpRequest request = next.getRequest();
+				BodyPhase phase = new BodyPhase(true);
+				next = next.mutate().request(new ServerHttpRequestDecorator(request) {
+					@Override
+					public Flux<DataBuffer> getBody() {
+						return phase.process(super.getBody(), request.getHeaders());
+					}
+				}).build();
+			}
+			if (WasmPluginFilter.this.responseHeadersPhase || WasmPluginFilter.this.responseBodyPhase) {
+				next = next.mutate().response(new PluginResponse(next.getResponse())).build();
+			}
+			return this.chain.filter(next);
+		}
+
+		/** The failure policy: 503 (fail-closed) or the request goes on without the plugin. */
+		private Mono<Void> failed(PluginCallException failure, ServerWebExchange exchange) {
+			if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+				logger.warn("Plugin '" + pluginName() + "' failed on route '" + WasmPluginFilter.this.routeId
+						+ "'; skipping it for this request (fail-open)");
+				this.skipped = true;
+				return this.chain.filter(exchange);
+			}
+			return writeStatus(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
+					"plugin '" + pluginName() + "' failed (wasm_fail_stream)");
+		}
+
+		private Mono<Void> writeTimeout() {
+			return writeStatus(this.exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT,
+					"plugin '" + pluginName() + "' paused the stream for longer than "
+							+ WasmPluginFilter.this.streamTimeout);
+		}
+
+		/** Envoy's sendLocalReply: the plugin's status, headers and body, the upstream not called. */
+		private Mono<Void> writeLocal(ServerHttpResponse response, LocalResponse local) {
+			if (response.isCommitted()) {
+				return Mono.error(new IllegalStateException("plugin '" + pluginName()
+						+ "' sent a local response after the response was committed"));
+			}
+			response.setStatusCode(HttpStatusCode.valueOf(local.status()));
+			HttpHeaders headers = response.getHeaders();
+			headers.clear();
+			for (Map.Entry<String, String> header : local.headers()) {
+				headers.add(header.getKey(), header.getValue());
+			}
+			headers.setContentLength(local.body().length);
+			if (local.body().length == 0) {
+				return response.setComplete();
+			}
+			return response.writeWith(Mono.just(response.bufferFactory().wrap(local.body())));
+		}
+
+		private Mono<Void> writeStatus(ServerHttpResponse response, HttpStatus status, String message) {
+			byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+			if (response.isCommitted()) {
+				return Mono.error(new IllegalStateException(message));
+			}
+			response.setStatusCode(status);
+			response.getHeaders().clear();
+			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+			response.getHeaders().setContentLength(body.length);
+			return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		}
+
+		/** Runs the response phases through the plugin before the response is committed. */
+		private final class PluginResponse extends ServerHttpResponseDecorator {
+
+			PluginResponse(ServerHttpResponse delegate) {
+				super(delegate);
+			}
+
+			@Override
+			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+				return responseHeaders(false).flatMap((proceed) -> {
+					if (!proceed) {
+						return Flux.from(body).doOnNext(DataBufferUtils::release).then(
+								writeLocal(getDelegate(), Run.this.stream.localResponse()));
+					}
+					if (!WasmPluginFilter.this.responseBodyPhase || Run.this.skipped) {
+						return super.writeWith(body);
+					}
+					getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+					return super.writeWith(new BodyPhase(false).process(Flux.from(body), getHeaders()));
+				})
+					.onErrorResume(StreamSignals.LocalReply.class,
+							(reply) -> writeLocal(getDelegate(), reply.response))
+					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure))
+					.onErrorResume(StreamSignals.TooLarge.class, (tooLarge) -> writeStatus(getDelegate(),
+							HttpStatus.BAD_GATEWAY, "response body too large for plugin '" + pluginName() + "'"))
+					.onErrorResume(StreamSignals.Timeout.class, (timeout) -> writeTimeout());
+			}
+
+			@Override
+			public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+				return writeWith(Flux.from(body).concatMap(Flux::from));
+			}
+
+			@Override
+			public Mono<Void> setComplete() {
+				return responseHeaders(true).flatMap((proceed) -> proceed ? super.setComplete()
+						: writeLocal(getDelegate(), Run.this.stream.localResponse()))
+					.onErrorResume(StreamSignals.LocalReply.class,
+							(reply) -> writeLocal(getDelegate(), reply.response))
+					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure));
+			}
+
+			/** True to go on with the upstream's response, false when the plugin answered locally. */
+			private Mono<Boolean> responseHeaders(boolean endOfStream) {
+				if (!WasmPluginFilter.this.responseHeadersPhase || Run.this.skipped) {
+					return Mono.just(true);
+				}
+				return Run.this.thread.call(() -> {
+					Run.this.adapter.startResponse();
+					try {
+						return Run.this.stream.onResponseHeaders(endOfStream);
+					}
+					catch (PluginCallException ex) {
+						throw new StreamSignals.PluginFailed(ex);
+					}
+				}).flatMap((action) -> switch (action) {
+					case LOCAL_RESPONSE -> Mono.just(false);
+					case PAUSE -> awaitResume().thenReturn(true);
+					default -> Mono.just(true);
+				});
+			}
+
+			private Mono<Void> failedResponse(PluginCallException failure) {
+				if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+					return Mono.error(failure);
+				}
+				return writeStatus(getDelegate(), HttpStatus.SERVICE_UNAVAILABLE,
+						"plugin '" + pluginName() + "' failed (wasm_fail_stream)");
+			}
+
+		}
+
+		/**
+		 * A body through the plugin chunk by chunk: a chunk the plugin leaves alone passes
+		 * through without a copy; StopIterationAndBuffer collects chunks (up to the limit)
+		 * until the plugin continues or the body ends.
+		 */
+		private final class BodyPhase {
+
+			private final boolean request;
+
+			private GrowableBody buffered;
+
+			private boolean emitted;
+
+			private HttpHeaders headers;
+
+			BodyPhase(boolean request) {
+				this.request = request;
+			}
+
+			Flux<DataBuffer> process(Flux<? extends DataBuffer> source, HttpHeaders headers) {
+				this.headers = headers;
+				return Flux.<DataBuffer>from(source)
+					.concatMap((chunk) -> Run.this.thread.call(() -> onChunk(chunk)).flatMapMany((out) -> out))
+					.concatWith(Flux.defer(() -> Run.this.thread.call(this::onEnd).flatMapMany((out) -> out)));
+			}
+
+			private Flux<DataBuffer> onChunk(DataBuffer chunk) {
+				if (Run.this.skipped) {
+					return Flux.just(chunk);
+				}
+				ChunkBody view = null;
+				BodyBuffer body;
+				if (this.buffered != null) {
+					append(chunk);
+					body = this.buffered;
+				}
+				else {
+					view = new ChunkBody(chunk);
+					body = view;
+				}
+				Action action = call(body, false, chunk, view);
+				if (action == null) {
+					return (view != null) ? Flux.just(chunk) : emitBuffered();
+				}
+				switch (action) {
+					case BUFFER:
+						if (view != null) {
+							this.buffered = new GrowableBody();
+							byte[] bytes = view.bytes();
+							DataBufferUtils.release(chunk);
+							check(bytes.length);
+							this.buffered.append(bytes, 0, bytes.length);
+						}
+						return Flux.empty();
+					case PAUSE:
+						Flux<DataBuffer> held = emit(view, chunk);
+						return awaitResume().thenMany(held);
+					case LOCAL_RESPONSE:
+						release(view, chunk);
+						return Flux.error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
+					default:
+						return emit(view, chunk);
+				}
+			}
+
+			private Flux<DataBuffer> onEnd() {
+				if (Run.this.skipped) {
+					return emitBuffered();
+				}
+				BodyBuffer body = (this.buffered != null) ? this.buffered : new GrowableBody();
+				boolean wholeBody = !this.emitted;
+				Action action = call(body, true, null, null);
+				if (action == Action.LOCAL_RESPONSE) {
+					return Flux.error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
+				}
+				if (!this.request && wholeBody && this.buffered != null) {
+					// the whole body is known before anything was sent: give it its real length
+					this.headers.setContentLength(this.buffered.size());
+				}
+				Flux<DataBuffer> out = (body == this.buffered) ? emitBuffered() : Flux.empty();
+				return (action == Action.PAUSE) ? awaitResume().thenMany(out) : out;
+			}
+
+			/** Calls the body callback; null when the plugin failed and fail-open skips it. */
+			private Action call(BodyBuffer body, boolean endOfStream, DataBuffer chunk, ChunkBody view) {
+				try {
+					return this.request ? Run.this.stream.onRequestBody(body, endOfStream)
+							: Run.this.stream.onResponseBody(body, endOfStream);
+				}
+				catch (PluginCallException ex) {
+					if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+						Run.this.skipped = true;
+						return null;
+					}
+					if (chunk != null) {
+						release(view, chunk);
+					}
+					throw new StreamSignals.PluginFailed(ex);
+				}
+			}
+
+			private void append(DataBuffer chunk) {
+				int length = chunk.readableByteCount();
+				check(length);
+				byte[] bytes = new byte[length];
+				chunk.read(bytes);
+				DataBufferUtils.release(chunk);
+				this.buffered.append(bytes, 0, length);
+			}
+
+			private void check(int more) {
+				long size = ((this.buffered != null) ? this.buffered.size() : 0) + (long) more;
+				if (size > WasmPluginFilter.this.maxBufferedBody) {
+					throw new StreamSignals.TooLarge();
+				}
+			}
+
+			private Flux<DataBuffer> emit(ChunkBody view, DataBuffer chunk) {
+				if (view == null) {
+					return emitBuffered();
+				}
+				this.emitted = true;
+				if (!view.changed()) {
+					return Flux.just(chunk);
+				}
+				byte[] bytes = view.bytes();
+				DataBufferUtils.release(chunk);
+				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(bytes));
+			}
+
+			private Flux<DataBuffer> emitBuffered() {
+				GrowableBody body = this.buffered;
+				this.buffered = null;
+				if (body == null || body.size() == 0) {
+					return Flux.empty();
+				}
+				this.emitted = true;
+				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(body.toByteArray()));
+			}
+
+			private void release(ChunkBody view, DataBuffer chunk) {
+				DataBufferUtils.release(chunk);
+			}
+
+		}
+
+	}
+
+	private static boolean hasBody(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+	}
+
+	/** Runs work on the event loop that owns the request's channel (the VM's thread). */
+	static final class VmThread {
+
+		private final io.netty.channel.EventLoop loop;
+
+		private final reactor.core.scheduler.Scheduler scheduler;
+
+		private VmThread(io.netty.channel.EventLoop loop) {
+			this.loop = loop;
+			this.scheduler = (loop != null) ? EventLoops.scheduler(loop) : null;
+		}
+
+		static VmThread of(ServerWebExchange exchange) {
+			return new VmThread(EventLoops.of(exchange.getRequest()));
+		}
+
+		<T> Mono<T> call(Callable<T> work) {
+			Mono<T> mono = Mono.fromCallable(work);
+			return (this.loop == null || this.loop.inEventLoop()) ? mono : mono.subscribeOn(this.scheduler);
+		}
+
+		void run(Runnable work) {
+			if (this.loop == null || this.loop.inEventLoop()) {
+				work.run();
+			}
+			else {
+				this.loop.execute(work);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,218 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.CompiledPlugin;
+import io.github.wasmgateway.engine.ExecutionMode;
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.PluginBinary;
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.engine.PluginLoadException;
+import io.github.wasmgateway.engine.PluginSettings;
+import io.github.wasmgateway.engine.WasmEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * The plugins of this gateway, loaded, verified and compiled at start-up, and the
+ * configurations routes use (one root context per distinct configuration, shared by
+ * every route that uses the same bytes).
+ */
+public class WasmPluginRegistry implements AutoCloseable {
+
+	/** Where the plugins jar lists its plugins: name.wasm and name.class per plugin. */
+	public static final String BUILTIN_INDEX = "META-INF/wasm-gateway/builtin-plugins.properties";
+
+	private static final Log logger = LogFactory.getLog(WasmPluginRegistry.class);
+
+	private final WasmEngine engine;
+
+	private final ResourceLoader resources;
+
+	private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>();
+
+	private final Map<String, PluginConfiguration> configurations = new ConcurrentHashMap<>();
+
+	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
+		this.engine = engine;
+		this.resources = resources;
+		try {
+			for (PluginDefinition definition : definitions) {
+				this.plugins.put(definition.name(), load(definition));
+			}
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	private LoadedPlugin load(PluginDefinition definition) {
+		String name = definition.name();
+		String location = definition.location();
+		if (location == null || location.isBlank()) {
+			throw new WasmPluginException(name, null, "no location is configured",
+					"Set wasm-gateway.plugins." + name + ".location to file:, classpath:, https: or builtin:NAME.",
+					null);
+		}
+		long started = System.nanoTime();
+		CompiledPlugin compiled;
+		try {
+			if (location.startsWith("builtin:")) {
+				compiled = loadBuiltin(definition, location.substring("builtin:".length()));
+			}
+			else {
+				PluginBinary binary = read(definition).verifySha256(definition.sha256());
+				compiled = this.engine.compile(binary, definition.mode());
+			}
+		}
+		catch (PluginLoadException ex) {
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
+		}
+		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
+		PluginConfiguration defaults;
+		try {
+			defaults = plugin.configure(definition.configuration());
+		}
+		catch (PluginLoadException ex) {
+			plugin.close();
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix wasm-gateway.plugins." + name + ".configuration (or vm-configuration).", ex);
+		}
+		this.configurations.put(key(name, definition.configuration()), defaults);
+		logger.info("Loaded wasm plugin '" + name + "' from " + location + " (" + compiled.mode() + ", "
+				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ", "
+				+ compiled.interpretedFunctions() + " interpreted functions, "
+				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
+		return new LoadedPlugin(name, plugin, definition, defaults);
+	}
+
+	private PluginBinary read(PluginDefinition definition) {
+		String location = definition.location();
+		if (location.startsWith("https:") || location.startsWith("http:")) {
+			if (definition.sha256() == null || definition.sha256().isBlank()) {
+				throw new WasmPluginException(definition.name(), null,
+						"a plugin downloaded from " + location + " must have its sha256 pinned",
+						"Set wasm-gateway.plugins." + definition.name() + ".sha256 to the binary's sha256.", null);
+			}
+		}
+		Resource resource = this.resources.getResource(location);
+		try (InputStream in = resource.getInputStream()) {
+			return PluginBinary.of(in.readAllBytes(), location);
+		}
+		catch (IOException ex) {
+			throw new WasmPluginException(definition.name(), null,
+					"cannot read " + location + " (" + ex.getMessage() + ")",
+					"Check that wasm-gateway.plugins." + definition.name() + ".location points at a .wasm file.", ex);
+		}
+	}
+
+	private CompiledPlugin loadBuiltin(PluginDefinition definition, String builtin) {
+		ClassLoader classLoader = this.resources.getClassLoader();
+		Properties index = new Properties();
+		try (InputStream in = (classLoader != null) ? classLoader.getResourceAsStream(BUILTIN_INDEX) : null) {
+			if (in != null) {
+				index.load(in);
+			}
+		}
+		catch (IOException ex) {
+			// treated as no index below
+		}
+		String wasm = index.getProperty(builtin + ".wasm");
+		String className = index.getProperty(builtin + ".class");
+		if (wasm == null || className == null) {
+			throw new WasmPluginException(definition.name(), null, "there is no built-in plugin '" + builtin + "'",
+					"Add the io.github.wasmgateway:wasm-gateway-plugins dependency, or use one of: "
+							+ index.stringPropertyNames().stream().filter((key) -> key.endsWith(".wasm")).sorted()
+								.map((key) -> key.substring(0, key.length() - 5)).toList(),
+					null);
+		}
+		try (InputStream in = classLoader.getResourceAsStream(wasm)) {
+			PluginBinary binary = PluginBinary.of(in.readAllBytes(), "builtin:" + builtin)
+				.verifySha256(definition.sha256());
+			return this.engine.precompiled(binary, className, classLoader);
+		}
+		catch (IOException | NullPointerException ex) {
+			throw new WasmPluginException(definition.name(), null, "cannot read built-in plugin " + wasm,
+					"Check the wasm-gateway-plugins jar.", ex);
+		}
+	}
+
+	/** The plugin called {@code name}, or null. */
+	public LoadedPlugin plugin(String name) {
+		return this.plugins.get(name);
+	}
+
+	public Map<String, LoadedPlugin> plugins() {
+		return this.plugins;
+	}
+
+	/**
+	 * The configuration a route runs the plugin with: its own, or the plugin's default when
+	 * {@code configuration} is null. A configuration is checked by the plugin once and
+	 * shared by every route that uses the same bytes.
+	 * @throws WasmPluginException naming the route when the plugin is unknown or rejects
+	 * the configuration
+	 */
+	public PluginConfiguration configurationFor(String pluginName, String routeId, byte[] configuration) {
+		LoadedPlugin loaded = this.plugins.get(pluginName);
+		if (loaded == null) {
+			throw new WasmPluginException(pluginName, routeId, "no plugin of that name is configured",
+					"Declare it under wasm-gateway.plugins." + pluginName + " or use one of: " + this.plugins.keySet(),
+					null);
+		}
+		if (configuration == null) {
+			return loaded.defaults();
+		}
+		return this.configurations.computeIfAbsent(key(pluginName, configuration), (key) -> {
+			try {
+				return loaded.plugin().configure(configuration);
+			}
+			catch (PluginLoadException ex) {
+				throw new WasmPluginException(pluginName, routeId, ex.getMessage(),
+						"Fix the configuration of the WasmPlugin filter on route '" + routeId + "'.", ex);
+			}
+		});
+	}
+
+	private static String key(String plugin, byte[] configuration) {
+		return plugin + "\0" + Arrays.hashCode(configuration) + "\0" + new String(configuration,
+				java.nio.charset.StandardCharsets.ISO_8859_1);
+	}
+
+	@Override
+	public void close() {
+		this.plugins.values().forEach((loaded) -> loaded.plugin().close());
+	}
+
+	/** One plugin as configured: name, where it comes from, how it runs. */
+	public record PluginDefinition(String name, String location, String sha256, ExecutionMode mode,
+			PluginSettings settings, byte[] configuration, FailurePolicy failurePolicy) {
+	}
+
+	/** What a plugin does when a call into it fails. */
+	public enum FailurePolicy {
+
+		FAIL_CLOSED, FAIL_OPEN
+
+	}
+
+	/** A plugin running in this gateway. */
+	public record LoadedPlugin(String name, Plugin plugin, PluginDefinition definition, PluginConfiguration defaults) {
+
+		public FailurePolicy failurePolicy() {
+			return this.definition.failurePolicy();
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.github.wasmgateway.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A real upstream on a free loopback port that answers every request with what it
+ * received: the first line "METHOD URI", then "name: value" per header (sorted), a blank
+ * line and the body.
+ */
+public final class EchoUpstream implements AutoCloseable {
+
+	private final DisposableServer server;
+
+	public EchoUpstream() {
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> request.receive()
+				.aggregate()
+				.asByteArray()
+				.defaultIfEmpty(new byte[0])
+				.flatMap((body) -> {
+					StringBuilder text = new StringBuilder().append(request.method().name())
+						.append(' ')
+						.append(request.uri())
+						.append('\n');
+					Map<String, String> headers = new TreeMap<>();
+					request.requestHeaders().forEach((entry) -> headers.merge(entry.getKey().toLowerCase(),
+							entry.getValue(), (a, b) -> a + "," + b));
+					headers.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+					text.append('\n').append(new String(body, StandardCharsets.UTF_8));
+					byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+					return response.header("content-type", "text/plain")
+						.header("x-upstream", "echo")
+						.sendByteArray(Mono.just(bytes))
+						.then();
+				}))
+			.bindNow();
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + port();
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+}
