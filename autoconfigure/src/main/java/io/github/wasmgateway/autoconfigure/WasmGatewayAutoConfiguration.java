@@ -8,6 +8,7 @@ import io.github.wasmgateway.engine.host.HttpCalloutClient;
 import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.SharedDataStore;
+import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
@@ -98,6 +99,7 @@ public final class WasmGatewayAutoConfiguration {
 			.withVmConfiguration(vmConfiguration)
 			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
 			.withCallTimeout(plugin.getCallTimeout())
+			.withRebuildBackoff(plugin.getRebuildBackoff())
 			.build();
 		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
 				: ExecutionMode.AOT;
@@ -113,6 +115,12 @@ public final class WasmGatewayAutoConfiguration {
 			WasmGatewayProperties properties) {
 		return new WasmPluginGatewayFilterFactory(registry, properties.getStreamTimeout(),
 				properties.getMaxBufferedBody().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResponseHookFilter wasmResponseHookFilter() {
+		return new ResponseHookFilter();
 	}
 
 	@Bean

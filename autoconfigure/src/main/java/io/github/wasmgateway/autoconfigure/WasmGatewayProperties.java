@@ -147,6 +147,20 @@ public class WasmGatewayProperties {
 		/** Value of the plugin_root_id property (Envoy's root_id). */
 		private String rootId = "";
 
+		/**
+		 * Least time between two rebuilds of a VM that fails again soon after it was
+		 * built (a crash loop); meanwhile its requests get the failure policy's answer.
+		 */
+		private Duration rebuildBackoff = Duration.ofSeconds(1);
+
+		public Duration getRebuildBackoff() {
+			return this.rebuildBackoff;
+		}
+
+		public void setRebuildBackoff(Duration rebuildBackoff) {
+			this.rebuildBackoff = rebuildBackoff;
+		}
+
 		public String getLocation() {
 			return this.location;
 		}

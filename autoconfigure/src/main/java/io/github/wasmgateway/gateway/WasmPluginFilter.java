@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
@@ -29,7 +31,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -186,7 +187,13 @@ final class WasmPluginFilter implements GatewayFilter {
 				}).build();
 			}
 			if (WasmPluginFilter.this.responseHeadersPhase || WasmPluginFilter.this.responseBodyPhase) {
-				next = next.mutate().response(new PluginResponse(next.getResponse())).build();
+				ResponseHook hook = next.getAttribute(ResponseHook.ATTRIBUTE);
+				if (hook == null) {
+					// no gateway response writer ahead of us (a bare filter chain): decorate here
+					hook = new ResponseHook(next.getResponse());
+					next = next.mutate().response(hook).build();
+				}
+				hook.add(new PluginResponse(hook.getDelegate()));
 			}
 			return this.chain.filter(next);
 		}
@@ -240,45 +247,43 @@ final class WasmPluginFilter implements GatewayFilter {
 			return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 		}
 
-		/** Runs the response phases through the plugin before the response is committed. */
-		private final class PluginResponse extends ServerHttpResponseDecorator {
+		/** The plugin's response phases, run before the response is committed. */
+		private final class PluginResponse implements ResponseHook.Phase {
 
-			PluginResponse(ServerHttpResponse delegate) {
-				super(delegate);
+			private final ServerHttpResponse response;
+
+			PluginResponse(ServerHttpResponse response) {
+				this.response = response;
 			}
 
 			@Override
-			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+			public Mono<Void> write(Publisher<? extends DataBuffer> body,
+					Function<Publisher<? extends DataBuffer>, Mono<Void>> next) {
 				return responseHeaders(false).flatMap((proceed) -> {
 					if (!proceed) {
-						return Flux.from(body).doOnNext(DataBufferUtils::release).then(
-								writeLocal(getDelegate(), Run.this.stream.localResponse()));
+						return Flux.from(body)
+							.doOnNext(DataBufferUtils::release)
+							.then(writeLocal(this.response, Run.this.stream.localResponse()));
 					}
 					if (!WasmPluginFilter.this.responseBodyPhase || Run.this.skipped) {
-						return super.writeWith(body);
+						return next.apply(body);
 					}
-					getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
-					return super.writeWith(new BodyPhase(false).process(Flux.from(body), getHeaders()));
+					this.response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+					return next.apply(new BodyPhase(false).process(Flux.from(body), this.response.getHeaders()));
 				})
-					.onErrorResume(StreamSignals.LocalReply.class,
-							(reply) -> writeLocal(getDelegate(), reply.response))
+					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure))
-					.onErrorResume(StreamSignals.TooLarge.class, (tooLarge) -> writeStatus(getDelegate(),
+					.onErrorResume(StreamSignals.TooLarge.class, (tooLarge) -> writeStatus(this.response,
 							HttpStatus.BAD_GATEWAY, "response body too large for plugin '" + pluginName() + "'"))
 					.onErrorResume(StreamSignals.Timeout.class, (timeout) -> writeTimeout());
 			}
 
 			@Override
-			public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-				return writeWith(Flux.from(body).concatMap(Flux::from));
-			}
-
-			@Override
-			public Mono<Void> setComplete() {
-				return responseHeaders(true).flatMap((proceed) -> proceed ? super.setComplete()
-						: writeLocal(getDelegate(), Run.this.stream.localResponse()))
-					.onErrorResume(StreamSignals.LocalReply.class,
-							(reply) -> writeLocal(getDelegate(), reply.response))
+			public Mono<Void> complete(Supplier<Mono<Void>> next) {
+				return responseHeaders(true)
+					.flatMap((proceed) -> proceed ? next.get()
+							: writeLocal(this.response, Run.this.stream.localResponse()))
+					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure));
 			}
 
@@ -306,7 +311,7 @@ final class WasmPluginFilter implements GatewayFilter {
 				if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
 					return Mono.error(failure);
 				}
-				return writeStatus(getDelegate(), HttpStatus.SERVICE_UNAVAILABLE,
+				return writeStatus(this.response, HttpStatus.SERVICE_UNAVAILABLE,
 						"plugin '" + pluginName() + "' failed (wasm_fail_stream)");
 			}
 

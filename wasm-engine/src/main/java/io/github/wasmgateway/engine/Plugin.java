@@ -107,9 +107,12 @@ public final class Plugin implements AutoCloseable {
 			vm.retire();
 		}
 		if (vm != null && vm.state() == PluginVm.State.FAILED) {
-			PluginFailure failure = vm.failure();
-			long sinceFailure = java.time.Duration.between(failure.time(), java.time.Instant.now()).toNanos();
-			if (sinceFailure < this.settings.rebuildBackoff().toNanos()) {
+			// a VM that served a while is replaced at once; one that failed soon after it
+			// was built is in a crash loop: at most one rebuild per backoff
+			long backoff = this.settings.rebuildBackoff().toMillis();
+			long sinceFailure = java.time.Duration.between(vm.failure().time(), java.time.Instant.now()).toMillis();
+			long lived = vm.ageMillis() - sinceFailure;
+			if (lived < backoff && sinceFailure < backoff) {
 				throw vm.unavailableForRebuild();
 			}
 		}

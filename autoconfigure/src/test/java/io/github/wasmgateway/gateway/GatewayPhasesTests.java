@@ -1,0 +1,171 @@
+package io.github.wasmgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Every phase of an exchange through real HTTP, with the exerciser fixture driven by
+ * request headers (fixtures/README.md) and routes from application-phases.yml.
+ */
+@SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("phases")
+class GatewayPhasesTests {
+
+	static final EchoUpstream upstream = new EchoUpstream();
+
+	@LocalServerPort
+	int port;
+
+	@AfterAll
+	static void stop() {
+		upstream.close();
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("test.upstream", upstream::url);
+	}
+
+	WebTestClient client() {
+		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+	}
+
+	String upstreamSaw(String path, String... headers) {
+		return client().get()
+			.uri(path)
+			.headers((h) -> {
+				for (int i = 0; i < headers.length; i += 2) {
+					h.add(headers[i], headers[i + 1]);
+				}
+			})
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	@Test
+	void perRouteConfigurationReachesThePluginExactlyAsWritten() {
+		assertThat(upstreamSaw("/ex/a", "x-op", "get-buffer:7"))
+			.contains("x-result: {\"_rules_\":[{\"_match_route_\":[\"ex\"],\"limit\":10,\"strict\":true}],"
+					+ "\"name\":\"route ex\"}");
+	}
+
+	@Test
+	void routeWithoutConfigurationUsesThePluginDefault() {
+		assertThat(upstreamSaw("/default/a", "x-op", "get-buffer:7")).contains("x-result: {\"global\":true}");
+	}
+
+	@Test
+	void pseudoHeadersAndPropertiesDescribeTheRequest() {
+		assertThat(upstreamSaw("/ex/items?page=2", "x-op", "get-property:request.path"))
+			.contains("x-result: /ex/items?page=2");
+		assertThat(upstreamSaw("/ex/a", "x-op", "get-property:route_name")).contains("x-result: ex");
+	}
+
+	@Test
+	void calloutToANamedClusterPausesTheRequestUntilTheAnswer() {
+		String seen = upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "upstream");
+		assertThat(seen).contains("x-status: 0").contains("x-callout-status: 200");
+	}
+
+	@Test
+	void calloutToAnUnknownClusterIsRefused() {
+		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "elsewhere")).contains("x-status: 2");
+	}
+
+	@Test
+	void localResponseFromTheExerciser() {
+		client().get()
+			.uri("/ex/x")
+			.header("x-op", "local-response")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.valueEquals("x-local", "1")
+			.expectBody(String.class)
+			.isEqualTo("local response from exerciser");
+	}
+
+	@Test
+	void responseHeadersPhaseEditsTheClientsResponse() {
+		client().get()
+			.uri("/ex/x")
+			.header("x-response-op", "get-property:response.code")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("x-status", "0")
+			.expectHeader()
+			.valueEquals("x-result-len", "8")
+			.expectHeader()
+			.valueEquals("x-upstream", "echo");
+	}
+
+	@Test
+	void twoFiltersOnOneRouteRunInOrder() {
+		assertThat(upstreamSaw("/chain/a")).contains("x-as: allowed").contains("x-exerciser: ");
+	}
+
+	@Test
+	void headerOnlyPluginLeavesTheBodyAndItsLengthAlone() {
+		String seen = client().post()
+			.uri("/plain/upload")
+			.bodyValue("hello body")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(seen).contains("content-length: 10").doesNotContain("transfer-encoding").endsWith("\n\nhello body");
+	}
+
+	@Test
+	void bufferedBodyIsRewrittenByThePlugin() {
+		String seen = client().post()
+			.uri("/ex/upload")
+			.header("x-op", "body-upper")
+			.bodyValue("make me loud")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(seen).endsWith("\n\nMAKE ME LOUD");
+	}
+
+	@Test
+	void trappingPluginFailsClosedWith503AndOtherRequestsGoOn() {
+		client().get()
+			.uri("/closed/x")
+			.header("x-trap", "1")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("plugin 'trap-closed' failed"));
+		assertThat(upstreamSaw("/closed/y")).contains("x-ok: 1");
+	}
+
+	@Test
+	void trappingPluginFailsOpenAndTheRequestGoesOnWithoutIt() {
+		String seen = upstreamSaw("/open/x", "x-trap", "1");
+		assertThat(seen).startsWith("GET /open/x").doesNotContain("x-ok");
+	}
+
+}
