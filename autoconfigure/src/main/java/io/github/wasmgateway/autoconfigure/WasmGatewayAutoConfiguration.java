@@ -5,6 +5,7 @@ import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.HttpCalloutClient;
+import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.SharedDataStore;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -42,6 +45,20 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnProperty(prefix = "wasm-gateway", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WasmGatewayProperties.class)
 public final class WasmGatewayAutoConfiguration {
+
+	/** Plugin metrics as Micrometer meters, when Micrometer is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MicrometerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(MetricsSink.class)
+		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meters = registry.getIfAvailable();
+			return (meters != null) ? new MicrometerPluginMetrics(meters) : new InMemoryMetrics();
+		}
+
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(HttpCalloutClient.class)

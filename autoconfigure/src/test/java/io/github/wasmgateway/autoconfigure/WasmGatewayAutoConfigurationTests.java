@@ -1,0 +1,68 @@
+package io.github.wasmgateway.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.InMemoryMetrics;
+import io.github.wasmgateway.engine.host.MetricsSink;
+import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+
+/**
+ * The auto-configuration's switches and optional parts.
+ */
+class WasmGatewayAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WasmGatewayAutoConfiguration.class))
+		.withPropertyValues("wasm-gateway.compile-cache=");
+
+	@Test
+	void runWhenNothingIsConfiguredShouldProvideTheFilterFactoryWithNoPlugins() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(WasmEngine.class).hasSingleBean(WasmPluginGatewayFilterFactory.class);
+			assertThat(context.getBean(WasmPluginRegistry.class).plugins()).isEmpty();
+		});
+	}
+
+	@Test
+	void runWhenDisabledShouldBackOff() {
+		this.runner.withPropertyValues("wasm-gateway.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(WasmEngine.class)
+				.doesNotHaveBean(WasmPluginGatewayFilterFactory.class));
+	}
+
+	@Test
+	void runWhenAPluginIsConfiguredShouldLoadItAtStartup() {
+		this.runner.withPropertyValues("wasm-gateway.plugins.as.location=classpath:fixtures/as-plugin.wasm")
+			.run((context) -> assertThat(context.getBean(WasmPluginRegistry.class).plugin("as")).isNotNull());
+	}
+
+	@Test
+	void runWhenMicrometerIsPresentShouldRecordPluginMetricsAsMeters() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context.getBean(MetricsSink.class))
+				.isInstanceOf(MicrometerPluginMetrics.class));
+	}
+
+	@Test
+	void runWhenMicrometerIsAbsentShouldKeepPluginMetricsInMemory() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(WasmEngine.class);
+				assertThat(context).doesNotHaveBean(MetricsSink.class);
+			});
+	}
+
+	@Test
+	void runWhenNoRegistryIsDefinedShouldKeepPluginMetricsInMemory() {
+		this.runner.run((context) -> assertThat(context.getBean(MetricsSink.class)).isInstanceOf(InMemoryMetrics.class));
+	}
+
+}
