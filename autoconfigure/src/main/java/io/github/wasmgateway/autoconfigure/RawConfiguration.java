@@ -28,22 +28,28 @@ public final class RawConfiguration {
 	 * {@code wasm-gateway.plugins.key-auth.configuration}), or null when absent.
 	 */
 	public static byte[] read(ConfigurableEnvironment environment, String prefix) {
+		// sources in precedence order: keys merge across sources, but a plain value set
+		// for the prefix itself replaces the structure of the sources below it
 		Map<String, Object> entries = new LinkedHashMap<>();
 		for (PropertySource<?> source : environment.getPropertySources()) {
-			if (source instanceof EnumerablePropertySource<?> enumerable) {
-				for (String name : enumerable.getPropertyNames()) {
-					if (name.equals(prefix) || name.startsWith(prefix + ".") || name.startsWith(prefix + "[")) {
-						entries.putIfAbsent(name.substring(prefix.length()), unwrap(enumerable.getProperty(name)));
-					}
+			if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
+				continue;
+			}
+			Object scalar = null;
+			for (String name : enumerable.getPropertyNames()) {
+				if (name.equals(prefix)) {
+					scalar = unwrap(enumerable.getProperty(name));
 				}
+				else if (name.startsWith(prefix + ".") || name.startsWith(prefix + "[")) {
+					entries.putIfAbsent(name.substring(prefix.length()), unwrap(enumerable.getProperty(name)));
+				}
+			}
+			if (scalar != null && entries.isEmpty()) {
+				return toBytes(scalar);
 			}
 		}
 		if (entries.isEmpty()) {
 			return null;
-		}
-		Object scalar = entries.get("");
-		if (scalar != null && entries.size() == 1) {
-			return toBytes(scalar);
 		}
 		Object tree = null;
 		for (Map.Entry<String, Object> entry : entries.entrySet()) {
