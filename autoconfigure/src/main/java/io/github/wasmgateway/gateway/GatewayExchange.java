@@ -82,10 +82,26 @@ final class GatewayExchange implements HttpExchange {
 		return this.responseHeaders;
 	}
 
+	private Outcome early;
+
 	/** A pause that ends with what the plugin decides next (on the VM's thread). */
 	Mono<Outcome> pause() {
+		Outcome decided = takeEarly();
+		if (decided != null) {
+			return Mono.just(decided);
+		}
 		this.pause = Sinks.one();
 		return this.pause.asMono();
+	}
+
+	/**
+	 * What the plugin decided while no phase was paused (it closed the stream inside a
+	 * callback, say), or null; taken once.
+	 */
+	Outcome takeEarly() {
+		Outcome decided = this.early;
+		this.early = null;
+		return decided;
 	}
 
 	private void end(Outcome outcome) {
@@ -93,6 +109,9 @@ final class GatewayExchange implements HttpExchange {
 		this.pause = null;
 		if (current != null) {
 			current.tryEmitValue(outcome);
+		}
+		else if (!(outcome instanceof Resumed)) {
+			this.early = outcome;
 		}
 	}
 

@@ -145,6 +145,10 @@ final class WasmPluginFilter implements GatewayFilter {
 			catch (PluginCallException ex) {
 				return failed(ex, this.exchange);
 			}
+			Outcome early = this.adapter.takeEarly();
+			if (early != null && action != Action.LOCAL_RESPONSE) {
+				return outcome(early).then(Mono.defer(() -> proceed(hasBody)));
+			}
 			return switch (action) {
 				case LOCAL_RESPONSE -> writeLocal(this.exchange.getResponse(), this.stream.localResponse());
 				case PAUSE -> awaitResume().then(Mono.defer(() -> proceed(hasBody)));

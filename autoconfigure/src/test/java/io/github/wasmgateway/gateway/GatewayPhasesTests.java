@@ -86,6 +86,28 @@ class GatewayPhasesTests {
 	}
 
 	@Test
+	void streamPausedUntilATickIsResumedByThePlugin() {
+		assertThat(upstreamSaw("/ex/tick", "x-op", "pause-until-tick:20")).contains("x-resumed-by: tick");
+	}
+
+	@Test
+	void streamThatIsNeverResumedEndsAtTheStreamTimeout() {
+		client().get()
+			.uri("/ex/forever")
+			.header("x-op", "pause")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("plugin 'exerciser' paused the stream for longer than PT1S"));
+	}
+
+	@Test
+	void streamClosedByThePluginInsideItsCallbackIsNotSentUpstream() {
+		client().get().uri("/ex/closed").header("x-op", "close-stream").exchange().expectStatus().isEqualTo(502);
+	}
+
+	@Test
 	void localResponseFromTheExerciser() {
 		client().get()
 			.uri("/ex/x")
