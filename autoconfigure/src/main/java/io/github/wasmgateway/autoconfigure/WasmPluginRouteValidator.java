@@ -40,7 +40,7 @@ class WasmPluginRouteValidator implements SmartInitializingSingleton {
 					String plugin = args.getOrDefault(WasmPluginGatewayFilterFactory.PLUGIN_KEY,
 							args.get("_genkey_0"));
 					String configuration = args.get(WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
-					this.registry.configurationFor(plugin, route.getId(),
+					this.registry.check(plugin, route.getId(),
 							(configuration != null) ? configuration.getBytes(StandardCharsets.UTF_8) : null);
 				}
 			}

@@ -1,15 +1,12 @@
 package io.github.wasmgateway.gateway;
 
 import io.github.wasmgateway.engine.Action;
-import io.github.wasmgateway.engine.AbiProfile;
 import io.github.wasmgateway.engine.BodyBuffer;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.PluginCallException;
-import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.gateway.GatewayExchange.Outcome;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.LoadedPlugin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -46,9 +43,9 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private static final Log logger = LogFactory.getLog(WasmPluginFilter.class);
 
-	private final LoadedPlugin plugin;
+	private final RouteBinding binding;
 
-	private final PluginConfiguration configuration;
+	private final FailurePolicy failurePolicy;
 
 	private final String routeId;
 
@@ -56,27 +53,16 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private final long maxBufferedBody;
 
-	private final boolean requestBodyPhase;
-
-	private final boolean responseHeadersPhase;
-
-	private final boolean responseBodyPhase;
-
-	WasmPluginFilter(LoadedPlugin plugin, PluginConfiguration configuration, String routeId, Duration streamTimeout,
-			long maxBufferedBody) {
-		this.plugin = plugin;
-		this.configuration = configuration;
-		this.routeId = routeId;
+	WasmPluginFilter(RouteBinding binding, Duration streamTimeout, long maxBufferedBody) {
+		this.binding = binding;
+		this.failurePolicy = binding.handle().definition().failurePolicy();
+		this.routeId = binding.routeId();
 		this.streamTimeout = streamTimeout;
 		this.maxBufferedBody = maxBufferedBody;
-		AbiProfile profile = plugin.plugin().compiled().profile();
-		this.requestBodyPhase = profile.exports("proxy_on_request_body");
-		this.responseHeadersPhase = profile.exports("proxy_on_response_headers");
-		this.responseBodyPhase = profile.exports("proxy_on_response_body");
 	}
 
 	String pluginName() {
-		return this.plugin.name();
+		return this.binding.handle().name();
 	}
 
 	@Override
@@ -87,7 +73,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	@Override
 	public String toString() {
-		return "[WasmPlugin plugin = '" + this.plugin.name() + "', route = '" + this.routeId + "']";
+		return "[WasmPlugin plugin = '" + pluginName() + "', route = '" + this.routeId + "']";
 	}
 
 	/** One request through the plugin. */
@@ -101,6 +87,9 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		private final GatewayExchange adapter;
 
+		/** The plugin version this request runs on, start to end, even across a reload. */
+		private final RouteBinding.Active active;
+
 		private HttpStream stream;
 
 		private boolean skipped;
@@ -110,12 +99,12 @@ final class WasmPluginFilter implements GatewayFilter {
 			this.chain = chain;
 			this.thread = thread;
 			this.adapter = new GatewayExchange(exchange, WasmPluginFilter.this.routeId);
+			this.active = WasmPluginFilter.this.binding.active();
 		}
 
 		Mono<Void> start() {
 			try {
-				this.stream = WasmPluginFilter.this.plugin.plugin()
-					.openStream(WasmPluginFilter.this.configuration, this.adapter);
+				this.stream = this.active.plugin().openStream(this.active.configuration(), this.adapter);
 			}
 			catch (PluginCallException ex) {
 				return failed(ex, this.exchange);
@@ -178,7 +167,7 @@ final class WasmPluginFilter implements GatewayFilter {
 		}
 
 		private Mono<Void> proceed(boolean hasBody) {
-			boolean bodyPhase = WasmPluginFilter.this.requestBodyPhase && hasBody;
+			boolean bodyPhase = this.active.requestBody() && hasBody;
 			ServerWebExchange next = this.adapter.requestHeaderView().applyTo(this.exchange, bodyPhase);
 			if (bodyPhase) {
 				ServerHttpRequest request = next.getRequest();
@@ -190,7 +179,7 @@ final class WasmPluginFilter implements GatewayFilter {
 					}
 				}).build();
 			}
-			if (WasmPluginFilter.this.responseHeadersPhase || WasmPluginFilter.this.responseBodyPhase) {
+			if (Run.this.active.responseHeaders() || Run.this.active.responseBody()) {
 				ResponseHook hook = next.getAttribute(ResponseHook.ATTRIBUTE);
 				if (hook == null) {
 					// no gateway response writer ahead of us (a bare filter chain): decorate here
@@ -204,7 +193,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		/** The failure policy: 503 (fail-closed) or the request goes on without the plugin. */
 		private Mono<Void> failed(PluginCallException failure, ServerWebExchange exchange) {
-			if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+			if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 				logger.warn("Plugin '" + pluginName() + "' failed on route '" + WasmPluginFilter.this.routeId
 						+ "'; skipping it for this request (fail-open)");
 				this.skipped = true;
@@ -269,7 +258,7 @@ final class WasmPluginFilter implements GatewayFilter {
 							.doOnNext(DataBufferUtils::release)
 							.then(writeLocal(this.response, Run.this.stream.localResponse()));
 					}
-					if (!WasmPluginFilter.this.responseBodyPhase || Run.this.skipped) {
+					if (!Run.this.active.responseBody() || Run.this.skipped) {
 						return next.apply(body);
 					}
 					this.response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
@@ -293,7 +282,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 			/** True to go on with the upstream's response, false when the plugin answered locally. */
 			private Mono<Boolean> responseHeaders(boolean endOfStream) {
-				if (!WasmPluginFilter.this.responseHeadersPhase || Run.this.skipped) {
+				if (!Run.this.active.responseHeaders() || Run.this.skipped) {
 					return Mono.just(true);
 				}
 				return Run.this.thread.call(() -> {
@@ -312,7 +301,7 @@ final class WasmPluginFilter implements GatewayFilter {
 			}
 
 			private Mono<Void> failedResponse(PluginCallException failure) {
-				if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+				if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 					return Mono.error(failure);
 				}
 				return writeStatus(this.response, HttpStatus.SERVICE_UNAVAILABLE,
@@ -411,7 +400,7 @@ final class WasmPluginFilter implements GatewayFilter {
 							: Run.this.stream.onResponseBody(body, endOfStream);
 				}
 				catch (PluginCallException ex) {
-					if (WasmPluginFilter.this.plugin.failurePolicy() == FailurePolicy.FAIL_OPEN) {
+					if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 						Run.this.skipped = true;
 						return null;
 					}

@@ -1,7 +1,5 @@
 package io.github.wasmgateway.gateway;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.LoadedPlugin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -56,10 +54,8 @@ public class WasmPluginGatewayFilterFactory extends AbstractGatewayFilterFactory
 		String route = (config.getRouteId() != null) ? config.getRouteId() : "(unnamed route)";
 		byte[] configuration = (config.getConfiguration() != null)
 				? config.getConfiguration().getBytes(StandardCharsets.UTF_8) : null;
-		PluginConfiguration pluginConfiguration = this.registry.configurationFor(config.getPlugin(), route,
-				configuration);
-		LoadedPlugin plugin = this.registry.plugin(config.getPlugin());
-		return new WasmPluginFilter(plugin, pluginConfiguration, route, this.streamTimeout, this.maxBufferedBody);
+		RouteBinding binding = this.registry.bind(config.getPlugin(), route, configuration);
+		return new WasmPluginFilter(binding, this.streamTimeout, this.maxBufferedBody);
 	}
 
 	/** The filter's arguments. */

@@ -11,11 +11,9 @@ import io.github.wasmgateway.engine.WasmEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.io.Resource;
@@ -37,16 +35,14 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private final ResourceLoader resources;
 
-	private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>();
-
-	private final Map<String, PluginConfiguration> configurations = new ConcurrentHashMap<>();
+	private final Map<String, PluginHandle> plugins = new LinkedHashMap<>();
 
 	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
 		this.engine = engine;
 		this.resources = resources;
 		try {
 			for (PluginDefinition definition : definitions) {
-				this.plugins.put(definition.name(), load(definition));
+				this.plugins.put(definition.name(), new PluginHandle(definition, load(definition)));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -55,7 +51,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 		}
 	}
 
-	private LoadedPlugin load(PluginDefinition definition) {
+	private PluginHandle.Generation load(PluginDefinition definition) {
 		String name = definition.name();
 		String location = definition.location();
 		if (location == null || location.isBlank()) {
@@ -88,12 +84,11 @@ public class WasmPluginRegistry implements AutoCloseable {
 			throw new WasmPluginException(name, null, ex.getMessage(),
 					"Fix wasm-gateway.plugins." + name + ".configuration (or vm-configuration).", ex);
 		}
-		this.configurations.put(key(name, definition.configuration()), defaults);
 		logger.info("Loaded wasm plugin '" + name + "' from " + location + " (" + compiled.mode() + ", "
 				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ", "
 				+ compiled.interpretedFunctions() + " interpreted functions, "
 				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
-		return new LoadedPlugin(name, plugin, definition, defaults);
+		return new PluginHandle.Generation(plugin, defaults);
 	}
 
 	private PluginBinary read(PluginDefinition definition) {
@@ -148,50 +143,102 @@ public class WasmPluginRegistry implements AutoCloseable {
 	}
 
 	/** The plugin called {@code name}, or null. */
-	public LoadedPlugin plugin(String name) {
+	public PluginHandle plugin(String name) {
 		return this.plugins.get(name);
 	}
 
-	public Map<String, LoadedPlugin> plugins() {
+	public Map<String, PluginHandle> plugins() {
 		return this.plugins;
 	}
 
 	/**
-	 * The configuration a route runs the plugin with: its own, or the plugin's default when
-	 * {@code configuration} is null. A configuration is checked by the plugin once and
-	 * shared by every route that uses the same bytes.
+	 * Binds a route to a plugin with the route's own configuration, or the plugin's default
+	 * when {@code configuration} is null. The configuration is checked by the plugin now,
+	 * once, and shared by every route that uses the same bytes.
 	 * @throws WasmPluginException naming the route when the plugin is unknown or rejects
 	 * the configuration
 	 */
-	public PluginConfiguration configurationFor(String pluginName, String routeId, byte[] configuration) {
-		LoadedPlugin loaded = this.plugins.get(pluginName);
-		if (loaded == null) {
+	public RouteBinding bind(String pluginName, String routeId, byte[] configuration) {
+		return handle(pluginName, routeId, configuration, true);
+	}
+
+	/** Checks that the plugin exists and accepts the route's configuration, as {@link #bind} does. */
+	public void check(String pluginName, String routeId, byte[] configuration) {
+		handle(pluginName, routeId, configuration, false);
+	}
+
+	private RouteBinding handle(String pluginName, String routeId, byte[] configuration, boolean bind) {
+		PluginHandle handle = this.plugins.get(pluginName);
+		if (handle == null) {
 			throw new WasmPluginException(pluginName, routeId, "no plugin of that name is configured",
 					"Declare it under wasm-gateway.plugins." + pluginName + " or use one of: " + this.plugins.keySet(),
 					null);
 		}
-		if (configuration == null) {
-			return loaded.defaults();
+		try {
+			if (!bind) {
+				handle.current().configure(configuration);
+				return null;
+			}
+			return handle.bind(routeId, configuration);
 		}
-		return this.configurations.computeIfAbsent(key(pluginName, configuration), (key) -> {
-			try {
-				return loaded.plugin().configure(configuration);
-			}
-			catch (PluginLoadException ex) {
-				throw new WasmPluginException(pluginName, routeId, ex.getMessage(),
-						"Fix the configuration of the WasmPlugin filter on route '" + routeId + "'.", ex);
-			}
-		});
+		catch (PluginLoadException ex) {
+			throw new WasmPluginException(pluginName, routeId, ex.getMessage(),
+					"Fix the configuration of the WasmPlugin filter on route '" + routeId + "'.", ex);
+		}
 	}
 
-	private static String key(String plugin, byte[] configuration) {
-		return plugin + "\0" + Arrays.hashCode(configuration) + "\0" + new String(configuration,
-				java.nio.charset.StandardCharsets.ISO_8859_1);
+	/**
+	 * Loads the plugin's binary again and, when it changed (or {@code force}), builds and
+	 * checks the new version off the request path (compiled, started, every configuration
+	 * in use accepted), then swaps it in: new requests use it, requests in flight finish on
+	 * the old VMs, which close once idle. A failed reload keeps the old version serving.
+	 */
+	public PluginHandle.Reload reload(String name, boolean force) {
+		PluginHandle handle = this.plugins.get(name);
+		if (handle == null) {
+			throw new IllegalArgumentException("no plugin '" + name + "'");
+		}
+		synchronized (handle) {
+			PluginHandle.Generation next;
+			try {
+				PluginHandle.Generation current = handle.current();
+				if (!force && unchanged(handle.definition(), current)) {
+					return handle.lastReload();
+				}
+				next = load(handle.definition());
+				try {
+					handle.swap(next);
+				}
+				catch (RuntimeException ex) {
+					next.plugin().close();
+					throw ex;
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("Reload of wasm plugin '" + name + "' failed; the previous version keeps serving: "
+						+ ex.getMessage());
+				return handle.recordReload(false, ex.getMessage());
+			}
+			logger.info("Reloaded wasm plugin '" + name + "' (sha256 " + next.plugin().compiled().sha256() + ")");
+			return handle.recordReload(true, null);
+		}
+	}
+
+	private boolean unchanged(PluginDefinition definition, PluginHandle.Generation current) {
+		if (definition.location().startsWith("builtin:")) {
+			return true;
+		}
+		try {
+			return read(definition).sha256().equals(current.plugin().compiled().sha256());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	@Override
 	public void close() {
-		this.plugins.values().forEach((loaded) -> loaded.plugin().close());
+		this.plugins.values().forEach(PluginHandle::close);
 	}
 
 	/** One plugin as configured: name, where it comes from, how it runs. */
@@ -203,15 +250,6 @@ public class WasmPluginRegistry implements AutoCloseable {
 	public enum FailurePolicy {
 
 		FAIL_CLOSED, FAIL_OPEN
-
-	}
-
-	/** A plugin running in this gateway. */
-	public record LoadedPlugin(String name, Plugin plugin, PluginDefinition definition, PluginConfiguration defaults) {
-
-		public FailurePolicy failurePolicy() {
-			return this.definition.failurePolicy();
-		}
 
 	}
 

@@ -36,6 +36,8 @@ public final class Plugin implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private volatile boolean retired;
+
 	Plugin(CompiledPlugin compiled, PluginSettings settings, io.github.wasmgateway.engine.host.HostServices services,
 			io.github.wasmgateway.engine.internal.CallWatchdog watchdog) {
 		this.settings = settings;
@@ -130,6 +132,10 @@ public final class Plugin implements AutoCloseable {
 		this.vms.removeIf(PluginVm::finished);
 		this.vms.add(fresh);
 		this.current.set(fresh);
+		if (this.retired) {
+			// a late stream of a replaced version: serve it, then let the VM go
+			fresh.retire();
+		}
 		return fresh;
 	}
 
@@ -164,6 +170,22 @@ public final class Plugin implements AutoCloseable {
 	/** VMs created to replace a failed or retired one. */
 	public long rebuildCount() {
 		return this.rebuilds.get();
+	}
+
+	/**
+	 * Takes this plugin out of service after a newer version replaced it: streams in flight
+	 * finish on its VMs, each VM closes once its last stream ends, and a stream still opened
+	 * here (a request that picked this version just before the swap) runs normally.
+	 */
+	public void retire() {
+		this.retired = true;
+		for (PluginVm vm : this.vms) {
+			vm.retire();
+		}
+	}
+
+	public boolean retired() {
+		return this.retired;
 	}
 
 	/**

@@ -1,0 +1,152 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.AbiProfile;
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One configured plugin across reloads: its definition, the version serving now (a
+ * {@link Generation}) and the routes bound to it. A reload builds a new generation and
+ * points every binding at it in one step; requests read their binding's version with a
+ * single volatile read.
+ */
+public final class PluginHandle implements AutoCloseable {
+
+	private final PluginDefinition definition;
+
+	private volatile Generation current;
+
+	private final List<RouteBinding> bindings = new CopyOnWriteArrayList<>();
+
+	private volatile Reload lastReload;
+
+	private final AtomicLong reloadsSucceeded = new AtomicLong();
+
+	private final AtomicLong reloadsFailed = new AtomicLong();
+
+	PluginHandle(PluginDefinition definition, Generation initial) {
+		this.definition = definition;
+		this.current = initial;
+	}
+
+	public String name() {
+		return this.definition.name();
+	}
+
+	public PluginDefinition definition() {
+		return this.definition;
+	}
+
+	/** The version serving new requests. */
+	public Generation current() {
+		return this.current;
+	}
+
+	public List<RouteBinding> bindings() {
+		return List.copyOf(this.bindings);
+	}
+
+	/** The route ids using this plugin. */
+	public List<String> routes() {
+		List<String> routes = new ArrayList<>();
+		for (RouteBinding binding : this.bindings) {
+			if (!routes.contains(binding.routeId())) {
+				routes.add(binding.routeId());
+			}
+		}
+		return routes;
+	}
+
+	/** The last reload, or null when there was none. */
+	public Reload lastReload() {
+		return this.lastReload;
+	}
+
+	public long reloads(boolean succeeded) {
+		return (succeeded ? this.reloadsSucceeded : this.reloadsFailed).get();
+	}
+
+	synchronized RouteBinding bind(String routeId, byte[] configuration) {
+		Generation generation = this.current;
+		RouteBinding binding = new RouteBinding(this, routeId, configuration,
+				active(generation, generation.configure(configuration)));
+		this.bindings.add(binding);
+		return binding;
+	}
+
+	/** Configures every configuration in use on {@code next}, then points every route at it. */
+	synchronized void swap(Generation next) {
+		for (RouteBinding binding : this.bindings) {
+			next.configure(binding.configuration());
+		}
+		Generation previous = this.current;
+		this.current = next;
+		for (RouteBinding binding : this.bindings) {
+			binding.activate(active(next, next.configure(binding.configuration())));
+		}
+		previous.plugin().retire();
+	}
+
+	Reload recordReload(boolean succeeded, String error) {
+		(succeeded ? this.reloadsSucceeded : this.reloadsFailed).incrementAndGet();
+		this.lastReload = new Reload(Instant.now(), succeeded, error);
+		return this.lastReload;
+	}
+
+	private static RouteBinding.Active active(Generation generation, PluginConfiguration configuration) {
+		AbiProfile profile = generation.plugin().compiled().profile();
+		return new RouteBinding.Active(generation.plugin(), configuration, profile.exports("proxy_on_request_body"),
+				profile.exports("proxy_on_response_headers"), profile.exports("proxy_on_response_body"));
+	}
+
+	@Override
+	public void close() {
+		this.current.plugin().close();
+	}
+
+	/** The outcome of a reload. */
+	public record Reload(Instant time, boolean succeeded, String error) {
+	}
+
+	/**
+	 * One loaded version of the plugin and the configurations it has accepted (one root
+	 * context each, shared by the routes with the same bytes).
+	 */
+	public static final class Generation {
+
+		private final Plugin plugin;
+
+		private final PluginConfiguration defaults;
+
+		private final Map<String, PluginConfiguration> configurations = new LinkedHashMap<>();
+
+		Generation(Plugin plugin, PluginConfiguration defaults) {
+			this.plugin = plugin;
+			this.defaults = defaults;
+		}
+
+		public Plugin plugin() {
+			return this.plugin;
+		}
+
+		/** The accepted configuration for {@code bytes} (null: the default), configuring it once. */
+		synchronized PluginConfiguration configure(byte[] bytes) {
+			if (bytes == null) {
+				return this.defaults;
+			}
+			return this.configurations.computeIfAbsent(new String(bytes, StandardCharsets.ISO_8859_1),
+					(key) -> this.plugin.configure(bytes));
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.PluginConfiguration;
+
+/**
+ * A route's use of a plugin: the route, its own configuration (or null for the plugin's
+ * default) and the version of the plugin it runs now, replaced in one step by a reload.
+ */
+public final class RouteBinding {
+
+	private final PluginHandle handle;
+
+	private final String routeId;
+
+	private final byte[] configuration;
+
+	private volatile Active active;
+
+	RouteBinding(PluginHandle handle, String routeId, byte[] configuration, Active active) {
+		this.handle = handle;
+		this.routeId = routeId;
+		this.configuration = configuration;
+		this.active = active;
+	}
+
+	public PluginHandle handle() {
+		return this.handle;
+	}
+
+	public String routeId() {
+		return this.routeId;
+	}
+
+	byte[] configuration() {
+		return this.configuration;
+	}
+
+	/** The plugin version and configuration new requests of this route use. */
+	Active active() {
+		return this.active;
+	}
+
+	void activate(Active active) {
+		this.active = active;
+	}
+
+	/** A plugin version with the route's configuration and the phases it takes part in. */
+	record Active(Plugin plugin, PluginConfiguration configuration, boolean requestBody, boolean responseHeaders,
+			boolean responseBody) {
+	}
+
+}
