@@ -173,9 +173,10 @@ public final class Plugin implements AutoCloseable {
 	}
 
 	/**
-	 * Takes this plugin out of service after a newer version replaced it: streams in flight
-	 * finish on its VMs, each VM closes once its last stream ends, and a stream still opened
-	 * here (a request that picked this version just before the swap) runs normally.
+	 * Takes this plugin out of service after a newer version replaced it: streams in
+	 * flight finish on its VMs, each VM closes once its last stream ends, and a stream
+	 * still opened here (a request that picked this version just before the swap) runs
+	 * normally.
 	 */
 	public void retire() {
 		this.retired = true;

@@ -4,6 +4,8 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasi.WasiPreview1_ModuleFactory;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -62,6 +64,9 @@ public final class HostFunctions {
 	static final List<String> UNIMPLEMENTED = List.of("proxy_grpc_call", "proxy_grpc_stream", "proxy_grpc_send",
 			"proxy_grpc_cancel", "proxy_grpc_close", "proxy_get_upstream_hosts", "proxy_set_upstream_override_host",
 			"proxy_inject_encoded_data_to_filter_chain");
+
+	/** WASI errno FAULT: a bad address. */
+	static final int WASI_FAULT = 21;
 
 	private HostFunctions() {
 	}
@@ -124,7 +129,8 @@ public final class HostFunctions {
 						throw new PluginLoadException("plugin '" + vm.core().name() + "' imports " + imported.module()
 								+ "." + name + ", which this host's WASI does not provide");
 					}
-					functions.add(new HostFunction(imported.module(), name, type, function.handle()));
+					functions
+						.add(new HostFunction(imported.module(), name, type, faultOnBadPointer(function.handle())));
 				}
 				default -> functions.add(new HostFunction("env", name, type, envFunction(abi, name, type)));
 			}
@@ -132,8 +138,26 @@ public final class HostFunctions {
 		return ImportValues.builder().withFunctions(functions).build();
 	}
 
-	private static com.dylibso.chicory.runtime.WasmFunctionHandle envFunction(ProxyAbi abi, String name,
-			FunctionType type) {
+	/**
+	 * Chicory's WASI does not check the guest's pointers: one out of range makes the
+	 * memory access throw, which would trap the plugin. WASI answers that with errno
+	 * FAULT, so the plugin gets 21 instead, as it gets INVALID_MEMORY_ACCESS from the
+	 * proxy-wasm functions. A WASI function executes no Wasm code, so a
+	 * WasmRuntimeException from it can only be such a memory access (traps, timeouts and
+	 * proc_exit are other exception classes and pass through).
+	 */
+	private static WasmFunctionHandle faultOnBadPointer(WasmFunctionHandle handle) {
+		return (instance, args) -> {
+			try {
+				return handle.apply(instance, args);
+			}
+			catch (WasmRuntimeException ex) {
+				return new long[] { WASI_FAULT };
+			}
+		};
+	}
+
+	private static WasmFunctionHandle envFunction(ProxyAbi abi, String name, FunctionType type) {
 		switch (name) {
 			case "emscripten_notify_memory_growth":
 				return (instance, args) -> null;

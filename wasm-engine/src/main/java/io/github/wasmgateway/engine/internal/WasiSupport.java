@@ -29,7 +29,8 @@ final class WasiSupport {
 			.withStderr(new LineLogger(core.logger, PluginLogger.Level.ERROR))
 			.withClock(new HostClockAdapter(core))
 			.withRandom(new SecureRandom())
-			// proc_exit(0) at the end of a command's _start is a normal end, not a failure
+			// proc_exit(0) at the end of a command's _start is a normal end, not a
+			// failure
 			.withThrowOnExit0(false)
 			.withArguments(core.wasiArguments);
 		for (Map.Entry<String, String> variable : core.wasiEnvironment.entrySet()) {

@@ -1,0 +1,137 @@
+package io.github.wasmgateway.engine;
+
+import io.github.wasmgateway.engine.host.HostServices;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The ABI exerciser fixture (fixtures/README.md, "The exerciser protocol") as a plugin
+ * named {@code exerciser}: one {@code x-op} per request, its inputs as request headers,
+ * its results read back from the headers it added.
+ */
+final class Exerciser implements AutoCloseable {
+
+	static final String NAME = "exerciser";
+
+	// proxy-wasm statuses (and one WASI errno) as the exerciser writes them in x-status
+
+	static final String OK = "0";
+
+	static final String NOT_FOUND = "1";
+
+	static final String BAD_ARGUMENT = "2";
+
+	static final String INVALID_MEMORY_ACCESS = "6";
+
+	static final String EMPTY = "7";
+
+	static final String CAS_MISMATCH = "8";
+
+	static final String UNIMPLEMENTED = "12";
+
+	static final String WASI_FAULT = "21";
+
+	final Plugin plugin;
+
+	final PluginConfiguration configuration;
+
+	private Exerciser(Plugin plugin, PluginConfiguration configuration) {
+		this.plugin = plugin;
+		this.configuration = configuration;
+	}
+
+	static Exerciser start(WasmEngine engine, ExecutionMode mode, HostServices services) {
+		return start(engine, mode, services, PluginSettings.builder(NAME), "");
+	}
+
+	static Exerciser start(WasmEngine engine, ExecutionMode mode, HostServices services,
+			PluginSettings.Builder settings, String configuration) {
+		Plugin plugin = engine.createPlugin(Fixtures.compiled("exerciser", mode), settings.build(), services);
+		try {
+			return new Exerciser(plugin, plugin.configure(configuration.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (RuntimeException ex) {
+			plugin.close();
+			throw ex;
+		}
+	}
+
+	/** A GET of {@code /} asking for {@code op}, with the op's inputs as headers. */
+	static TestExchange request(String op, String... inputs) {
+		String[] headers = new String[inputs.length + 2];
+		headers[0] = "x-op";
+		headers[1] = op;
+		System.arraycopy(inputs, 0, headers, 2, inputs.length);
+		return TestExchange.get("/", headers);
+	}
+
+	/** Runs {@code op} in the request headers, then finishes the stream. */
+	Outcome run(String op, String... inputs) {
+		return run(request(op, inputs));
+	}
+
+	/** Runs the request headers of {@code exchange}, then finishes the stream. */
+	Outcome run(TestExchange exchange) {
+		HttpStream stream = open(exchange);
+		try {
+			Action action = stream.onRequestHeaders(true);
+			return new Outcome(action, exchange, exchange.requestHeaders, stream.localResponse());
+		}
+		finally {
+			stream.finish();
+		}
+	}
+
+	/**
+	 * Runs {@code op} in the response headers ({@code x-response-op}) of a request whose
+	 * upstream answered 200 with {@code server: upstream}, then finishes the stream. The
+	 * results are response headers.
+	 */
+	Outcome runInResponse(String op, String... inputs) {
+		String[] headers = new String[inputs.length + 2];
+		headers[0] = "x-response-op";
+		headers[1] = op;
+		System.arraycopy(inputs, 0, headers, 2, inputs.length);
+		TestExchange exchange = TestExchange.get("/", headers).withResponse(200, "server", "upstream");
+		HttpStream stream = open(exchange);
+		try {
+			stream.onRequestHeaders(true);
+			Action action = stream.onResponseHeaders(true);
+			return new Outcome(action, exchange, exchange.responseHeaders, stream.localResponse());
+		}
+		finally {
+			stream.finish();
+		}
+	}
+
+	HttpStream open(TestExchange exchange) {
+		return this.plugin.openStream(this.configuration, exchange);
+	}
+
+	@Override
+	public void close() {
+		this.plugin.close();
+	}
+
+	/**
+	 * What one request saw: the action of the phase that ran the op, the exchange, the
+	 * header map the results went to, and the local response if any.
+	 */
+	record Outcome(Action action, TestExchange exchange, ListHeaderMap results, LocalResponse localResponse) {
+
+		String header(String name) {
+			return this.results.get(name);
+		}
+
+		/** {@code x-status}: the status of the op's main host call. */
+		String status() {
+			return header("x-status");
+		}
+
+		/** {@code x-result}: the op's main result. */
+		String result() {
+			return header("x-result");
+		}
+
+	}
+
+}
