@@ -36,8 +36,8 @@ final class MicrometerPluginMetrics implements MetricsSink {
 			return existing;
 		}
 		Metric metric = switch (type) {
-			case COUNTER -> new Metric(type, Counter.builder(name).tag("plugin", plugin).register(this.registry), null,
-					null);
+			case COUNTER ->
+				new Metric(type, Counter.builder(name).tag("plugin", plugin).register(this.registry), null, null);
 			case GAUGE -> {
 				AtomicLong value = new AtomicLong();
 				Gauge.builder(name, value, AtomicLong::get).tag("plugin", plugin).register(this.registry);

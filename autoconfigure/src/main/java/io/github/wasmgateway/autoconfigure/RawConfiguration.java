@@ -15,8 +15,8 @@ import org.springframework.core.env.PropertySource;
  * Reads a plugin configuration subtree exactly as the user wrote it. Spring Boot's
  * relaxed binding would drop the underscores of Higress's {@code _rules_} and
  * {@code _match_route_} and turn lists into maps, so the subtree is rebuilt from the raw
- * property names instead: a string stays the same bytes, a map becomes the same JSON
- * (key order, nesting, lists, numbers and booleans kept).
+ * property names instead: a string stays the same bytes, a map becomes the same JSON (key
+ * order, nesting, lists, numbers and booleans kept).
  */
 public final class RawConfiguration {
 

@@ -9,6 +9,10 @@ import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.SharedDataStore;
+import io.github.wasmgateway.actuate.WasmPluginMeters;
+import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
+import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
+import io.github.wasmgateway.gateway.ExchangeObserver;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
@@ -16,6 +20,8 @@ import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.WorkerThreads;
+import io.github.wasmgateway.reload.PluginFileWatcher;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +62,40 @@ public final class WasmGatewayAutoConfiguration {
 		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry) {
 			MeterRegistry meters = registry.getIfAvailable();
 			return (meters != null) ? new MicrometerPluginMetrics(meters) : new InMemoryMetrics();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ExchangeObserver.class)
+		ExchangeObserver wasmPluginMeters(WasmPluginRegistry plugins, ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meters = registry.getIfAvailable();
+			return (meters != null) ? new WasmPluginMeters(plugins, meters) : ExchangeObserver.NONE;
+		}
+
+	}
+
+	/** The wasmplugins actuator endpoint, when the actuator is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		WasmPluginsEndpoint wasmPluginsEndpoint(WasmPluginRegistry registry) {
+			return new WasmPluginsEndpoint(registry);
+		}
+
+	}
+
+	/** The plugins' health, when Spring Boot's health support is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "wasmPluginsHealthIndicator")
+		WasmPluginsHealthIndicator wasmPluginsHealthIndicator(WasmPluginRegistry registry) {
+			return new WasmPluginsHealthIndicator(registry);
 		}
 
 	}
@@ -117,6 +157,8 @@ public final class WasmGatewayAutoConfiguration {
 			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
 			.withCallTimeout(plugin.getCallTimeout())
 			.withRebuildBackoff(plugin.getRebuildBackoff())
+			.withRebuildMemoryThresholdBytes(
+					(plugin.getRebuildMemoryThreshold() != null) ? plugin.getRebuildMemoryThreshold().toBytes() : 0)
 			.build();
 		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
 				: ExecutionMode.AOT;
@@ -129,9 +171,16 @@ public final class WasmGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WasmPluginGatewayFilterFactory wasmPluginGatewayFilterFactory(WasmPluginRegistry registry,
-			WasmGatewayProperties properties) {
+			WasmGatewayProperties properties, ObjectProvider<ExchangeObserver> observer) {
 		return new WasmPluginGatewayFilterFactory(registry, properties.getStreamTimeout(),
-				properties.getMaxBufferedBody().toBytes());
+				properties.getMaxBufferedBody().toBytes(), observer.getIfAvailable(() -> ExchangeObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "wasm-gateway.reload", name = "enabled", matchIfMissing = true)
+	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmGatewayProperties properties) {
+		return new PluginFileWatcher(registry, properties.getReload().getPollInterval(),
+				properties.getReload().getQuietPeriod());
 	}
 
 	@Bean
@@ -150,6 +199,5 @@ public final class WasmGatewayAutoConfiguration {
 			WasmPluginRegistry registry) {
 		return new WasmPluginRouteValidator(gatewayProperties, registry);
 	}
-
 
 }

@@ -32,6 +32,13 @@ public class WasmGatewayProperties {
 	 */
 	private DataSize maxBufferedBody = DataSize.ofMegabytes(1);
 
+	/** Hot reload of plugins whose location is a file. */
+	private final Reload reload = new Reload();
+
+	public Reload getReload() {
+		return this.reload;
+	}
+
 	/** The plugins, by name: the name used by routes, logs and metrics. */
 	private Map<String, Plugin> plugins = new LinkedHashMap<>();
 
@@ -153,6 +160,20 @@ public class WasmGatewayProperties {
 		 */
 		private Duration rebuildBackoff = Duration.ofSeconds(1);
 
+		/**
+		 * Linear memory past which a VM is replaced by a fresh one once its streams end;
+		 * empty: never.
+		 */
+		private DataSize rebuildMemoryThreshold;
+
+		public DataSize getRebuildMemoryThreshold() {
+			return this.rebuildMemoryThreshold;
+		}
+
+		public void setRebuildMemoryThreshold(DataSize rebuildMemoryThreshold) {
+			this.rebuildMemoryThreshold = rebuildMemoryThreshold;
+		}
+
 		public Duration getRebuildBackoff() {
 			return this.rebuildBackoff;
 		}
@@ -231,6 +252,47 @@ public class WasmGatewayProperties {
 
 		public void setRootId(String rootId) {
 			this.rootId = rootId;
+		}
+
+	}
+
+	/** Hot reload of plugin binaries. */
+	public static class Reload {
+
+		/** Whether plugin files are watched and reloaded when they change. */
+		private boolean enabled = true;
+
+		/** How often plugin files are looked at. */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a changed file must stay unchanged before it is loaded, so that a
+		 * half-written file is never loaded.
+		 */
+		private Duration quietPeriod = Duration.ofMillis(400);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			this.quietPeriod = quietPeriod;
 		}
 
 	}

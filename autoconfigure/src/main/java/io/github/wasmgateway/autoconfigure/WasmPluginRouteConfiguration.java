@@ -10,10 +10,10 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Gives each {@code WasmPlugin} filter of a configured route its per-route
- * configuration exactly as written: Spring Cloud Gateway hands filter arguments over as
- * a flat, relaxed-bound string map, which loses {@code _rules_} and list structure, so
- * the configuration is read raw and passed as one JSON argument.
+ * Gives each {@code WasmPlugin} filter of a configured route its per-route configuration
+ * exactly as written: Spring Cloud Gateway hands filter arguments over as a flat,
+ * relaxed-bound string map, which loses {@code _rules_} and list structure, so the
+ * configuration is read raw and passed as one JSON argument.
  */
 class WasmPluginRouteConfiguration implements BeanPostProcessor {
 
@@ -46,8 +46,9 @@ class WasmPluginRouteConfiguration implements BeanPostProcessor {
 			return;
 		}
 		String key = WasmPluginGatewayFilterFactory.CONFIGURATION_KEY;
-		filter.getArgs().keySet().removeIf((name) -> name.equals(key) || name.startsWith(key + ".")
-				|| name.startsWith(key + "["));
+		filter.getArgs()
+			.keySet()
+			.removeIf((name) -> name.equals(key) || name.startsWith(key + ".") || name.startsWith(key + "["));
 		filter.getArgs().put(key, new String(raw, StandardCharsets.UTF_8));
 	}
 

@@ -37,8 +37,7 @@ class WasmPluginRouteValidator implements SmartInitializingSingleton {
 			for (FilterDefinition filter : route.getFilters()) {
 				if ("WasmPlugin".equals(filter.getName())) {
 					Map<String, String> args = filter.getArgs();
-					String plugin = args.getOrDefault(WasmPluginGatewayFilterFactory.PLUGIN_KEY,
-							args.get("_genkey_0"));
+					String plugin = args.getOrDefault(WasmPluginGatewayFilterFactory.PLUGIN_KEY, args.get("_genkey_0"));
 					String configuration = args.get(WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
 					this.registry.check(plugin, route.getId(),
 							(configuration != null) ? configuration.getBytes(StandardCharsets.UTF_8) : null);

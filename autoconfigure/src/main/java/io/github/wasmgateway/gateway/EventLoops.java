@@ -39,7 +39,9 @@ final class EventLoops {
 		return SCHEDULERS.computeIfAbsent(loop, Schedulers::fromExecutor);
 	}
 
-	/** The engine's way back onto a worker: the calling event loop, or direct off Netty. */
+	/**
+	 * The engine's way back onto a worker: the calling event loop, or direct off Netty.
+	 */
 	static WorkerExecutors workers() {
 		return () -> {
 			EventExecutor current = ThreadExecutorMap.currentExecutor();

@@ -21,9 +21,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * One gateway exchange as the engine sees it: header views, properties answered from
- * the exchange and its route, and the way back for what the plugin decides while a
- * phase is paused.
+ * One gateway exchange as the engine sees it: header views, properties answered from the
+ * exchange and its route, and the way back for what the plugin decides while a phase is
+ * paused.
  */
 final class GatewayExchange implements HttpExchange {
 

@@ -76,6 +76,14 @@ public final class PluginHandle implements AutoCloseable {
 	}
 
 	synchronized RouteBinding bind(String routeId, byte[] configuration) {
+		for (RouteBinding existing : this.bindings) {
+			// a route refresh binds the same routes again: keep one binding per route and
+			// configuration
+			if (existing.routeId().equals(routeId)
+					&& java.util.Arrays.equals(existing.configuration(), configuration)) {
+				return existing;
+			}
+		}
 		Generation generation = this.current;
 		RouteBinding binding = new RouteBinding(this, routeId, configuration,
 				active(generation, generation.configure(configuration)));
@@ -83,7 +91,10 @@ public final class PluginHandle implements AutoCloseable {
 		return binding;
 	}
 
-	/** Configures every configuration in use on {@code next}, then points every route at it. */
+	/**
+	 * Configures every configuration in use on {@code next}, then points every route at
+	 * it.
+	 */
 	synchronized void swap(Generation next) {
 		for (RouteBinding binding : this.bindings) {
 			next.configure(binding.configuration());
@@ -138,7 +149,10 @@ public final class PluginHandle implements AutoCloseable {
 			return this.plugin;
 		}
 
-		/** The accepted configuration for {@code bytes} (null: the default), configuring it once. */
+		/**
+		 * The accepted configuration for {@code bytes} (null: the default), configuring
+		 * it once.
+		 */
 		synchronized PluginConfiguration configure(byte[] bytes) {
 			if (bytes == null) {
 				return this.defaults;

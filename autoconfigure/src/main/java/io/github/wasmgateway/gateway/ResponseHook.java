@@ -24,12 +24,26 @@ final class ResponseHook extends ServerHttpResponseDecorator {
 
 	private final List<Phase> phases = new ArrayList<>();
 
+	private final List<Runnable> completions = new ArrayList<>();
+
 	ResponseHook(ServerHttpResponse delegate) {
 		super(delegate);
 	}
 
 	void add(Phase phase) {
 		this.phases.add(phase);
+	}
+
+	/** Runs {@code task} once the exchange is over, response written or abandoned. */
+	synchronized void whenComplete(Runnable task) {
+		this.completions.add(task);
+	}
+
+	synchronized void complete() {
+		for (Runnable task : this.completions) {
+			task.run();
+		}
+		this.completions.clear();
 	}
 
 	@Override

@@ -12,8 +12,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Installs a {@link ResponseHook} on exchanges whose route runs a WasmPlugin filter,
- * just before the gateway's response writer; other routes pass through untouched.
+ * Installs a {@link ResponseHook} on exchanges whose route runs a WasmPlugin filter, just
+ * before the gateway's response writer; other routes pass through untouched.
  */
 public final class ResponseHookFilter implements GlobalFilter, Ordered {
 
@@ -25,7 +25,7 @@ public final class ResponseHookFilter implements GlobalFilter, Ordered {
 		}
 		ResponseHook hook = new ResponseHook(exchange.getResponse());
 		exchange.getAttributes().put(ResponseHook.ATTRIBUTE, hook);
-		return chain.filter(exchange.mutate().response(hook).build());
+		return chain.filter(exchange.mutate().response(hook).build()).doFinally((signal) -> hook.complete());
 	}
 
 	private static boolean runsPlugins(Route route) {

@@ -45,7 +45,9 @@ public final class RouteBinding {
 		this.active = active;
 	}
 
-	/** A plugin version with the route's configuration and the phases it takes part in. */
+	/**
+	 * A plugin version with the route's configuration and the phases it takes part in.
+	 */
 	record Active(Plugin plugin, PluginConfiguration configuration, boolean requestBody, boolean responseHeaders,
 			boolean responseBody) {
 	}

@@ -5,6 +5,7 @@ import io.github.wasmgateway.engine.BodyBuffer;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.PluginCallException;
+import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.gateway.GatewayExchange.Outcome;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs one plugin on a route, as one filter of Envoy's chain: every request opens a
  * stream on the VM of the event loop it arrived on, and each phase (request headers,
- * request body, response headers, response body, then log/done/delete) runs on that
- * VM's thread. Bodies are only handled for plugins that export the body callbacks, and
+ * request body, response headers, response body, then log/done/delete) runs on that VM's
+ * thread. Bodies are only handled for plugins that export the body callbacks, and
  * buffered only when the plugin asks.
  */
 final class WasmPluginFilter implements GatewayFilter {
@@ -53,8 +54,12 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private final long maxBufferedBody;
 
-	WasmPluginFilter(RouteBinding binding, Duration streamTimeout, long maxBufferedBody) {
+	private final ExchangeObserver.RouteObserver observer;
+
+	WasmPluginFilter(RouteBinding binding, Duration streamTimeout, long maxBufferedBody,
+			ExchangeObserver.RouteObserver observer) {
 		this.binding = binding;
+		this.observer = observer;
 		this.failurePolicy = binding.handle().definition().failurePolicy();
 		this.routeId = binding.routeId();
 		this.streamTimeout = streamTimeout;
@@ -87,7 +92,9 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		private final GatewayExchange adapter;
 
-		/** The plugin version this request runs on, start to end, even across a reload. */
+		/**
+		 * The plugin version this request runs on, start to end, even across a reload.
+		 */
 		private final RouteBinding.Active active;
 
 		private HttpStream stream;
@@ -109,30 +116,66 @@ final class WasmPluginFilter implements GatewayFilter {
 			catch (PluginCallException ex) {
 				return failed(ex, this.exchange);
 			}
-			return requestHeaders().onErrorResume(StreamSignals.LocalReply.class,
-					(reply) -> writeLocal(this.exchange.getResponse(), reply.response))
+			return requestHeaders()
+				.onErrorResume(StreamSignals.LocalReply.class,
+						(reply) -> writeLocal(this.exchange.getResponse(), reply.response))
 				.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failed(failure.failure, this.exchange))
 				.onErrorResume(StreamSignals.Timeout.class, (timeout) -> writeTimeout())
 				.onErrorResume(StreamSignals.TooLarge.class,
 						(tooLarge) -> writeStatus(this.exchange.getResponse(), HttpStatus.PAYLOAD_TOO_LARGE,
 								"request body too large for plugin '" + pluginName() + "'"))
-				.doFinally((signal) -> this.thread.run(this::finish));
+				.transform(this::finishWhenDone);
 		}
+
+		/**
+		 * Ends the stream (log, done, delete) once the whole exchange is over: after the
+		 * response body went through the plugin, which happens after this filter's chain
+		 * completes; or at once when there is no gateway response writer.
+		 */
+		private Mono<Void> finishWhenDone(Mono<Void> exchangeDone) {
+			ResponseHook hook = this.exchange.getAttribute(ResponseHook.ATTRIBUTE);
+			if (hook != null) {
+				hook.whenComplete(() -> this.thread.run(this::finish));
+				return exchangeDone;
+			}
+			return exchangeDone.doFinally((signal) -> this.thread.run(this::finish));
+		}
+
+		/** Time spent inside the plugin for this request, all phases. */
+		private long pluginNanos;
 
 		private void finish() {
 			if (this.stream != null) {
+				long started = System.nanoTime();
 				this.stream.finish();
+				record(ExchangeObserver.Phase.LOG, started);
+				WasmPluginFilter.this.observer.request(this.pluginNanos);
 			}
+		}
+
+		private void record(ExchangeObserver.Phase phase, long started) {
+			long nanos = System.nanoTime() - started;
+			WasmPluginFilter.this.observer.call(phase, nanos);
+			this.pluginNanos += nanos;
+		}
+
+		private void failure(ExchangeObserver.Phase phase, PluginCallException failure) {
+			WasmPluginFilter.this.observer.failure(phase, failure.kind().name().toLowerCase());
 		}
 
 		private Mono<Void> requestHeaders() {
 			boolean hasBody = hasBody(this.exchange.getRequest());
 			Action action;
+			long started = System.nanoTime();
 			try {
 				action = this.stream.onRequestHeaders(!hasBody);
 			}
 			catch (PluginCallException ex) {
+				failure(ExchangeObserver.Phase.REQUEST_HEADERS, ex);
 				return failed(ex, this.exchange);
+			}
+			finally {
+				record(ExchangeObserver.Phase.REQUEST_HEADERS, started);
 			}
 			Outcome early = this.adapter.takeEarly();
 			if (early != null && action != Action.LOCAL_RESPONSE) {
@@ -145,7 +188,10 @@ final class WasmPluginFilter implements GatewayFilter {
 			};
 		}
 
-		/** Waits for the plugin to continue; a local response or failure becomes an error signal. */
+		/**
+		 * Waits for the plugin to continue; a local response or failure becomes an error
+		 * signal.
+		 */
 		private Mono<Void> awaitResume() {
 			return this.adapter.pause()
 				.timeout(WasmPluginFilter.this.streamTimeout, Mono.error(StreamSignals.Timeout::new))
@@ -182,7 +228,8 @@ final class WasmPluginFilter implements GatewayFilter {
 			if (Run.this.active.responseHeaders() || Run.this.active.responseBody()) {
 				ResponseHook hook = next.getAttribute(ResponseHook.ATTRIBUTE);
 				if (hook == null) {
-					// no gateway response writer ahead of us (a bare filter chain): decorate here
+					// no gateway response writer ahead of us (a bare filter chain):
+					// decorate here
 					hook = new ResponseHook(next.getResponse());
 					next = next.mutate().response(hook).build();
 				}
@@ -191,7 +238,10 @@ final class WasmPluginFilter implements GatewayFilter {
 			return this.chain.filter(next);
 		}
 
-		/** The failure policy: 503 (fail-closed) or the request goes on without the plugin. */
+		/**
+		 * The failure policy: 503 (fail-closed) or the request goes on without the
+		 * plugin.
+		 */
 		private Mono<Void> failed(PluginCallException failure, ServerWebExchange exchange) {
 			if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 				logger.warn("Plugin '" + pluginName() + "' failed on route '" + WasmPluginFilter.this.routeId
@@ -199,22 +249,34 @@ final class WasmPluginFilter implements GatewayFilter {
 				this.skipped = true;
 				return this.chain.filter(exchange);
 			}
+			logUnavailable(failure);
 			return writeStatus(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
 					"plugin '" + pluginName() + "' failed (wasm_fail_stream)");
 		}
 
-		private Mono<Void> writeTimeout() {
-			return writeStatus(this.exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT,
-					"plugin '" + pluginName() + "' paused the stream for longer than "
-							+ WasmPluginFilter.this.streamTimeout);
+		private void logUnavailable(PluginCallException failure) {
+			if (failure.kind() == PluginFailure.Kind.VM_UNAVAILABLE && logger.isWarnEnabled()) {
+				// traps are logged with their stack where they happen; this one is not
+				logger.warn("Plugin '" + pluginName() + "' on route '" + WasmPluginFilter.this.routeId
+						+ "' could not take the request: " + failure.failure().message());
+			}
 		}
 
-		/** Envoy's sendLocalReply: the plugin's status, headers and body, the upstream not called. */
+		private Mono<Void> writeTimeout() {
+			return writeStatus(this.exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT, "plugin '" + pluginName()
+					+ "' paused the stream for longer than " + WasmPluginFilter.this.streamTimeout);
+		}
+
+		/**
+		 * Envoy's sendLocalReply: the plugin's status, headers and body, the upstream not
+		 * called.
+		 */
 		private Mono<Void> writeLocal(ServerHttpResponse response, LocalResponse local) {
 			if (response.isCommitted()) {
-				return Mono.error(new IllegalStateException("plugin '" + pluginName()
-						+ "' sent a local response after the response was committed"));
+				return Mono.error(new IllegalStateException(
+						"plugin '" + pluginName() + "' sent a local response after the response was committed"));
 			}
+			WasmPluginFilter.this.observer.localResponse(local.status());
 			response.setStatusCode(HttpStatusCode.valueOf(local.status()));
 			HttpHeaders headers = response.getHeaders();
 			headers.clear();
@@ -266,32 +328,40 @@ final class WasmPluginFilter implements GatewayFilter {
 				})
 					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure))
-					.onErrorResume(StreamSignals.TooLarge.class, (tooLarge) -> writeStatus(this.response,
-							HttpStatus.BAD_GATEWAY, "response body too large for plugin '" + pluginName() + "'"))
+					.onErrorResume(StreamSignals.TooLarge.class,
+							(tooLarge) -> writeStatus(this.response, HttpStatus.BAD_GATEWAY,
+									"response body too large for plugin '" + pluginName() + "'"))
 					.onErrorResume(StreamSignals.Timeout.class, (timeout) -> writeTimeout());
 			}
 
 			@Override
 			public Mono<Void> complete(Supplier<Mono<Void>> next) {
-				return responseHeaders(true)
-					.flatMap((proceed) -> proceed ? next.get()
-							: writeLocal(this.response, Run.this.stream.localResponse()))
+				return responseHeaders(true).flatMap(
+						(proceed) -> proceed ? next.get() : writeLocal(this.response, Run.this.stream.localResponse()))
 					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure));
 			}
 
-			/** True to go on with the upstream's response, false when the plugin answered locally. */
+			/**
+			 * True to go on with the upstream's response, false when the plugin answered
+			 * locally.
+			 */
 			private Mono<Boolean> responseHeaders(boolean endOfStream) {
 				if (!Run.this.active.responseHeaders() || Run.this.skipped) {
 					return Mono.just(true);
 				}
 				return Run.this.thread.call(() -> {
 					Run.this.adapter.startResponse();
+					long started = System.nanoTime();
 					try {
 						return Run.this.stream.onResponseHeaders(endOfStream);
 					}
 					catch (PluginCallException ex) {
+						failure(ExchangeObserver.Phase.RESPONSE_HEADERS, ex);
 						throw new StreamSignals.PluginFailed(ex);
+					}
+					finally {
+						record(ExchangeObserver.Phase.RESPONSE_HEADERS, started);
 					}
 				}).flatMap((action) -> switch (action) {
 					case LOCAL_RESPONSE -> Mono.just(false);
@@ -301,6 +371,7 @@ final class WasmPluginFilter implements GatewayFilter {
 			}
 
 			private Mono<Void> failedResponse(PluginCallException failure) {
+				logUnavailable(failure);
 				if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 					return Mono.error(failure);
 				}
@@ -311,9 +382,9 @@ final class WasmPluginFilter implements GatewayFilter {
 		}
 
 		/**
-		 * A body through the plugin chunk by chunk: a chunk the plugin leaves alone passes
-		 * through without a copy; StopIterationAndBuffer collects chunks (up to the limit)
-		 * until the plugin continues or the body ends.
+		 * A body through the plugin chunk by chunk: a chunk the plugin leaves alone
+		 * passes through without a copy; StopIterationAndBuffer collects chunks (up to
+		 * the limit) until the plugin continues or the body ends.
 		 */
 		private final class BodyPhase {
 
@@ -386,20 +457,28 @@ final class WasmPluginFilter implements GatewayFilter {
 					return Flux.error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
 				}
 				if (!this.request && wholeBody && this.buffered != null) {
-					// the whole body is known before anything was sent: give it its real length
+					// the whole body is known before anything was sent: give it its real
+					// length
 					this.headers.setContentLength(this.buffered.size());
 				}
 				Flux<DataBuffer> out = (body == this.buffered) ? emitBuffered() : Flux.empty();
 				return (action == Action.PAUSE) ? awaitResume().thenMany(out) : out;
 			}
 
-			/** Calls the body callback; null when the plugin failed and fail-open skips it. */
+			/**
+			 * Calls the body callback; null when the plugin failed and fail-open skips
+			 * it.
+			 */
 			private Action call(BodyBuffer body, boolean endOfStream, DataBuffer chunk, ChunkBody view) {
+				ExchangeObserver.Phase phase = this.request ? ExchangeObserver.Phase.REQUEST_BODY
+						: ExchangeObserver.Phase.RESPONSE_BODY;
+				long started = System.nanoTime();
 				try {
 					return this.request ? Run.this.stream.onRequestBody(body, endOfStream)
 							: Run.this.stream.onResponseBody(body, endOfStream);
 				}
 				catch (PluginCallException ex) {
+					failure(phase, ex);
 					if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
 						Run.this.skipped = true;
 						return null;
@@ -408,6 +487,9 @@ final class WasmPluginFilter implements GatewayFilter {
 						release(view, chunk);
 					}
 					throw new StreamSignals.PluginFailed(ex);
+				}
+				finally {
+					record(phase, started);
 				}
 			}
 

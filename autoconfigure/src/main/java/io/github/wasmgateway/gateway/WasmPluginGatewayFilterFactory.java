@@ -23,7 +23,8 @@ import org.springframework.cloud.gateway.support.HasRouteId;
  * Several WasmPlugin filters on one route run in the order declared, like Envoy's filter
  * chain.
  */
-public class WasmPluginGatewayFilterFactory extends AbstractGatewayFilterFactory<WasmPluginGatewayFilterFactory.Config> {
+public class WasmPluginGatewayFilterFactory
+		extends AbstractGatewayFilterFactory<WasmPluginGatewayFilterFactory.Config> {
 
 	/** The argument naming the plugin. */
 	public static final String PLUGIN_KEY = "plugin";
@@ -37,11 +38,15 @@ public class WasmPluginGatewayFilterFactory extends AbstractGatewayFilterFactory
 
 	private final long maxBufferedBody;
 
-	public WasmPluginGatewayFilterFactory(WasmPluginRegistry registry, Duration streamTimeout, long maxBufferedBody) {
+	private final ExchangeObserver observer;
+
+	public WasmPluginGatewayFilterFactory(WasmPluginRegistry registry, Duration streamTimeout, long maxBufferedBody,
+			ExchangeObserver observer) {
 		super(Config.class);
 		this.registry = registry;
 		this.streamTimeout = streamTimeout;
 		this.maxBufferedBody = maxBufferedBody;
+		this.observer = observer;
 	}
 
 	@Override
@@ -55,7 +60,8 @@ public class WasmPluginGatewayFilterFactory extends AbstractGatewayFilterFactory
 		byte[] configuration = (config.getConfiguration() != null)
 				? config.getConfiguration().getBytes(StandardCharsets.UTF_8) : null;
 		RouteBinding binding = this.registry.bind(config.getPlugin(), route, configuration);
-		return new WasmPluginFilter(binding, this.streamTimeout, this.maxBufferedBody);
+		return new WasmPluginFilter(binding, this.streamTimeout, this.maxBufferedBody,
+				this.observer.forRoute(config.getPlugin(), route));
 	}
 
 	/** The filter's arguments. */
@@ -78,8 +84,8 @@ public class WasmPluginGatewayFilterFactory extends AbstractGatewayFilterFactory
 		}
 
 		/**
-		 * This route's plugin configuration (JSON or any text the plugin reads), or null for
-		 * the plugin's default configuration.
+		 * This route's plugin configuration (JSON or any text the plugin reads), or null
+		 * for the plugin's default configuration.
 		 */
 		public String getConfiguration() {
 			return this.configuration;

@@ -21,8 +21,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * The plugins of this gateway, loaded, verified and compiled at start-up, and the
- * configurations routes use (one root context per distinct configuration, shared by
- * every route that uses the same bytes).
+ * configurations routes use (one root context per distinct configuration, shared by every
+ * route that uses the same bytes).
  */
 public class WasmPluginRegistry implements AutoCloseable {
 
@@ -127,8 +127,12 @@ public class WasmPluginRegistry implements AutoCloseable {
 		if (wasm == null || className == null) {
 			throw new WasmPluginException(definition.name(), null, "there is no built-in plugin '" + builtin + "'",
 					"Add the io.github.wasmgateway:wasm-gateway-plugins dependency, or use one of: "
-							+ index.stringPropertyNames().stream().filter((key) -> key.endsWith(".wasm")).sorted()
-								.map((key) -> key.substring(0, key.length() - 5)).toList(),
+							+ index.stringPropertyNames()
+								.stream()
+								.filter((key) -> key.endsWith(".wasm"))
+								.sorted()
+								.map((key) -> key.substring(0, key.length() - 5))
+								.toList(),
 					null);
 		}
 		try (InputStream in = classLoader.getResourceAsStream(wasm)) {
@@ -152,9 +156,9 @@ public class WasmPluginRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Binds a route to a plugin with the route's own configuration, or the plugin's default
-	 * when {@code configuration} is null. The configuration is checked by the plugin now,
-	 * once, and shared by every route that uses the same bytes.
+	 * Binds a route to a plugin with the route's own configuration, or the plugin's
+	 * default when {@code configuration} is null. The configuration is checked by the
+	 * plugin now, once, and shared by every route that uses the same bytes.
 	 * @throws WasmPluginException naming the route when the plugin is unknown or rejects
 	 * the configuration
 	 */
@@ -162,7 +166,10 @@ public class WasmPluginRegistry implements AutoCloseable {
 		return handle(pluginName, routeId, configuration, true);
 	}
 
-	/** Checks that the plugin exists and accepts the route's configuration, as {@link #bind} does. */
+	/**
+	 * Checks that the plugin exists and accepts the route's configuration, as
+	 * {@link #bind} does.
+	 */
 	public void check(String pluginName, String routeId, byte[] configuration) {
 		handle(pluginName, routeId, configuration, false);
 	}
@@ -190,8 +197,9 @@ public class WasmPluginRegistry implements AutoCloseable {
 	/**
 	 * Loads the plugin's binary again and, when it changed (or {@code force}), builds and
 	 * checks the new version off the request path (compiled, started, every configuration
-	 * in use accepted), then swaps it in: new requests use it, requests in flight finish on
-	 * the old VMs, which close once idle. A failed reload keeps the old version serving.
+	 * in use accepted), then swaps it in: new requests use it, requests in flight finish
+	 * on the old VMs, which close once idle. A failed reload keeps the old version
+	 * serving.
 	 */
 	public PluginHandle.Reload reload(String name, boolean force) {
 		PluginHandle handle = this.plugins.get(name);

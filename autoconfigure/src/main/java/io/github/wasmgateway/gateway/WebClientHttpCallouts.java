@@ -44,16 +44,16 @@ public final class WebClientHttpCallouts implements HttpCalloutClient {
 			.uri(uri)
 			.headers((target) -> copyHeaders(headers, target))
 			.bodyValue(request.body())
-			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
-				.defaultIfEmpty(new byte[0])
-				.map((body) -> {
-					ListHeaderMap answer = ListHeaderMap.of(":status", Integer.toString(response.statusCode().value()));
-					response.headers().asHttpHeaders().forEach((name, values) -> values.forEach((value) -> answer.add(name, value)));
-					return HttpCalloutResponse.of(answer, body);
-				}))
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).map((body) -> {
+				ListHeaderMap answer = ListHeaderMap.of(":status", Integer.toString(response.statusCode().value()));
+				response.headers()
+					.asHttpHeaders()
+					.forEach((name, values) -> values.forEach((value) -> answer.add(name, value)));
+				return HttpCalloutResponse.of(answer, body);
+			}))
 			.timeout(timeout)
-			.subscribe(completion, (error) -> completion.accept(HttpCalloutResponse.failed(
-					"callout to cluster '" + request.cluster() + "' failed: " + error)));
+			.subscribe(completion, (error) -> completion
+				.accept(HttpCalloutResponse.failed("callout to cluster '" + request.cluster() + "' failed: " + error)));
 		return true;
 	}
 

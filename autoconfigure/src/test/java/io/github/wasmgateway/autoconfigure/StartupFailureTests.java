@@ -24,12 +24,13 @@ class StartupFailureTests {
 
 	FailureAnalysis startWith(String... properties) {
 		Throwable[] failure = new Throwable[1];
-		assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayTestApplication.class)
-			.web(WebApplicationType.REACTIVE)
-			.properties("server.port=0", "wasm-gateway.compile-cache=")
-			.properties(properties)
-			.run()
-			.close()).satisfies((ex) -> failure[0] = ex);
+		assertThatThrownBy(
+				() -> new SpringApplicationBuilder(GatewayTestApplication.class).web(WebApplicationType.REACTIVE)
+					.properties("server.port=0", "wasm-gateway.compile-cache=")
+					.properties(properties)
+					.run()
+					.close())
+			.satisfies((ex) -> failure[0] = ex);
 		Throwable cause = failure[0];
 		while (cause != null && !(cause instanceof WasmPluginException)) {
 			cause = cause.getCause();
@@ -42,24 +43,24 @@ class StartupFailureTests {
 
 	static String route(String plugin) {
 		String route = "spring.cloud.gateway.server.webflux.routes[0]";
-		return route + ".id=api," + route + ".uri=http://127.0.0.1:9," + route + ".predicates[0]=Path=/api/**,"
-				+ route + ".filters[0]=WasmPlugin=" + plugin;
+		return route + ".id=api," + route + ".uri=http://127.0.0.1:9," + route + ".predicates[0]=Path=/api/**," + route
+				+ ".filters[0]=WasmPlugin=" + plugin;
 	}
 
 	@Test
 	void runWhenARouteNamesAnUnknownPluginShouldNameThePluginAndTheRoute() {
 		FailureAnalysis analysis = startWith(route("nope").split(","));
-		assertThat(analysis.getDescription()).contains("'nope'").contains("route 'api'")
+		assertThat(analysis.getDescription()).contains("'nope'")
+			.contains("route 'api'")
 			.contains("no plugin of that name is configured");
 		assertThat(analysis.getAction()).contains("wasm-gateway.plugins.nope");
 	}
 
 	@Test
 	void runWhenTheBinaryIsMissingShouldSaySo() {
-		FailureAnalysis analysis = startWith("wasm-gateway.plugins.auth.location=file:" + this.directory
-				+ "/missing.wasm");
-		assertThat(analysis.getDescription()).contains("'auth'").contains("cannot read file:")
-			.contains("missing.wasm");
+		FailureAnalysis analysis = startWith(
+				"wasm-gateway.plugins.auth.location=file:" + this.directory + "/missing.wasm");
+		assertThat(analysis.getDescription()).contains("'auth'").contains("cannot read file:").contains("missing.wasm");
 		assertThat(analysis.getAction()).contains("wasm-gateway.plugins.auth.location");
 	}
 
@@ -93,7 +94,8 @@ class StartupFailureTests {
 				route + ".id=strict", route + ".uri=http://127.0.0.1:9", route + ".predicates[0]=Path=/x/**",
 				route + ".filters[0].name=WasmPlugin", route + ".filters[0].args.plugin=ex",
 				route + ".filters[0].args.configuration=reject");
-		assertThat(analysis.getDescription()).contains("'ex'").contains("route 'strict'")
+		assertThat(analysis.getDescription()).contains("'ex'")
+			.contains("route 'strict'")
 			.contains("proxy_on_configure returned false");
 		assertThat(analysis.getAction()).contains("route 'strict'");
 	}

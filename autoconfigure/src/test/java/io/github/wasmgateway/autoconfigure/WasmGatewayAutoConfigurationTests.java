@@ -53,16 +53,16 @@ class WasmGatewayAutoConfigurationTests {
 
 	@Test
 	void runWhenMicrometerIsAbsentShouldKeepPluginMetricsInMemory() {
-		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
-			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(WasmEngine.class);
-				assertThat(context).doesNotHaveBean(MetricsSink.class);
-			});
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer")).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(WasmEngine.class);
+			assertThat(context).doesNotHaveBean(MetricsSink.class);
+		});
 	}
 
 	@Test
 	void runWhenNoRegistryIsDefinedShouldKeepPluginMetricsInMemory() {
-		this.runner.run((context) -> assertThat(context.getBean(MetricsSink.class)).isInstanceOf(InMemoryMetrics.class));
+		this.runner
+			.run((context) -> assertThat(context.getBean(MetricsSink.class)).isInstanceOf(InMemoryMetrics.class));
 	}
 
 }

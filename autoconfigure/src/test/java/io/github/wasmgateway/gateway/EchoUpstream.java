@@ -30,8 +30,9 @@ public final class EchoUpstream implements AutoCloseable {
 						.append(request.uri())
 						.append('\n');
 					Map<String, String> headers = new TreeMap<>();
-					request.requestHeaders().forEach((entry) -> headers.merge(entry.getKey().toLowerCase(),
-							entry.getValue(), (a, b) -> a + "," + b));
+					request.requestHeaders()
+						.forEach((entry) -> headers.merge(entry.getKey().toLowerCase(), entry.getValue(),
+								(a, b) -> a + "," + b));
 					headers.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
 					text.append('\n').append(new String(body, StandardCharsets.UTF_8));
 					byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);

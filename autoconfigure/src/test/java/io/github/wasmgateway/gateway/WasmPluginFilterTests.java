@@ -51,26 +51,43 @@ class WasmPluginFilterTests {
 
 	@Test
 	void requestHeaderEditsReachTheUpstream() {
-		String body = client().get().uri("/as/hello").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String body = client().get()
+			.uri("/as/hello")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(body).startsWith("GET /as/hello").contains("x-as: allowed");
 	}
 
 	@Test
 	void localResponseAnswersWithoutCallingTheUpstream() {
-		client().get().uri("/deny/this").exchange()
-			.expectStatus().isForbidden()
-			.expectHeader().valueEquals("x-as", "1")
-			.expectHeader().doesNotExist("x-upstream")
-			.expectBody(String.class).isEqualTo("denied by as-plugin");
+		client().get()
+			.uri("/deny/this")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.valueEquals("x-as", "1")
+			.expectHeader()
+			.doesNotExist("x-upstream")
+			.expectBody(String.class)
+			.isEqualTo("denied by as-plugin");
 	}
 
 	@Test
 	void bufferedRequestBodyIsRewrittenBeforeTheUpstreamSeesIt() {
-		String body = client().post().uri("/rust/items").bodyValue("abcdef").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String body = client().post()
+			.uri("/rust/items")
+			.bodyValue("abcdef")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(body).contains("x-rust-path: /rust/items").endsWith("\n\nfedcba");
 	}
 

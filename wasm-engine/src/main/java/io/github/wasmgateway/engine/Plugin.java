@@ -71,7 +71,7 @@ public final class Plugin implements AutoCloseable {
 		int index = this.core.indexOf(bytes);
 		PluginVm probe = new PluginVm(this.core, Runnable::run);
 		try {
-			probe.openStream(index, null).vm();
+			probe.configureRoot(index);
 			return new PluginConfiguration(this, index, bytes);
 		}
 		catch (PluginCallException ex) {

@@ -42,7 +42,7 @@ public final class PluginSettings {
 		this.callTimeout = builder.callTimeout;
 		this.rebuildBackoff = builder.rebuildBackoff;
 		this.rebuildMemoryThresholdBytes = builder.rebuildMemoryThresholdBytes;
-		this.wasiEnvironment = Map.copyOf(builder.wasiEnvironment);
+		this.wasiEnvironment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.wasiEnvironment));
 		this.wasiArguments = List.copyOf(builder.wasiArguments);
 	}
 

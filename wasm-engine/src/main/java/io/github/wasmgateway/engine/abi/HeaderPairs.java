@@ -53,7 +53,13 @@ final class HeaderPairs {
 			return map;
 		}
 		if (bytes.length < 4) {
-			return null;
+			// some SDKs send a lone 0 byte for an empty map
+			for (byte b : bytes) {
+				if (b != 0) {
+					return null;
+				}
+			}
+			return map;
 		}
 		long count = getU32(bytes, 0);
 		if (count > MAX_PAIRS || 4 + count * 8 > bytes.length) {

@@ -57,14 +57,6 @@ public final class HostFunctions {
 		}
 	}
 
-	/**
-	 * Imports answered with UNIMPLEMENTED whatever their declared type (gRPC, Higress
-	 * upstream hosts).
-	 */
-	static final List<String> UNIMPLEMENTED = List.of("proxy_grpc_call", "proxy_grpc_stream", "proxy_grpc_send",
-			"proxy_grpc_cancel", "proxy_grpc_close", "proxy_get_upstream_hosts", "proxy_set_upstream_override_host",
-			"proxy_inject_encoded_data_to_filter_chain");
-
 	/** WASI errno FAULT: a bad address. */
 	static final int WASI_FAULT = 21;
 
@@ -172,6 +164,14 @@ public final class HostFunctions {
 				if (function == null) {
 					boolean returns = !type.returns().isEmpty();
 					return (instance, args) -> returns ? new long[] { Status.UNIMPLEMENTED } : null;
+				}
+				if (type.returns().isEmpty()) {
+					// declared without a result (0.1.0's continue_request, say): push
+					// nothing
+					return (instance, args) -> {
+						function.call(args);
+						return null;
+					};
 				}
 				return (instance, args) -> new long[] { function.call(args) };
 		}

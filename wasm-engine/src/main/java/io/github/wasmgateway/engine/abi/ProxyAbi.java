@@ -575,7 +575,8 @@ final class ProxyAbi {
 	}
 
 	private long getConfiguration(long[] a) {
-		BodyBuffer configuration = buffer(7);
+		// 0.1.0: the VM configuration in proxy_on_vm_start, the plugin's otherwise
+		BodyBuffer configuration = this.vm.vmConfigurationReadable() ? buffer(6) : buffer(7);
 		if (configuration == null) {
 			return Status.NOT_FOUND;
 		}

@@ -335,10 +335,6 @@ public final class PluginVm {
 		}
 		byte[] configuration = this.core.configuration(index);
 		RootContext root = new RootContext(this.nextContextId++, index, configuration);
-		if (index >= this.roots.length) {
-			this.roots = java.util.Arrays.copyOf(this.roots, index + 1);
-		}
-		this.roots[index] = root;
 		this.rootsById.put(root.id, root);
 		enterRoot(root);
 		if (this.callbacks.contextCreate != null) {
@@ -374,18 +370,40 @@ public final class PluginVm {
 				this.configurationInCall = null;
 			}
 		}
+		// kept only once the plugin accepted it: a rejected configuration is asked again
+		if (index >= this.roots.length) {
+			this.roots = java.util.Arrays.copyOf(this.roots, index + 1);
+		}
+		this.roots[index] = root;
 		drainDeferred();
 		return root;
+	}
+
+	/**
+	 * Creates (and so checks) the root context of configuration {@code index}: VM start
+	 * and configure, without opening a stream.
+	 */
+	public void configureRoot(int index) {
+		checkThread();
+		root(index);
 	}
 
 	// ---- streams
 
 	public StreamContext openStream(int configurationIndex, HttpExchange exchange) {
 		checkThread();
-		if (this.state != State.READY) {
+		// a retiring VM still serves a stream that picked it before the switch
+		if (this.state != State.READY && this.state != State.RETIRING) {
 			throw unavailable("proxy_on_context_create");
 		}
-		RootContext root = root(configurationIndex);
+		RootContext root;
+		try {
+			root = root(configurationIndex);
+		}
+		catch (PluginLoadException ex) {
+			throw new PluginCallException(new PluginFailure(Instant.now(), this.core.name, "proxy_on_configure",
+					Kind.VM_UNAVAILABLE, ex.getMessage(), List.of()), ex);
+		}
 		StreamContext stream = new StreamContext(this, this.nextContextId++, root, exchange);
 		this.streams.put(stream.id, stream);
 		this.activeStreams++;
@@ -667,9 +685,12 @@ public final class PluginVm {
 	public void retire() {
 		if (this.state == State.READY) {
 			this.state = State.RETIRING;
-			if (this.activeStreams == 0 && this.depth == 0) {
-				close();
-			}
+			// close on the VM's own thread, between calls, once no stream is left
+			post(() -> {
+				if (this.activeStreams == 0 && this.state == State.RETIRING) {
+					close();
+				}
+			});
 		}
 	}
 

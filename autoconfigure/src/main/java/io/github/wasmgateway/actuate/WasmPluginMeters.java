@@ -1,0 +1,132 @@
+package io.github.wasmgateway.actuate;
+
+import io.github.wasmgateway.engine.VmInfo;
+import io.github.wasmgateway.gateway.ExchangeObserver;
+import io.github.wasmgateway.gateway.PluginHandle;
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters of the plugins, tagged {@code plugin}, {@code route}, {@code phase}:
+ * call latency, plugin time per request, failures, local responses by status (per route);
+ * VM memory, VMs, active streams, traps, VM rebuilds and reloads (per plugin). The
+ * per-plugin meters read the plugin's current version, so a reload replaces what they
+ * measure without new meters.
+ */
+public final class WasmPluginMeters implements ExchangeObserver {
+
+	private final MeterRegistry meters;
+
+	public WasmPluginMeters(WasmPluginRegistry plugins, MeterRegistry registry) {
+		this.meters = registry;
+		for (PluginHandle handle : plugins.plugins().values()) {
+			Tags tags = Tags.of("plugin", handle.name());
+			gauge(registry, "wasm.plugin.vm.memory", "Linear memory of the plugin's VMs", "bytes", tags, handle,
+					(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).sum());
+			gauge(registry, "wasm.plugin.vms", "VMs of the plugin", null, tags, handle,
+					(h) -> h.current().plugin().vms().size());
+			gauge(registry, "wasm.plugin.streams.active", "Streams open in the plugin", null, tags, handle,
+					(h) -> h.current().plugin().vms().stream().mapToInt(VmInfo::activeStreams).sum());
+			FunctionCounter.builder("wasm.plugin.traps", handle, (h) -> h.current().plugin().failureCount())
+				.description("Failed calls into the plugin (traps, timeouts, memory cap), in its current version")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("wasm.plugin.vm.rebuilds", handle, (h) -> h.current().plugin().rebuildCount())
+				.description("VMs rebuilt after a failure or to shed memory, in the current version")
+				.tags(tags)
+				.register(registry);
+			for (boolean succeeded : new boolean[] { true, false }) {
+				FunctionCounter.builder("wasm.plugin.reloads", handle, (h) -> h.reloads(succeeded))
+					.description("Hot reloads of the plugin")
+					.tags(tags.and("result", succeeded ? "success" : "failure"))
+					.register(registry);
+			}
+		}
+	}
+
+	private static void gauge(MeterRegistry registry, String name, String description, String unit, Tags tags,
+			PluginHandle handle, ToDoubleFunction<PluginHandle> value) {
+		Gauge.builder(name, handle, value).description(description).baseUnit(unit).tags(tags).register(registry);
+	}
+
+	@Override
+	public RouteObserver forRoute(String plugin, String route) {
+		return new RouteMeters(this.meters, Tags.of("plugin", plugin, "route", route));
+	}
+
+	/** The meters of one plugin on one route, resolved once. */
+	private static final class RouteMeters implements RouteObserver {
+
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		private final Map<Phase, Timer> calls = new EnumMap<>(Phase.class);
+
+		private final Timer perRequest;
+
+		private final Map<Integer, Counter> localResponses = new ConcurrentHashMap<>();
+
+		private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+
+		RouteMeters(MeterRegistry registry, Tags tags) {
+			this.registry = registry;
+			this.tags = tags;
+			for (Phase phase : Phase.values()) {
+				this.calls.put(phase,
+						Timer.builder("wasm.plugin.call")
+							.description("Latency of one call into the plugin")
+							.tags(tags.and("phase", phase.tag()))
+							.register(registry));
+			}
+			this.perRequest = Timer.builder("wasm.plugin.request.cpu")
+				.description("Worker time spent inside the plugin for one request (all its calls)")
+				.tags(tags)
+				.register(registry);
+		}
+
+		@Override
+		public void call(Phase phase, long nanos) {
+			this.calls.get(phase).record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void request(long nanos) {
+			this.perRequest.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void localResponse(int status) {
+			this.localResponses
+				.computeIfAbsent(status,
+						(code) -> Counter.builder("wasm.plugin.local.responses")
+							.description("Answers the plugin sent itself, by status")
+							.tags(this.tags.and("status", Integer.toString(code)))
+							.register(this.registry))
+				.increment();
+		}
+
+		@Override
+		public void failure(Phase phase, String kind) {
+			this.failures
+				.computeIfAbsent(phase.tag() + "/" + kind,
+						(key) -> Counter.builder("wasm.plugin.failures")
+							.description("Requests whose plugin call failed, by phase and kind")
+							.tags(this.tags.and("phase", phase.tag(), "kind", kind))
+							.register(this.registry))
+				.increment();
+		}
+
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.github.wasmgateway.actuate;
+
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.PluginFailure;
+import io.github.wasmgateway.gateway.PluginHandle;
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * Health of the plugins: UP when every plugin is loaded (a failed VM is rebuilt on the
+ * next request of its worker, so it does not take the gateway down); DOWN when a plugin
+ * has no version serving. Failed VMs, a recent crash loop and a failed hot reload show as
+ * details (the previous version, or a rebuilt VM, keeps serving).
+ */
+public class WasmPluginsHealthIndicator implements HealthIndicator {
+
+	/**
+	 * Failures within this window, beyond the threshold, are reported as a crash loop.
+	 */
+	static final Duration CRASH_WINDOW = Duration.ofMinutes(1);
+
+	static final int CRASH_LOOP_FAILURES = 3;
+
+	private final WasmPluginRegistry registry;
+
+	public WasmPluginsHealthIndicator(WasmPluginRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public Health health() {
+		boolean up = true;
+		Map<String, Object> details = new LinkedHashMap<>();
+		for (PluginHandle handle : this.registry.plugins().values()) {
+			Map<String, Object> plugin = new LinkedHashMap<>();
+			PluginHandle.Generation current = handle.current();
+			if (current == null) {
+				up = false;
+				plugin.put("status", "DOWN");
+				plugin.put("reason", "not loaded");
+				details.put(handle.name(), plugin);
+				continue;
+			}
+			Plugin running = current.plugin();
+			long failed = running.vms().stream().filter((vm) -> vm.state().equals("FAILED")).count();
+			plugin.put("status", "UP");
+			plugin.put("sha256", running.compiled().sha256());
+			plugin.put("vms", running.vms().size());
+			plugin.put("failedVms", failed);
+			Instant since = Instant.now().minus(CRASH_WINDOW);
+			long recent = running.recentFailures().stream().map(PluginFailure::time).filter(since::isBefore).count();
+			if (recent >= CRASH_LOOP_FAILURES) {
+				plugin.put("crashLoop", recent + " failures in the last " + CRASH_WINDOW.toSeconds() + " s");
+			}
+			PluginHandle.Reload reload = handle.lastReload();
+			if (reload != null && !reload.succeeded()) {
+				plugin.put("reloadFailed", reload.error());
+				plugin.put("reloadFailedAt", reload.time().toString());
+			}
+			details.put(handle.name(), plugin);
+		}
+		return (up ? Health.up() : Health.down()).withDetails(details).build();
+	}
+
+}

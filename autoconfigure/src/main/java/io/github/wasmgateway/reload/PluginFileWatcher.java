@@ -1,0 +1,140 @@
+package io.github.wasmgateway.reload;
+
+import io.github.wasmgateway.gateway.PluginHandle;
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Watches every plugin whose location is a {@code file:} and reloads it when it changed:
+ * a poll every {@code pollInterval}, and a change is acted on only after the file stayed
+ * the same for {@code quietPeriod}, so a half-written file is never loaded (as Spring
+ * Boot devtools' file watcher does). The reload itself (build, check, swap) runs on this
+ * watcher's thread, off the request path.
+ */
+public class PluginFileWatcher implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PluginFileWatcher.class);
+
+	private final WasmPluginRegistry registry;
+
+	private final Duration pollInterval;
+
+	private final Duration quietPeriod;
+
+	private final Map<String, Path> files = new HashMap<>();
+
+	private final Map<String, Snapshot> seen = new HashMap<>();
+
+	private volatile Thread thread;
+
+	public PluginFileWatcher(WasmPluginRegistry registry, Duration pollInterval, Duration quietPeriod) {
+		this.registry = registry;
+		this.pollInterval = pollInterval;
+		this.quietPeriod = quietPeriod;
+		for (PluginHandle handle : registry.plugins().values()) {
+			String location = handle.definition().location();
+			if (location != null && location.startsWith("file:")) {
+				this.files.put(handle.name(), Path.of(location.substring("file:".length())));
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		if (this.files.isEmpty() || this.thread != null) {
+			return;
+		}
+		this.files.forEach((name, file) -> this.seen.put(name, Snapshot.of(file, 0)));
+		Thread watcher = new Thread(this::watch, "wasm-plugin-watcher");
+		watcher.setDaemon(true);
+		this.thread = watcher;
+		watcher.start();
+	}
+
+	private void watch() {
+		while (this.thread == Thread.currentThread()) {
+			try {
+				Thread.sleep(this.pollInterval.toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			poll(System.nanoTime());
+		}
+	}
+
+	/** One look at every file; reloads those that changed and then stayed quiet. */
+	void poll(long now) {
+		this.files.forEach((name, file) -> {
+			Snapshot previous = this.seen.get(name);
+			Snapshot current = Snapshot.of(file, now);
+			if (!current.sameFile(previous)) {
+				this.seen.put(name, current.awaitingQuiet());
+				return;
+			}
+			if (previous.pending && now - previous.changedAt >= this.quietPeriod.toNanos()) {
+				this.seen.put(name, previous.settled());
+				try {
+					this.registry.reload(name, false);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Reload of wasm plugin '" + name + "' failed", ex);
+				}
+			}
+		});
+	}
+
+	@Override
+	public void stop() {
+		Thread watcher = this.thread;
+		this.thread = null;
+		if (watcher != null) {
+			watcher.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null;
+	}
+
+	/**
+	 * Size and modification time of a file when last seen, and whether a change is
+	 * waiting to settle.
+	 */
+	private record Snapshot(long size, long modified, long changedAt, boolean pending) {
+
+		static Snapshot of(Path file, long now) {
+			try {
+				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+				return new Snapshot(attributes.size(), attributes.lastModifiedTime().toMillis(), now, false);
+			}
+			catch (IOException ex) {
+				return new Snapshot(-1, -1, now, false);
+			}
+		}
+
+		boolean sameFile(Snapshot other) {
+			return other != null && other.size == this.size && other.modified == this.modified;
+		}
+
+		Snapshot awaitingQuiet() {
+			return new Snapshot(this.size, this.modified, this.changedAt, true);
+		}
+
+		Snapshot settled() {
+			return new Snapshot(this.size, this.modified, this.changedAt, false);
+		}
+
+	}
+
+}
