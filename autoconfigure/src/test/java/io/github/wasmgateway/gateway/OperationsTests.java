@@ -81,7 +81,10 @@ class OperationsTests {
 		}
 	}
 
-	/** Replaces the plugin file the way a deployment does: write beside it, then move over it. */
+	/**
+	 * Replaces the plugin file the way a deployment does: write beside it, then move over
+	 * it.
+	 */
 	static void replacePlugin(byte[] bytes) throws IOException {
 		Path temporary = Files.createTempFile(pluginFile.getParent(), "next", ".wasm");
 		Files.write(temporary, bytes);
@@ -142,7 +145,8 @@ class OperationsTests {
 		assertThat(versions.keySet()).containsExactlyInAnyOrder("v1", "v2");
 		String plugin = json("/actuator/wasmplugins/swappable");
 		assertThat((String) JsonPath.read(plugin, "$.lastReload.result")).isEqualTo("success");
-		assertThat(this.meters.get("wasm.plugin.reloads").tags("plugin", "swappable", "result", "success")
+		assertThat(this.meters.get("wasm.plugin.reloads")
+			.tags("plugin", "swappable", "result", "success")
 			.functionCounter()
 			.count()).isGreaterThanOrEqualTo(3);
 	}
@@ -172,15 +176,11 @@ class OperationsTests {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < 6; i++) {
 			boolean marked = i % 3 == 0;
-			statuses.add(client().get()
-				.uri("/trap/" + i)
-				.headers((h) -> {
-					if (marked) {
-						h.add("x-trap", "1");
-					}
-				})
-				.exchangeToMono((response) -> Mono.just(response.statusCode().value()))
-				.block(Duration.ofSeconds(10)));
+			statuses.add(client().get().uri("/trap/" + i).headers((h) -> {
+				if (marked) {
+					h.add("x-trap", "1");
+				}
+			}).exchangeToMono((response) -> Mono.just(response.statusCode().value())).block(Duration.ofSeconds(10)));
 		}
 		assertThat(statuses).containsExactly(503, 200, 200, 503, 200, 200);
 		String plugin = json("/actuator/wasmplugins/trapper");
@@ -225,8 +225,8 @@ class OperationsTests {
 		String plugin = json("/actuator/wasmplugins/hog");
 		assertThat((String) JsonPath.read(plugin, "$.recentTraps[0].kind")).isEqualTo("MEMORY_LIMIT");
 		List<Map<String, Object>> vms = JsonPath.read(plugin, "$.vms");
-		assertThat(vms).allSatisfy((vm) -> assertThat(((Number) vm.get("memoryBytes")).longValue())
-			.isLessThanOrEqualTo(4L * 1024 * 1024));
+		assertThat(vms).allSatisfy(
+				(vm) -> assertThat(((Number) vm.get("memoryBytes")).longValue()).isLessThanOrEqualTo(4L * 1024 * 1024));
 		assertThat(this.meters.get("wasm.plugin.vm.memory").tags("plugin", "hog").gauge().value()).isPositive();
 	}
 
@@ -239,7 +239,8 @@ class OperationsTests {
 		assertThat((String) JsonPath.read(all, "$.trapper.mode")).isEqualTo("aot");
 		assertThat((String) JsonPath.read(all, "$.trapper.abiVersion")).isEqualTo("proxy_abi_version_0_2_1");
 		assertThat((String) JsonPath.read(all, "$.trapper.sha256")).hasSize(64);
-		assertThat((String) JsonPath.read(all, "$.trapper.location")).isEqualTo("classpath:fixtures/trap-on-marker.wasm");
+		assertThat((String) JsonPath.read(all, "$.trapper.location"))
+			.isEqualTo("classpath:fixtures/trap-on-marker.wasm");
 		assertThat((List<String>) JsonPath.read(all, "$.trapper.routes")).containsExactly("trap");
 		assertThat((List<Object>) JsonPath.read(all, "$.trapper.vms")).isNotEmpty();
 		assertThat((String) JsonPath.read(all, "$.trapper.vms[0].state")).isIn("READY", "FAILED");
