@@ -42,11 +42,9 @@ class DemoGatewayIT {
 
 	@Test
 	void pluginEditsHeadersAndRewritesTheBody() throws Exception {
-		HttpResponse<String> response = client.send(
-				HttpRequest.newBuilder(URI.create(gateway.url("/rust/hello")))
-					.POST(HttpRequest.BodyPublishers.ofString("hello world"))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(gateway.url("/rust/hello")))
+			.POST(HttpRequest.BodyPublishers.ofString("hello world"))
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).startsWith("POST /rust/hello")
 			.contains("x-rust-path: /rust/hello")
@@ -70,8 +68,8 @@ class DemoGatewayIT {
 
 	@Test
 	void perRouteConfigurationKeepsHigressRuleKeys() throws Exception {
-		assertThat(get("/ex/config", "x-op", "get-buffer:7").body())
-			.contains("x-result: {\"route\":\"exerciser\",\"_rules_\":[{\"_match_route_\":[\"exerciser\"],\"limit\":10}]}");
+		assertThat(get("/ex/config", "x-op", "get-buffer:7").body()).contains(
+				"x-result: {\"route\":\"exerciser\",\"_rules_\":[{\"_match_route_\":[\"exerciser\"],\"limit\":10}]}");
 	}
 
 	@Test

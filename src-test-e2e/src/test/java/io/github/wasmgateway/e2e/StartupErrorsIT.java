@@ -42,7 +42,8 @@ class StartupErrorsIT {
 
 	@Test
 	void sha256Mismatch() throws Exception {
-		DemoGateway.Failed failed = DemoGateway.failToStart("--wasm-gateway.plugins.as-plugin.sha256=" + "ab".repeat(32));
+		DemoGateway.Failed failed = DemoGateway
+			.failToStart("--wasm-gateway.plugins.as-plugin.sha256=" + "ab".repeat(32));
 		assertThat(failed.output()).contains("The wasm plugin 'as-plugin' could not be started").contains("was pinned");
 	}
 
