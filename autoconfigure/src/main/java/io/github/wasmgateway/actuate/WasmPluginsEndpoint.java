@@ -70,11 +70,12 @@ public class WasmPluginsEndpoint {
 	}
 
 	/** One failed call: when, where, what, and the Wasm stack. */
-	public record FailureReport(Instant time, String callback, String kind, String message, List<String> wasmStack) {
+	public record FailureReport(Instant time, String route, String callback, String kind, String message,
+			List<String> wasmStack) {
 
 		static FailureReport of(PluginFailure failure) {
-			return new FailureReport(failure.time(), failure.callback(), failure.kind().name(), failure.message(),
-					failure.wasmStack());
+			return new FailureReport(failure.time(), failure.route(), failure.callback(), failure.kind().name(),
+					failure.message(), failure.wasmStack());
 		}
 
 	}

@@ -188,6 +188,7 @@ class OperationsTests {
 		assertThat((Integer) JsonPath.read(plugin, "$.rebuilds")).isGreaterThanOrEqualTo(1);
 		assertThat((String) JsonPath.read(plugin, "$.recentTraps[0].kind")).isEqualTo("TRAP");
 		assertThat((String) JsonPath.read(plugin, "$.recentTraps[0].callback")).isEqualTo("proxy_on_request_headers");
+		assertThat((String) JsonPath.read(plugin, "$.recentTraps[0].route")).isEqualTo("trap");
 		assertThat((List<String>) JsonPath.read(plugin, "$.recentTraps[0].wasmStack")).first()
 			.asString()
 			.startsWith("crash_here[");

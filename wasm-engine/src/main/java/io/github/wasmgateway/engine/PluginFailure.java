@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One failed call into a plugin: when, which plugin and callback, what kind of failure,
- * the message and the Wasm stack (innermost first, {@code name[index]} per frame).
+ * One failed call into a plugin: when, which plugin, which route (the host's
+ * {@code route_name}, null outside a request), which callback, what kind of failure, the
+ * message and the Wasm stack (innermost first, {@code name[index]} per frame).
  */
-public record PluginFailure(Instant time, String plugin, String callback, Kind kind, String message,
+public record PluginFailure(Instant time, String plugin, String route, String callback, Kind kind, String message,
 		List<String> wasmStack) {
 
 	/** What went wrong. */
@@ -37,10 +38,17 @@ public record PluginFailure(Instant time, String plugin, String callback, Kind k
 		wasmStack = List.copyOf(wasmStack);
 	}
 
+	/** A failure outside any request. */
+	public PluginFailure(Instant time, String plugin, String callback, Kind kind, String message,
+			List<String> wasmStack) {
+		this(time, plugin, null, callback, kind, message, wasmStack);
+	}
+
 	/** Multi-line text for logs: the summary, then one line per Wasm frame. */
 	public String describe() {
 		StringBuilder text = new StringBuilder().append("plugin '")
 			.append(this.plugin)
+			.append((this.route != null) ? "' on route '" + this.route : "")
 			.append("' failed in ")
 			.append(this.callback)
 			.append(": ")

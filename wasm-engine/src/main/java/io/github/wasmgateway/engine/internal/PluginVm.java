@@ -283,7 +283,8 @@ public final class PluginVm {
 				&& this.instance.getMachine() instanceof TracingInterpreterMachine tracing)
 						? WasmStackTraces.fromInterpreter(tracing.drainFrames(), this.core.module.names())
 						: WasmStackTraces.fromJvmStack(error, this.core.module.names());
-		PluginFailure recorded = new PluginFailure(Instant.now(), this.core.name, callback, kind, message, stack);
+		PluginFailure recorded = new PluginFailure(Instant.now(), this.core.name, routeOfEffectiveStream(), callback,
+				kind, message, stack);
 		this.failure = recorded;
 		this.state = State.FAILED;
 		log.error("{} (VM {} on {}; a fresh VM replaces it)", recorded.describe(), this.id, this.owner.getName());
@@ -302,6 +303,21 @@ public final class PluginVm {
 		}
 		int slack = Math.max(16, this.capPages / 8);
 		return this.memory.pages() + slack >= this.capPages;
+	}
+
+	/** The route of the stream being served, as the host names it, for failure records. */
+	private String routeOfEffectiveStream() {
+		StreamContext stream = this.effectiveStream;
+		if (stream == null || stream.exchange == null) {
+			return null;
+		}
+		try {
+			byte[] route = stream.exchange.property(new String[] { "route_name" });
+			return (route != null) ? new String(route, java.nio.charset.StandardCharsets.UTF_8) : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private static String describe(Throwable error) {

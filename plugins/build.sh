@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# plugins/build.sh - builds the built-in plugins from src/plugins/<name>/index.ts
+# (AssemblyScript, on the SDK in sdk/) into
+# src/main/resources/wasm-gateway/plugins/<name>.wasm, writes the index
+# src/main/resources/META-INF/wasm-gateway/builtin-plugins.properties, and builds
+# the test-only plugins src/test-plugins/<name>/index.ts into
+# src/test/resources/test-plugins/<name>.wasm (not shipped).
+#
+#   plugins/build.sh           build and overwrite the committed .wasm files, the
+#                              index and toolchain.txt
+#   plugins/build.sh --check   build into a temporary directory and fail (exit 1,
+#                              naming the files) if any committed file differs
+#
+# Needs Node.js >= 20 with npm; the npm package assemblyscript is installed by
+# `npm ci` from package-lock.json when the pinned version is not installed.
+#
+# Builds are deterministic: relative paths, no timestamps, no DWARF; every module
+# keeps its "name" section (function names in Wasm stack traces).
+set -euo pipefail
+export LC_ALL=C
+umask 022
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RESOURCES="$HERE/src/main/resources"
+COMMITTED="$RESOURCES/wasm-gateway/plugins"
+INDEX="$RESOURCES/META-INF/wasm-gateway/builtin-plugins.properties"
+TEST_COMMITTED="$HERE/src/test/resources/test-plugins"
+TOOLCHAIN_FILE="$HERE/toolchain.txt"
+CLASS_PACKAGE="io.github.wasmgateway.plugins.compiled"
+
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+die() {
+  echo "build.sh: error: $*" >&2
+  exit 1
+}
+
+MODE=build
+case "${1:-}" in
+  "") ;;
+  --check) MODE=check ;;
+  -h | --help) usage; exit 0 ;;
+  *) usage >&2; exit 2 ;;
+esac
+
+command -v node >/dev/null 2>&1 || die "'node' not found: install Node.js >= 20 with npm"
+command -v npm >/dev/null 2>&1 || die "'npm' not found: install npm (it comes with Node.js)"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || die "Node.js $(node --version) found; assemblyscript needs Node.js >= 20"
+
+as_pinned="$(node -p "require('$HERE/package.json').devDependencies.assemblyscript")"
+as_installed="$(node -p "try { require('$HERE/node_modules/assemblyscript/package.json').version } catch (e) { '' }")"
+if [ "$as_installed" != "$as_pinned" ]; then
+  echo "build.sh: installing assemblyscript $as_pinned (npm ci in plugins/)"
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) ||
+    die "npm ci failed in $HERE: the npm package assemblyscript@$as_pinned is needed"
+fi
+ASC="$HERE/node_modules/.bin/asc"
+[ -x "$ASC" ] || die "$ASC not found: run 'npm ci' in plugins/"
+
+toolchain_report() {
+  echo "assemblyscript: $("$ASC" --version | sed 's/^Version //')"
+  echo "binaryen: $(node -p "require('$HERE/node_modules/binaryen/package.json').version")"
+}
+
+if [ -f "$TOOLCHAIN_FILE" ] && ! toolchain_report | diff -q - "$TOOLCHAIN_FILE" >/dev/null; then
+  echo "build.sh: warning: the tools differ from those that built the committed plugins ($TOOLCHAIN_FILE):" >&2
+  toolchain_report | diff "$TOOLCHAIN_FILE" - | sed 's/^/  /' >&2 || true
+fi
+
+# plugin names: every src/plugins/<name>/index.ts
+PLUGINS=()
+for entry in "$HERE"/src/plugins/*/index.ts; do
+  [ -e "$entry" ] || continue
+  name="$(basename "$(dirname "$entry")")"
+  [[ "$name" =~ ^[a-z][a-z0-9]*(-[a-z0-9]+)*$ ]] || die "plugin directory '$name' is not lower-case words joined by '-'"
+  PLUGINS+=("$name")
+done
+[ "${#PLUGINS[@]}" -gt 0 ] || die "no plugin found under src/plugins/*/index.ts"
+TEST_PLUGINS=()
+for entry in "$HERE"/src/test-plugins/*/index.ts; do
+  [ -e "$entry" ] || continue
+  TEST_PLUGINS+=("$(basename "$(dirname "$entry")")")
+done
+
+class_name() { # key-auth -> io.github.wasmgateway.plugins.compiled.KeyAuth
+  local pascal=""
+  IFS=- read -ra words <<<"$1"
+  for word in "${words[@]}"; do pascal+="${word^}"; done
+  echo "$CLASS_PACKAGE.$pascal"
+}
+
+# every plugin must be precompiled by pom.xml (one chicory-compiler execution each)
+for name in "${PLUGINS[@]}"; do
+  grep -q "<wasmFile>\${project.basedir}/src/main/resources/wasm-gateway/plugins/$name.wasm</wasmFile>" "$HERE/pom.xml" ||
+    die "pom.xml has no chicory-compiler execution for $name.wasm: add one (see plugins/README.md, 'Adding a plugin')"
+  grep -q "<name>$(class_name "$name")</name>" "$HERE/pom.xml" ||
+    die "pom.xml's execution for $name.wasm must generate class $(class_name "$name")"
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/wasm-plugins.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+OUT="$WORK/out"
+TEST_OUT="$WORK/test-out"
+mkdir -p "$OUT" "$TEST_OUT"
+
+# minimal runtime (the SDK collects after every callback), no start section
+# (--exportStart _start), abort routed to the SDK (no env.abort import), names
+# kept (--debug emits the name section; no source map, no DWARF).
+cd "$HERE"
+compile() { # source, output
+  "$ASC" "$1" --outFile "$2" --runtime minimal --exportStart _start --use abort=sdk/runtime/sdkAbort -O --debug ||
+    die "asc failed for $1"
+}
+for name in "${PLUGINS[@]}"; do compile "src/plugins/$name/index.ts" "$OUT/$name.wasm"; done
+for name in "${TEST_PLUGINS[@]}"; do compile "src/test-plugins/$name/index.ts" "$TEST_OUT/$name.wasm"; done
+node tools/check-wasm.mjs "$OUT"/*.wasm "$TEST_OUT"/*.wasm || die "a built plugin failed its checks (see above)"
+
+{
+  echo "# Built-in plugins: location builtin:<name> -> binary resource and precompiled class."
+  echo "# Written by plugins/build.sh; do not edit."
+  for name in "${PLUGINS[@]}"; do
+    echo "$name.wasm=wasm-gateway/plugins/$name.wasm"
+    echo "$name.class=$(class_name "$name")"
+  done
+} >"$OUT/builtin-plugins.properties"
+
+if [ "$MODE" = build ]; then
+  mkdir -p "$COMMITTED" "$(dirname "$INDEX")"
+  for f in "$COMMITTED"/*.wasm; do
+    [ -e "$f" ] || continue
+    n="$(basename "$f" .wasm)"
+    [ -f "$OUT/$n.wasm" ] || { echo "build.sh: removing stale $n.wasm"; rm -f "$f"; }
+  done
+  cp "$OUT"/*.wasm "$COMMITTED"/
+  cp "$OUT/builtin-plugins.properties" "$INDEX"
+  mkdir -p "$TEST_COMMITTED"
+  rm -f "$TEST_COMMITTED"/*.wasm
+  for n in "${TEST_PLUGINS[@]}"; do cp "$TEST_OUT/$n.wasm" "$TEST_COMMITTED/"; done
+  toolchain_report >"$TOOLCHAIN_FILE"
+  echo "build.sh: built ${#PLUGINS[@]} plugins into ${COMMITTED#"$HERE"/}"
+  for n in "${PLUGINS[@]}"; do printf '  %-28s %8d bytes\n' "$n.wasm" "$(wc -c <"$COMMITTED/$n.wasm")"; done
+  exit 0
+fi
+
+differ=()
+for name in "${PLUGINS[@]}"; do
+  if [ ! -f "$COMMITTED/$name.wasm" ]; then
+    differ+=("src/main/resources/wasm-gateway/plugins/$name.wasm (not committed)")
+  elif ! cmp -s "$OUT/$name.wasm" "$COMMITTED/$name.wasm"; then
+    differ+=("src/main/resources/wasm-gateway/plugins/$name.wasm (differs from a fresh build)")
+  fi
+done
+for f in "$COMMITTED"/*.wasm; do
+  [ -e "$f" ] || continue
+  [ -f "$OUT/$(basename "$f")" ] || differ+=("src/main/resources/wasm-gateway/plugins/$(basename "$f") (committed, but built from no source)")
+done
+for name in "${TEST_PLUGINS[@]}"; do
+  cmp -s "$TEST_OUT/$name.wasm" "$TEST_COMMITTED/$name.wasm" 2>/dev/null ||
+    differ+=("src/test/resources/test-plugins/$name.wasm (differs from a fresh build, or not committed)")
+done
+for f in "$TEST_COMMITTED"/*.wasm; do
+  [ -e "$f" ] || continue
+  [ -f "$TEST_OUT/$(basename "$f")" ] || differ+=("src/test/resources/test-plugins/$(basename "$f") (committed, but built from no source)")
+done
+if ! cmp -s "$OUT/builtin-plugins.properties" "$INDEX" 2>/dev/null; then
+  differ+=("src/main/resources/META-INF/wasm-gateway/builtin-plugins.properties (differs from the plugin list)")
+fi
+if [ "${#differ[@]}" -gt 0 ]; then
+  echo "build.sh --check: FAILED: committed plugins are not what the sources build:" >&2
+  printf '  %s\n' "${differ[@]}" >&2
+  echo "Run plugins/build.sh (npm run build) and commit src/main/resources (and toolchain.txt)." >&2
+  exit 1
+fi
+echo "build.sh --check: all ${#PLUGINS[@]} plugins (and ${#TEST_PLUGINS[@]} test plugins) match their sources"

@@ -1,0 +1,128 @@
+package io.github.wasmgateway.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.plugins.PluginHarness.Result;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * bot-detect through the engine in PRECOMPILED mode, with Higress's default crawler list.
+ */
+class BotDetectTests {
+
+	static final PluginHarness harness = new PluginHarness("bot-detect");
+
+	static final PluginConfiguration defaults = harness.configure("{}");
+
+	@AfterAll
+	static void close() {
+		harness.close();
+	}
+
+	static Result send(PluginConfiguration configuration, String userAgent) {
+		return harness.send(configuration, TestExchange.get("/", "user-agent", userAgent));
+	}
+
+	// expected answers cross-checked with the same patterns in another regex engine
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)|true",
+			"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)|true",
+			"Baiduspider-image+(+http://www.baidu.com/search/spider.htm)|true",
+			"Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)|true",
+			"Scrapy/2.11.0 (+https://scrapy.org)|true", "Twitterbot/1.0|true",
+			"boithoXcom-dc/1.0|false",
+			"Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)|true",
+			"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)|true", "WhatsApp/2.23.20.0|false",
+			"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36|false",
+			"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1|false",
+			"curl/8.4.0|false", "Go-http-client/1.1|false", "python-requests/2.31.0|false",
+			"facebookexternalhit/1.1|true", "PostmanRuntime/7.36.0|false", "okhttp/4.12.0|false",
+			"Wget/1.21.4|false" })
+	void defaultCrawlerList(String userAgent, boolean blocked) {
+		Result result = send(defaults, userAgent);
+		if (blocked) {
+			assertThat(result.status()).isEqualTo(403);
+			assertThat(result.body()).isEqualTo("Invalid User-Agent");
+		}
+		else {
+			assertThat(result.passed()).isTrue();
+		}
+	}
+
+	@Test
+	void emptyOrMissingUserAgentIsBlocked() {
+		assertThat(send(defaults, "").status()).isEqualTo(403);
+		assertThat(harness.send(defaults, TestExchange.get("/")).status()).isEqualTo(403);
+	}
+
+	@Test
+	void allowOverridesTheDefaultsAndDenyExtendsThem() {
+		PluginConfiguration configuration = harness.configure("""
+				{"allow": [".*Googlebot.*"], "deny": ["spd-tools.*", "(?i)^evil"],
+				 "blocked_code": 401, "blocked_message": "deny by bot detect"}""");
+		assertThat(send(configuration, "Mozilla/5.0 (compatible; Googlebot/2.1)").passed()).isTrue();
+		Result denied = send(configuration, "spd-tools/1.1");
+		assertThat(denied.status()).isEqualTo(401);
+		assertThat(denied.body()).isEqualTo("deny by bot detect");
+		assertThat(send(configuration, "spd-tools").status()).isEqualTo(401);
+		assertThat(send(configuration, "EVIL agent").status()).isEqualTo(401);
+		assertThat(send(configuration, "not evil").passed()).isTrue();
+		assertThat(send(configuration, "bingbot/2.0").status()).isEqualTo(401);
+	}
+
+	@Test
+	void rulesPerRouteAndDomain() {
+		PluginConfiguration configuration = harness.configure("""
+				{"_rules_": [{"_match_route_": ["public"], "allow": [".*"]},
+				             {"_match_domain_": ["api.*"], "deny": ["curl"]}]}""");
+		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "Googlebot/2.1").route("public"))
+			.passed()).isTrue();
+		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "curl/8").authority("api.shop.io"))
+			.status()).isEqualTo(403);
+		// no global part: other requests pass untouched
+		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "Googlebot/2.1")).passed()).isTrue();
+	}
+
+	@Test
+	void malformedConfigurationIsRefusedWithAReason() {
+		assertThat(harness.refused("{\"deny\": [\"(unclosed\"]}"))
+			.contains("bot-detect: configuration refused: deny[0] is not a valid regular expression: missing ')'");
+		assertThat(harness.refused("{\"allow\": [\"a**\"]}")).contains("allow[0] is not a valid regular expression");
+		assertThat(harness.refused("{\"allow\": [\"\\\\p{L}\"]}")).contains("invalid escape \\p");
+		assertThat(harness.refused("{\"blocked_code\": 42}")).contains("blocked_code must be an HTTP status");
+		assertThat(harness.failures()).isZero();
+	}
+
+	@Test
+	void manyDifferentUserAgentsKeepMemoryBounded() {
+		java.util.Random random = new java.util.Random(42);
+		for (int i = 0; i < 3000; i++) {
+			StringBuilder userAgent = new StringBuilder();
+			for (int j = 0; j < 120; j++) {
+				userAgent.append((char) (0x20 + random.nextInt(0x5f)));
+			}
+			send(defaults, userAgent.toString());
+		}
+		assertThat(harness.failures()).isZero();
+		assertThat(harness.plugin.vms()).allSatisfy((vm) -> assertThat(vm.memoryBytes()).isLessThan(48L << 20));
+	}
+
+	@Test
+	void hostileUserAgentsAreAnsweredQuicklyWithoutATrap() {
+		String[] hostile = { "a".repeat(64 * 1024), "bot ".repeat(16 * 1024), "Crawl".repeat(12 * 1024) + "x",
+				"/" + "A.".repeat(30_000), "\u00ff\u0001\u007f".repeat(10_000) };
+		long started = System.nanoTime();
+		for (String userAgent : hostile) {
+			send(defaults, userAgent);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+		assertThat(harness.failures()).isZero();
+	}
+
+}

@@ -1,0 +1,207 @@
+package io.github.wasmgateway.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.plugins.PluginHarness.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * key-auth through the engine in PRECOMPILED mode: Higress's configuration and answers.
+ */
+class KeyAuthTests {
+
+	static final PluginHarness harness = new PluginHarness("key-auth");
+
+	static final String CONSUMERS = """
+			"consumers": [
+			  {"name": "consumer1", "credential": "token1"},
+			  {"name": "consumer2", "credential": "token2"}
+			]""";
+
+	static final String RULES = """
+			"_rules_": [
+			  {"_match_route_": ["route-a", "route-b"], "allow": ["consumer1"]},
+			  {"_match_domain_": ["*.example.com", "test.com"], "allow": ["consumer2"]}
+			]""";
+
+	@AfterAll
+	static void close() {
+		harness.close();
+	}
+
+	static PluginConfiguration configure(String... parts) {
+		return harness.configure("{" + String.join(",", parts) + "}");
+	}
+
+	static Result send(PluginConfiguration configuration, TestExchange exchange) {
+		return harness.send(configuration, exchange);
+	}
+
+	@Test
+	void keyInHeaderAuthenticatesAndNamesTheConsumer() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		Result result = send(configuration, TestExchange.get("/", "x-api-key", "token1"));
+		assertThat(result.passed()).isTrue();
+		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+	}
+
+	@Test
+	void keyInQueryAuthenticates() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"apikey\"]");
+		Result result = send(configuration, TestExchange.get("/test?a=1&apikey=token2"));
+		assertThat(result.passed()).isTrue();
+		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer2");
+		// percent-encoded keys are decoded as Go's net/url does
+		assertThat(send(configuration, TestExchange.get("/?apikey=tok%65n1")).requestHeader("x-mse-consumer"))
+			.isEqualTo("consumer1");
+	}
+
+	@Test
+	void inQueryAndInHeaderChooseTheSources() {
+		PluginConfiguration headerOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_query\": false");
+		assertThat(send(headerOnly, TestExchange.get("/?apikey=token1")).status()).isEqualTo(401);
+		assertThat(send(headerOnly, TestExchange.get("/", "apikey", "token1")).passed()).isTrue();
+		PluginConfiguration queryOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_header\": false");
+		assertThat(send(queryOnly, TestExchange.get("/", "apikey", "token1")).status()).isEqualTo(401);
+		assertThat(send(queryOnly, TestExchange.get("/?apikey=token1")).passed()).isTrue();
+	}
+
+	@Test
+	void missingKeyIs401WithRealm() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		Result result = send(configuration, TestExchange.get("/"));
+		assertThat(result.status()).isEqualTo(401);
+		assertThat(result.body())
+			.isEqualTo("Request denied by Key Auth check. No Key Authentication information found.");
+		assertThat(result.responseHeader("www-authenticate")).isEqualTo("Key realm=MSE Gateway");
+		assertThat(result.response().details()).isEqualTo("key-auth.no_key");
+		assertThat(result.requestHeader("x-mse-consumer")).isNull();
+	}
+
+	@Test
+	void unknownKeyIs401() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		Result result = send(configuration, TestExchange.get("/", "x-api-key", "nope"));
+		assertThat(result.status()).isEqualTo(401);
+		assertThat(result.body()).isEqualTo("Request denied by Key Auth check. Invalid API key.");
+	}
+
+	@Test
+	void twoDifferentKeysAre401() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
+		Result result = send(configuration, TestExchange.get("/?apikey=token2", "x-api-key", "token1"));
+		assertThat(result.status()).isEqualTo(401);
+		assertThat(result.body()).contains("Multi Key Authentication information found");
+		// the same key twice is one key
+		assertThat(send(configuration, TestExchange.get("/?apikey=token1", "x-api-key", "token1")).passed()).isTrue();
+	}
+
+	@Test
+	void clientCannotSendItsOwnConsumerHeader() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		Result result = send(configuration,
+				TestExchange.get("/", "x-api-key", "token2", "x-mse-consumer", "consumer1"));
+		assertThat(result.exchange().requestHeaders.getAll("x-mse-consumer")).containsExactly("consumer2");
+	}
+
+	@Test
+	void rulesAllowConsumersPerRoute() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		Result allowed = send(configuration, TestExchange.get("/", "x-api-key", "token1").route("route-a"));
+		assertThat(allowed.passed()).isTrue();
+		assertThat(allowed.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		Result forbidden = send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-b"));
+		assertThat(forbidden.status()).isEqualTo(403);
+		assertThat(forbidden.body()).isEqualTo("Request denied by Key Auth check. Unauthorized consumer.");
+		assertThat(send(configuration, TestExchange.get("/").route("route-a")).status()).isEqualTo(401);
+	}
+
+	@Test
+	void rulesAllowConsumersPerDomain() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").authority("api.example.com:8443"))
+			.passed()).isTrue();
+		assertThat(
+				send(configuration, TestExchange.get("/", "x-api-key", "token1").authority("api.example.com")).status())
+			.isEqualTo(403);
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").authority("TEST.com")).passed())
+			.isTrue();
+	}
+
+	@Test
+	void withRulesAndNoGlobalAuthOtherRoutesAreNotAuthenticated() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		assertThat(send(configuration, TestExchange.get("/").route("route-z")).passed()).isTrue();
+	}
+
+	@Test
+	void globalAuthTrueAuthenticatesEveryRoute() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": true",
+				RULES);
+		assertThat(send(configuration, TestExchange.get("/").route("route-z")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-z")).passed())
+			.isTrue();
+		// a rule still restricts its routes
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-a")).status())
+			.isEqualTo(403);
+	}
+
+	@Test
+	void globalAuthFalseAuthenticatesOnlyRuleRoutes() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false");
+		assertThat(send(configuration, TestExchange.get("/")).passed()).isTrue();
+		PluginConfiguration withRules = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false",
+				RULES);
+		assertThat(send(withRules, TestExchange.get("/").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(withRules, TestExchange.get("/").route("other")).passed()).isTrue();
+	}
+
+	@Test
+	void malformedConfigurationIsRefusedWithAReason() {
+		assertThat(harness.refused("{" + CONSUMERS + "}"))
+			.contains("key-auth: configuration refused: keys is required");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": []}")).contains("keys must not be empty");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": \"x-api-key\"}"))
+			.contains("keys must be an array of strings, not string");
+		assertThat(harness.refused("{\"keys\": [\"k\"]}")).contains("consumers is required");
+		assertThat(harness.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\"}]}"))
+			.contains("consumers[0].credential is required");
+		assertThat(harness.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\", \"credential\": \"t\"},"
+				+ " {\"name\": \"b\", \"credential\": \"t\"}]}"))
+			.contains("consumers[1].credential duplicates the credential of consumer 'a'");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"in_query\": false, \"in_header\": false}"))
+			.contains("at least one of in_query and in_header must be true");
+		assertThat(
+				harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"_match_route_\": [\"r\"]}]}"))
+			.contains("_rules_[0].allow is required");
+		assertThat(
+				harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"allow\": [\"consumer1\"]}]}"))
+			.contains("_rules_[0] needs at least one of '_match_route_'");
+		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"consumer1\"]}]}"))
+			.contains("_rules_[0] needs keys and consumers in the global part");
+		assertThat(harness.refused("{\"keys\": [\"k\"],"))
+			.contains("invalid JSON at line 1, column 16: expected a member name in double quotes");
+		assertThat(harness.refused("[1, 2]")).contains("the configuration must be a JSON object, not array");
+		assertThat(harness.failures()).isZero();
+	}
+
+	@Test
+	void hostileInputIsRejectedWithoutATrap() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
+		String huge = "k".repeat(256 * 1024);
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", huge)).status()).isEqualTo(401);
+		assertThat(send(configuration, TestExchange.get("/?apikey=%zz&apikey=%", "x-api-key", "token1")).passed())
+			.isTrue();
+		StringBuilder manyParameters = new StringBuilder("/?");
+		for (int i = 0; i < 5000; i++) {
+			manyParameters.append("apikey").append(i).append("=v&");
+		}
+		assertThat(send(configuration, TestExchange.get(manyParameters.toString())).status()).isEqualTo(401);
+		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "t\u00e9\u0000\u00ffken")).status())
+			.isEqualTo(401);
+		assertThat(harness.failures()).isZero();
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.github.wasmgateway.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.plugins.PluginHarness.Result;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * key-rate-limit through the engine in PRECOMPILED mode: fixed windows per key in shared
+ * data, on the test clock.
+ */
+class KeyRateLimitTests {
+
+	static final PluginHarness harness = new PluginHarness("key-rate-limit");
+
+	@AfterAll
+	static void close() {
+		harness.close();
+	}
+
+	static Result send(PluginConfiguration configuration, TestExchange exchange) {
+		return harness.send(configuration, exchange);
+	}
+
+	@Test
+	void limitsPerHeaderKeyAndRefillsAfterTheWindow() {
+		PluginConfiguration configuration = harness.configure("""
+				{"limit_by_header": "x-ca-key", "limit_keys": [
+				  {"key": "102234", "query_per_second": 2}, {"key": "308239", "query_per_hour": 1}]}""");
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		Result limited = send(configuration, TestExchange.get("/", "x-ca-key", "102234"));
+		assertThat(limited.status()).isEqualTo(429);
+		assertThat(limited.body()).isEqualTo("Too many requests,rate_limited\n");
+		assertThat(limited.responseHeader("x-ratelimit-limit")).isEqualTo("2");
+		assertThat(limited.responseHeader("x-ratelimit-remaining")).isEqualTo("0");
+		assertThat(limited.responseHeader("x-ratelimit-reset")).isEqualTo("1");
+		// other keys have their own counters; unknown keys and requests without a key are
+		// not limited
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
+		for (int i = 0; i < 5; i++) {
+			assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "other")).passed()).isTrue();
+			assertThat(send(configuration, TestExchange.get("/")).passed()).isTrue();
+		}
+		harness.clock.advance(Duration.ofSeconds(1));
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
+		harness.clock.advance(Duration.ofHours(1));
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).passed()).isTrue();
+	}
+
+	@Test
+	void limitsPerQueryParameter() {
+		PluginConfiguration configuration = harness.configure("""
+				{"limit_by_param": "apikey", "limit_keys": [{"key": "k1", "query_per_minute": 1}]}""");
+		assertThat(send(configuration, TestExchange.get("/?apikey=k1")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/x?b=2&apikey=k1")).status()).isEqualTo(429);
+		assertThat(send(configuration, TestExchange.get("/?apikey=k2")).passed()).isTrue();
+		harness.clock.advance(Duration.ofMinutes(1));
+		assertThat(send(configuration, TestExchange.get("/?apikey=k1")).passed()).isTrue();
+	}
+
+	@Test
+	void rulesHaveTheirOwnLimits() {
+		PluginConfiguration configuration = harness.configure("""
+				{"_rules_": [
+				  {"_match_route_": ["route-a"], "limit_by_header": "x-ca-key",
+				   "limit_keys": [{"key": "k", "query_per_day": 1}]},
+				  {"_match_domain_": ["*.example.com"], "limit_by_header": "x-ca-key",
+				   "limit_keys": [{"key": "k", "query_per_day": 2}]}]}""");
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").route("route-a")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").route("route-a")).status())
+			.isEqualTo(429);
+		TestExchange domain = TestExchange.get("/", "x-ca-key", "k").authority("a.example.com");
+		assertThat(send(configuration, domain).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").authority("a.example.com")).passed())
+			.isTrue();
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").authority("a.example.com")).status())
+			.isEqualTo(429);
+		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k")).passed()).isTrue();
+	}
+
+	@Test
+	void everyVmSharesTheCountersExactly() throws Exception {
+		PluginConfiguration configuration = harness.configure("""
+				{"limit_by_header": "x-ca-key", "limit_keys": [{"key": "shared", "query_per_day": 100}]}""");
+		AtomicInteger passed = new AtomicInteger();
+		ExecutorService workers = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				futures.add(workers.submit(() -> {
+					for (int i = 0; i < 60; i++) {
+						if (send(configuration, TestExchange.get("/", "x-ca-key", "shared")).passed()) {
+							passed.incrementAndGet();
+						}
+					}
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get();
+			}
+		}
+		finally {
+			workers.shutdown();
+		}
+		assertThat(passed.get()).isEqualTo(100);
+		assertThat(harness.plugin.vms().size()).isGreaterThanOrEqualTo(4);
+	}
+
+	@Test
+	void malformedConfigurationIsRefusedWithAReason() {
+		assertThat(harness.refused("{\"limit_by_header\": \"x\"}"))
+			.contains("key-rate-limit: configuration refused: limit_keys is required");
+		assertThat(harness.refused("{\"limit_by_header\": \"x\", \"limit_keys\": [{\"key\": \"a\"}]}"))
+			.contains("limit_keys[0] needs one of query_per_second, query_per_minute");
+		assertThat(harness.refused("{\"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1}]}"))
+			.contains("exactly one of limit_by_header and limit_by_param must be set");
+		assertThat(harness.refused("{\"limit_by_param\": \"p\", \"limit_by_header\": \"h\","
+				+ " \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1}]}"))
+			.contains("exactly one of limit_by_header and limit_by_param must be set");
+		assertThat(harness
+			.refused("{\"limit_by_param\": \"p\", \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 0}]}"))
+			.contains("limit_keys[0].query_per_second must be between 1 and");
+		assertThat(harness
+			.refused("{\"limit_by_param\": \"p\", \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1},"
+					+ " {\"key\": \"a\", \"query_per_hour\": 1}]}"))
+			.contains("limit_keys[1].key 'a' is configured twice");
+		assertThat(harness.failures()).isZero();
+	}
+
+	@Test
+	void hostileKeysAreHandledWithoutATrap() {
+		PluginConfiguration configuration = harness.configure("""
+				{"limit_by_param": "k", "limit_keys": [{"key": "a", "query_per_second": 1}]}""");
+		assertThat(send(configuration, TestExchange.get("/?k=" + "%".repeat(10_000))).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/?k=" + "x".repeat(200_000))).passed()).isTrue();
+		assertThat(harness.failures()).isZero();
+	}
+
+}
