@@ -305,7 +305,9 @@ public final class PluginVm {
 		return this.memory.pages() + slack >= this.capPages;
 	}
 
-	/** The route of the stream being served, as the host names it, for failure records. */
+	/**
+	 * The route of the stream being served, as the host names it, for failure records.
+	 */
 	private String routeOfEffectiveStream() {
 		StreamContext stream = this.effectiveStream;
 		if (stream == null || stream.exchange == null) {
