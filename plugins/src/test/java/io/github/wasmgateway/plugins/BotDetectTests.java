@@ -35,15 +35,13 @@ class BotDetectTests {
 			"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)|true",
 			"Baiduspider-image+(+http://www.baidu.com/search/spider.htm)|true",
 			"Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)|true",
-			"Scrapy/2.11.0 (+https://scrapy.org)|true", "Twitterbot/1.0|true",
-			"boithoXcom-dc/1.0|false",
+			"Scrapy/2.11.0 (+https://scrapy.org)|true", "Twitterbot/1.0|true", "boithoXcom-dc/1.0|false",
 			"Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)|true",
 			"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)|true", "WhatsApp/2.23.20.0|false",
 			"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36|false",
 			"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1|false",
 			"curl/8.4.0|false", "Go-http-client/1.1|false", "python-requests/2.31.0|false",
-			"facebookexternalhit/1.1|true", "PostmanRuntime/7.36.0|false", "okhttp/4.12.0|false",
-			"Wget/1.21.4|false" })
+			"facebookexternalhit/1.1|true", "PostmanRuntime/7.36.0|false", "okhttp/4.12.0|false", "Wget/1.21.4|false" })
 	void defaultCrawlerList(String userAgent, boolean blocked) {
 		Result result = send(defaults, userAgent);
 		if (blocked) {
