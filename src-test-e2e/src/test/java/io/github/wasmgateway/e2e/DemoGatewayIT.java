@@ -73,6 +73,39 @@ class DemoGatewayIT {
 	}
 
 	@Test
+	void builtInKeyAuthProtectsItsRoutes() throws Exception {
+		assertThat(get("/key/x").statusCode()).isEqualTo(401);
+		assertThat(get("/key/x", "x-api-key", "wrong").statusCode()).isEqualTo(401);
+		HttpResponse<String> bob = get("/key/x", "x-api-key", "bob-key");
+		assertThat(bob.statusCode()).isEqualTo(200);
+		assertThat(bob.body()).contains("x-mse-consumer: bob");
+		assertThat(get("/alice/x", "x-api-key", "bob-key").statusCode()).isEqualTo(403);
+		assertThat(get("/alice/x", "x-api-key", "alice-key").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void builtInBasicAuthAndBotDetect() throws Exception {
+		assertThat(get("/basic/x").statusCode()).isEqualTo(401);
+		String credentials = java.util.Base64.getEncoder().encodeToString("carol:secret".getBytes());
+		assertThat(get("/basic/x", "Authorization", "Basic " + credentials).statusCode()).isEqualTo(200);
+		HttpResponse<String> bot = get("/bots/x", "User-Agent", "Googlebot/2.1");
+		assertThat(bot.statusCode()).isEqualTo(403);
+		assertThat(bot.body()).isEqualTo("no bots here");
+		assertThat(get("/bots/x", "User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0").statusCode())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void builtInRateLimitAnswers429OverTheLimit() throws Exception {
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			statuses.add(get("/limited/x", "x-user", "demo").statusCode());
+		}
+		assertThat(statuses).containsExactly(200, 200, 200, 429);
+		assertThat(get("/limited/x", "x-user", "demo").headers().firstValue("x-ratelimit-limit")).hasValue("3");
+	}
+
+	@Test
 	void trappingPluginFailsClosedAndConcurrentRequestsAreUnaffected() throws Exception {
 		List<CompletableFuture<HttpResponse<String>>> normal = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
@@ -85,7 +118,7 @@ class DemoGatewayIT {
 		for (CompletableFuture<HttpResponse<String>> response : normal) {
 			assertThat(response.get().statusCode()).isEqualTo(200);
 		}
-		assertThat(gateway.log()).contains("plugin 'trapper' failed in proxy_on_request_headers")
+		assertThat(gateway.log()).contains("plugin 'trapper' on route 'trap' failed in proxy_on_request_headers")
 			.contains("at crash_here[");
 	}
 
