@@ -229,9 +229,15 @@ public final class StreamContext {
 			this.localResponseDispatched = true;
 			return Action.LOCAL_RESPONSE;
 		}
-		boolean continued = (direction == StreamDirection.REQUEST) ? this.requestContinued : this.responseContinued;
-		this.requestContinued = false;
-		this.responseContinued = false;
+		boolean continued;
+		if (direction == StreamDirection.REQUEST) {
+			continued = this.requestContinued;
+			this.requestContinued = false;
+		}
+		else {
+			continued = this.responseContinued;
+			this.responseContinued = false;
+		}
 		if (decided == Action.CONTINUE || continued) {
 			setPaused(direction, false);
 			return Action.CONTINUE;
