@@ -1,0 +1,15 @@
+// wasm-gateway's AssemblyScript crypto library for the auth plugins (hmac-auth,
+// jwt-auth, oauth). Import from here:
+//
+//   import { hmac, HashAlgorithm, base64UrlDecode, rsaPkcs1v15Verify } from "../../../crypto";
+//
+// Everything is written for this repository from the specifications: FIPS 180-4
+// (SHA-1, SHA-2), RFC 2104 (HMAC), RFC 4648 (base64), RFC 8017 (RSA PKCS #1 v1.5),
+// RFC 7518 (JWK RSA members). See README.md beside this file.
+export * from "./sha";
+export * from "./hmac";
+export * from "./base64";
+export * from "./bytes";
+export * from "./bigint";
+export * from "./rsa";
+export * from "./jose";

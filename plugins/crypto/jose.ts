@@ -1,0 +1,437 @@
+// JOSE for the auth plugins: JWK and JWK Set parsing (RFC 7517, RFC 7518 §6),
+// compact JWS parsing, verification and signing (RFC 7515 §7.1) with HS256/384/512
+// and RS256/384/512 (RFC 7518 §3.2, §3.3), and JWT numeric-date checks (RFC 7519
+// §4.1.4, §4.1.5).
+//
+// Uses the SDK's JSON parser (sdk/json.ts, which imports nothing else of the SDK).
+// Nothing here traps on hostile input: every parse answers a result with an error.
+import { JsonKind, JsonObject, JsonValue, parseJson, quoteJson } from "../sdk/json";
+import { base64UrlDecode, base64UrlDecodeRange, base64UrlEncode, base64UrlEncodeString, Padding } from "./base64";
+import { constantTimeEqual, utf8Bytes, utf8Decode } from "./bytes";
+import { hmac } from "./hmac";
+import { rsaError, rsaPkcs1v15Sign, rsaPkcs1v15Verify, RsaPrivateKey, RsaPublicKey, rsaPrivateKeyFromJwk, rsaPublicKeyFromJwk } from "./rsa";
+import { HashAlgorithm } from "./sha";
+
+/** The JWS algorithms this module signs and verifies. */
+export enum JwsAlgorithm {
+  None = 0,
+  HS256 = 1,
+  HS384 = 2,
+  HS512 = 3,
+  RS256 = 4,
+  RS384 = 5,
+  RS512 = 6,
+}
+
+/** The algorithm named `name` ("HS256", ...), or None for anything else (also "none"). */
+export function jwsAlgorithm(name: string): JwsAlgorithm {
+  if (name == "HS256") return JwsAlgorithm.HS256;
+  if (name == "HS384") return JwsAlgorithm.HS384;
+  if (name == "HS512") return JwsAlgorithm.HS512;
+  if (name == "RS256") return JwsAlgorithm.RS256;
+  if (name == "RS384") return JwsAlgorithm.RS384;
+  if (name == "RS512") return JwsAlgorithm.RS512;
+  return JwsAlgorithm.None;
+}
+
+export function jwsAlgorithmName(alg: JwsAlgorithm): string {
+  switch (alg) {
+    case JwsAlgorithm.HS256: return "HS256";
+    case JwsAlgorithm.HS384: return "HS384";
+    case JwsAlgorithm.HS512: return "HS512";
+    case JwsAlgorithm.RS256: return "RS256";
+    case JwsAlgorithm.RS384: return "RS384";
+    case JwsAlgorithm.RS512: return "RS512";
+    default: return "none";
+  }
+}
+
+export function isHmacAlgorithm(alg: JwsAlgorithm): bool {
+  return alg >= JwsAlgorithm.HS256 && alg <= JwsAlgorithm.HS512;
+}
+
+export function isRsaAlgorithm(alg: JwsAlgorithm): bool {
+  return alg >= JwsAlgorithm.RS256 && alg <= JwsAlgorithm.RS512;
+}
+
+/** The hash of a JWS algorithm (SHA-256 for None, never used). */
+export function jwsHash(alg: JwsAlgorithm): HashAlgorithm {
+  switch (alg) {
+    case JwsAlgorithm.HS384:
+    case JwsAlgorithm.RS384:
+      return HashAlgorithm.SHA384;
+    case JwsAlgorithm.HS512:
+    case JwsAlgorithm.RS512:
+      return HashAlgorithm.SHA512;
+    default:
+      return HashAlgorithm.SHA256;
+  }
+}
+
+// ------------------------------------------------------------------ JWK
+
+/** A verification key of a JWK Set: a shared secret ("oct") or an RSA public key. */
+export class Jwk {
+  kty: string = "";
+  kid: string = "";
+  /** The "alg" member, "" when absent; when present a token must use exactly this algorithm. */
+  alg: string = "";
+  /** The "oct" key bytes. */
+  secret: Uint8Array | null = null;
+  rsa: RsaPublicKey | null = null;
+
+  /** Whether this key can verify a token signed with `alg`. */
+  accepts(alg: JwsAlgorithm): bool {
+    if (alg == JwsAlgorithm.None) return false;
+    if (this.alg.length > 0 && this.alg != jwsAlgorithmName(alg)) return false;
+    if (isHmacAlgorithm(alg)) return this.secret !== null;
+    return this.rsa !== null;
+  }
+}
+
+/** A parsed JWK Set: the usable keys, and why any other key was left out. */
+export class JwkSet {
+  keys: Jwk[] = [];
+  /** One line per key left out (unsupported type or use), for a warning. */
+  skipped: string[] = [];
+
+  /** The keys whose "kid" is `kid`. */
+  withKid(kid: string): Jwk[] {
+    const found = new Array<Jwk>();
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i].kid == kid) found.push(this.keys[i]);
+    }
+    return found;
+  }
+}
+
+export class JwksResult {
+  constructor(public readonly set: JwkSet | null, public readonly error: string) {}
+}
+
+function stringMember(o: JsonObject, key: string): string | null {
+  const v = o.get(key);
+  if (v === null || v.kind != JsonKind.String) return null;
+  return v.asString()!.value;
+}
+
+/** Parses one JWK; null with `problem[0]` set when it is malformed, or with `skip[0]` set when unsupported. */
+function parseJwkObject(o: JsonObject, where: string, problem: string[], skip: string[]): Jwk | null {
+  const ktyValue = o.get("kty");
+  if (ktyValue === null || ktyValue.kind != JsonKind.String) {
+    problem[0] = where + ": \"kty\" is required and must be a string";
+    return null;
+  }
+  for (let i = 0; i < o.keys.length; i++) {
+    const key = o.keys[i];
+    if ((key == "kid" || key == "alg" || key == "use") && o.get(key)!.kind != JsonKind.String) {
+      problem[0] = where + ": \"" + key + "\" must be a string";
+      return null;
+    }
+  }
+  const jwk = new Jwk();
+  jwk.kty = ktyValue.asString()!.value;
+  const kid = stringMember(o, "kid");
+  if (kid !== null) jwk.kid = kid;
+  const alg = stringMember(o, "alg");
+  if (alg !== null) jwk.alg = alg;
+  const use = stringMember(o, "use");
+  const label = where + (jwk.kid.length > 0 ? " (kid " + jwk.kid + ")" : "");
+  if (use !== null && use != "sig") {
+    skip[0] = label + ": use \"" + use + "\" is not \"sig\"";
+    return null;
+  }
+  if (jwk.alg.length > 0 && jwsAlgorithm(jwk.alg) == JwsAlgorithm.None) {
+    skip[0] = label + ": algorithm \"" + jwk.alg + "\" is not supported";
+    return null;
+  }
+  if (jwk.kty == "oct") {
+    const k = stringMember(o, "k");
+    if (k === null) {
+      problem[0] = label + ": \"k\" is required for an oct key";
+      return null;
+    }
+    const secret = base64UrlDecode(k, Padding.Optional);
+    if (secret === null) {
+      problem[0] = label + ": \"k\" is not base64url";
+      return null;
+    }
+    if (secret.length == 0) {
+      problem[0] = label + ": \"k\" is empty";
+      return null;
+    }
+    if (jwk.alg.length > 0 && !isHmacAlgorithm(jwsAlgorithm(jwk.alg))) {
+      problem[0] = label + ": algorithm " + jwk.alg + " does not fit an oct key";
+      return null;
+    }
+    jwk.secret = secret;
+    return jwk;
+  }
+  if (jwk.kty == "RSA") {
+    const n = stringMember(o, "n");
+    const e = stringMember(o, "e");
+    if (n === null || e === null) {
+      problem[0] = label + ": \"n\" and \"e\" are required for an RSA key";
+      return null;
+    }
+    if (jwk.alg.length > 0 && !isRsaAlgorithm(jwsAlgorithm(jwk.alg))) {
+      problem[0] = label + ": algorithm " + jwk.alg + " does not fit an RSA key";
+      return null;
+    }
+    const key = rsaPublicKeyFromJwk(n, e);
+    if (key === null) {
+      problem[0] = label + ": " + rsaError();
+      return null;
+    }
+    jwk.rsa = key;
+    return jwk;
+  }
+  skip[0] = label + ": key type \"" + jwk.kty + "\" is not supported";
+  return null;
+}
+
+/**
+ * A JWK Set (RFC 7517 §5) from its JSON text, or a single JWK. Keys of other types
+ * (EC, OKP) or for encryption are left out and listed in `skipped`; a malformed key,
+ * an empty set, or a set with no usable key is an error.
+ */
+export function parseJwks(text: string): JwksResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return new JwksResult(null, "not JSON: " + parsed.error);
+  return jwksFromJson(parsed.value!);
+}
+
+export function jwksFromJson(value: JsonValue): JwksResult {
+  const root = value.asObject();
+  if (root === null) return new JwksResult(null, "must be a JSON object");
+  const set = new JwkSet();
+  const problem = [""];
+  const skip = [""];
+  const keysValue = root.get("keys");
+  if (keysValue === null) {
+    // a single JWK
+    const jwk = parseJwkObject(root, "key", problem, skip);
+    if (problem[0].length > 0) return new JwksResult(null, problem[0]);
+    if (jwk === null) return new JwksResult(null, "no usable key: " + skip[0]);
+    set.keys.push(jwk);
+    return new JwksResult(set, "");
+  }
+  const keys = keysValue.asArray();
+  if (keys === null) return new JwksResult(null, "\"keys\" must be an array");
+  if (keys.items.length == 0) return new JwksResult(null, "\"keys\" is empty");
+  for (let i = 0; i < keys.items.length; i++) {
+    const where = "keys[" + i.toString() + "]";
+    const o = keys.items[i].asObject();
+    if (o === null) return new JwksResult(null, where + " must be an object");
+    problem[0] = "";
+    skip[0] = "";
+    const jwk = parseJwkObject(o, where, problem, skip);
+    if (problem[0].length > 0) return new JwksResult(null, problem[0]);
+    if (jwk === null) {
+      set.skipped.push(skip[0]);
+      continue;
+    }
+    set.keys.push(jwk);
+  }
+  if (set.keys.length == 0) return new JwksResult(null, "no usable key: " + set.skipped.join("; "));
+  return new JwksResult(set, "");
+}
+
+/** An RSA private key from a JWK object (n, e, d and optionally p, q, dp, dq, qi); null with `problem[0]`. */
+export function rsaPrivateKeyFromJwkJson(o: JsonObject, problem: string[]): RsaPrivateKey | null {
+  const kty = stringMember(o, "kty");
+  if (kty === null || kty != "RSA") {
+    problem[0] = "\"kty\" must be \"RSA\"";
+    return null;
+  }
+  const names = ["n", "e", "d", "p", "q", "dp", "dq", "qi"];
+  const values = new Array<string>(8);
+  for (let i = 0; i < 8; i++) {
+    const v = o.get(names[i]);
+    if (v === null) {
+      if (i < 3) {
+        problem[0] = "\"" + names[i] + "\" is required";
+        return null;
+      }
+      values[i] = "";
+      continue;
+    }
+    if (v.kind != JsonKind.String) {
+      problem[0] = "\"" + names[i] + "\" must be a string";
+      return null;
+    }
+    values[i] = v.asString()!.value;
+  }
+  const key = rsaPrivateKeyFromJwk(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
+  if (key === null) problem[0] = rsaError();
+  return key;
+}
+
+// ------------------------------------------------------------------ compact JWS
+
+/** Tokens longer than this are refused before any decoding. */
+export const JWS_MAX_LENGTH: i32 = 16384;
+
+/** A compact JWS split and decoded (RFC 7515 §7.1); the signature is not checked yet. */
+export class CompactJws {
+  header: JsonObject = new JsonObject();
+  payload: JsonObject = new JsonObject();
+  /** The "alg" header as written. */
+  algName: string = "";
+  alg: JwsAlgorithm = JwsAlgorithm.None;
+  kid: string = "";
+  typ: string = "";
+  /** ASCII(BASE64URL(header) || '.' || BASE64URL(payload)). */
+  signingInput: string = "";
+  signature: Uint8Array = new Uint8Array(0);
+}
+
+export class JwsResult {
+  constructor(public readonly jws: CompactJws | null, public readonly error: string) {}
+}
+
+/**
+ * Splits and decodes a compact JWS whose payload is a JSON object (a JWT). Refused:
+ * more or fewer than three parts, anything that is not unpadded base64url, a
+ * header or payload that is not a JSON object, a missing or non-string "alg",
+ * "crit" (no extension is understood), "b64", non-string "kid"/"typ", tokens over
+ * JWS_MAX_LENGTH characters.
+ */
+export function parseCompactJws(token: string): JwsResult {
+  if (token.length == 0) return new JwsResult(null, "empty token");
+  if (token.length > JWS_MAX_LENGTH) return new JwsResult(null, "token longer than " + JWS_MAX_LENGTH.toString() + " characters");
+  const first = token.indexOf(".");
+  if (first < 0) return new JwsResult(null, "not a compact JWS: no '.'");
+  const second = token.indexOf(".", first + 1);
+  if (second < 0) return new JwsResult(null, "not a compact JWS: two parts");
+  if (token.indexOf(".", second + 1) >= 0) return new JwsResult(null, "not a compact JWS: more than three parts");
+  const headerBytes = base64UrlDecodeRange(token, 0, first);
+  if (headerBytes === null || headerBytes.length == 0) return new JwsResult(null, "header is not base64url");
+  const payloadBytes = base64UrlDecodeRange(token, first + 1, second);
+  if (payloadBytes === null) return new JwsResult(null, "payload is not base64url");
+  const signature = base64UrlDecodeRange(token, second + 1, token.length);
+  if (signature === null) return new JwsResult(null, "signature is not base64url");
+  const headerJson = parseJson(utf8Decode(headerBytes));
+  if (!headerJson.ok) return new JwsResult(null, "header is not JSON: " + headerJson.error);
+  const header = headerJson.value!.asObject();
+  if (header === null) return new JwsResult(null, "header is not a JSON object");
+  const payloadJson = parseJson(utf8Decode(payloadBytes));
+  if (!payloadJson.ok) return new JwsResult(null, "payload is not JSON: " + payloadJson.error);
+  const payload = payloadJson.value!.asObject();
+  if (payload === null) return new JwsResult(null, "payload is not a JSON object");
+  const alg = stringMember(header, "alg");
+  if (alg === null) return new JwsResult(null, "header has no string \"alg\"");
+  if (header.has("crit")) return new JwsResult(null, "header has \"crit\": no extension is supported");
+  if (header.has("b64")) return new JwsResult(null, "header has \"b64\": unencoded payloads are not supported");
+  const jws = new CompactJws();
+  for (let i = 0; i < header.keys.length; i++) {
+    const key = header.keys[i];
+    if ((key == "kid" || key == "typ") && header.get(key)!.kind != JsonKind.String) {
+      return new JwsResult(null, "header \"" + key + "\" is not a string");
+    }
+  }
+  const kid = stringMember(header, "kid");
+  const typ = stringMember(header, "typ");
+  jws.header = header;
+  jws.payload = payload;
+  jws.algName = alg;
+  jws.alg = jwsAlgorithm(alg);
+  jws.kid = kid !== null ? kid : "";
+  jws.typ = typ !== null ? typ : "";
+  jws.signingInput = token.substring(0, second);
+  jws.signature = signature;
+  return new JwsResult(jws, "");
+}
+
+/** Whether the signature of `jws` is valid under `key` (the algorithm must suit the key). */
+export function verifyJws(jws: CompactJws, key: Jwk): bool {
+  const alg = jws.alg;
+  if (!key.accepts(alg)) return false;
+  const input = utf8Bytes(jws.signingInput);
+  if (isHmacAlgorithm(alg)) {
+    const expected = hmac(jwsHash(alg), changetype<Uint8Array>(key.secret), input);
+    return constantTimeEqual(expected, jws.signature);
+  }
+  return rsaPkcs1v15Verify(changetype<RsaPublicKey>(key.rsa), jwsHash(alg), input, jws.signature);
+}
+
+/** Verifies an HMAC-signed `jws` with a raw secret (the algorithm must be HS*). */
+export function verifyJwsHmac(jws: CompactJws, secret: Uint8Array): bool {
+  if (!isHmacAlgorithm(jws.alg)) return false;
+  const expected = hmac(jwsHash(jws.alg), secret, utf8Bytes(jws.signingInput));
+  return constantTimeEqual(expected, jws.signature);
+}
+
+/** Verifies an RSA-signed `jws` with a public key (the algorithm must be RS*). */
+export function verifyJwsRsa(jws: CompactJws, key: RsaPublicKey): bool {
+  if (!isRsaAlgorithm(jws.alg)) return false;
+  return rsaPkcs1v15Verify(key, jwsHash(jws.alg), utf8Bytes(jws.signingInput), jws.signature);
+}
+
+/** BASE64URL(header) "." BASE64URL(payload) of two JSON texts. */
+export function jwsSigningInput(headerJson: string, payloadJson: string): string {
+  return base64UrlEncodeString(headerJson) + "." + base64UrlEncodeString(payloadJson);
+}
+
+/** A compact JWS signed with HS256/384/512 under `secret`. */
+export function signJwsHmac(alg: JwsAlgorithm, secret: Uint8Array, headerJson: string, payloadJson: string): string {
+  const input = jwsSigningInput(headerJson, payloadJson);
+  const mac = hmac(jwsHash(alg), secret, utf8Bytes(input));
+  return input + "." + base64UrlEncode(mac);
+}
+
+/** A compact JWS signed with RS256/384/512; null when the key is too short for the hash. */
+export function signJwsRsa(alg: JwsAlgorithm, key: RsaPrivateKey, headerJson: string, payloadJson: string): string | null {
+  const input = jwsSigningInput(headerJson, payloadJson);
+  const signature = rsaPkcs1v15Sign(key, jwsHash(alg), utf8Bytes(input));
+  if (signature === null) return null;
+  return input + "." + base64UrlEncode(signature);
+}
+
+/** A JOSE header: {"alg":...,"typ":...[,"kid":...]}. */
+export function joseHeader(alg: JwsAlgorithm, typ: string, kid: string = ""): string {
+  let text = "{\"alg\":" + quoteJson(jwsAlgorithmName(alg));
+  if (kid.length > 0) text += ",\"kid\":" + quoteJson(kid);
+  if (typ.length > 0) text += ",\"typ\":" + quoteJson(typ);
+  return text + "}";
+}
+
+// ------------------------------------------------------------------ JWT claims
+
+/** A NumericDate claim (RFC 7519 §2): absent, present (seconds, fraction dropped) or malformed. */
+export class NumericDate {
+  constructor(public readonly present: bool, public readonly valid: bool, public readonly seconds: i64) {}
+}
+
+/** The NumericDate `name` of `claims`: a JSON number; anything else present is invalid. */
+export function numericDate(claims: JsonObject, name: string): NumericDate {
+  const v = claims.get(name);
+  if (v === null || v.kind == JsonKind.Null) return new NumericDate(false, true, 0);
+  const n = v.asNumber();
+  if (n === null) return new NumericDate(true, false, 0);
+  if (n.integer) return new NumericDate(true, true, n.intValue);
+  const f = n.value;
+  if (!isFinite(f) || f > 9.0e15 || f < -9.0e15) return new NumericDate(true, false, 0);
+  return new NumericDate(true, true, <i64>Math.floor(f));
+}
+
+/** Why time claims refuse a token ("" when they accept it). */
+export function checkTimeClaims(claims: JsonObject, now: i64, leeway: i64, requireExp: bool): string {
+  const exp = numericDate(claims, "exp");
+  const nbf = numericDate(claims, "nbf");
+  const iat = numericDate(claims, "iat");
+  if (!exp.valid) return "exp is not a number";
+  if (!nbf.valid) return "nbf is not a number";
+  if (!iat.valid) return "iat is not a number";
+  if (requireExp && !exp.present) return "exp is missing";
+  if (exp.present && now - leeway > exp.seconds) return "token is expired";
+  if (nbf.present && now + leeway < nbf.seconds) return "token is not valid yet";
+  if (iat.present && now + leeway < iat.seconds) return "token is issued in the future";
+  return "";
+}
+
+/** The claim as header text: strings as they are, integers in decimal, others as JSON. */
+export function claimText(value: JsonValue): string {
+  if (value.kind == JsonKind.String) return value.asString()!.value;
+  return value.stringify();
+}

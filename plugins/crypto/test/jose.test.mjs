@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { createHmac, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { test } from "node:test";
+import { data, rng, utf8, w } from "./wasm.mjs";
+
+const rsa = data("rsa.json");
+const key2048 = rsa.keys[1].jwk;
+const publicJwk = (j, extra = {}) => ({ kty: "RSA", n: j.n, e: j.e, ...extra });
+const b64u = (x) => Buffer.from(x).toString("base64url");
+const secret = Buffer.from("a-shared-secret-of-32-bytes-long");
+const octJwk = (k, extra = {}) => ({ kty: "oct", k: b64u(k), ...extra });
+
+function hsToken(alg, key, header, payload) {
+  const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
+  const h = { HS256: "sha256", HS384: "sha384", HS512: "sha512" }[alg];
+  return input + "." + createHmac(h, key).update(input).digest("base64url");
+}
+
+function rsToken(alg, privateKey, header, payload) {
+  const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
+  const h = { RS256: "sha256", RS384: "sha384", RS512: "sha512" }[alg];
+  return input + "." + nodeSign(h, Buffer.from(input), privateKey).toString("base64url");
+}
+
+const { privateKey: nodePrivate } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const nodeJwk = nodePrivate.export({ format: "jwk" });
+
+test("JWK Sets: oct and RSA keys, single JWK, skipped EC/enc keys, errors", () => {
+  assert.equal(w.jwksCheck(JSON.stringify({ keys: [octJwk(secret), publicJwk(key2048, { kid: "r" })] })), "ok 2 0");
+  assert.equal(w.jwksCheck(JSON.stringify(publicJwk(key2048))), "ok 1 0");
+  const ec = { kty: "EC", crv: "P-256", x: "AA", y: "AA" };
+  assert.equal(w.jwksCheck(JSON.stringify({ keys: [ec, publicJwk(key2048, { use: "enc" }), octJwk(secret)] })), "ok 1 2");
+  const errors = [
+    ["[]", "must be a JSON object"],
+    ["{", "not JSON"],
+    [JSON.stringify({ keys: [] }), "empty"],
+    [JSON.stringify({ keys: {} }), "must be an array"],
+    [JSON.stringify({ keys: [ec] }), "no usable key"],
+    [JSON.stringify({ keys: [{ n: "AQAB" }] }), "kty"],
+    [JSON.stringify({ keys: [{ kty: "oct" }] }), "\"k\" is required"],
+    [JSON.stringify({ keys: [{ kty: "oct", k: "!!" }] }), "not base64url"],
+    [JSON.stringify({ keys: [{ kty: "oct", k: "" }] }), "empty"],
+    [JSON.stringify({ keys: [{ kty: "RSA", n: key2048.n }] }), "\"n\" and \"e\""],
+    [JSON.stringify({ keys: [{ kty: "RSA", n: "AQAB", e: "AQAB" }] }), "shorter"],
+    [JSON.stringify({ keys: [publicJwk(key2048, { alg: "HS256" })] }), "does not fit an RSA key"],
+    [JSON.stringify({ keys: [octJwk(secret, { alg: "RS256" })] }), "does not fit an oct key"],
+    [JSON.stringify({ keys: [octJwk(secret, { kid: 5 })] }), "\"kid\" must be a string"],
+    [JSON.stringify({ keys: ["x"] }), "must be an object"],
+  ];
+  for (const [text, why] of errors) {
+    const got = w.jwksCheck(text);
+    assert.ok(got.startsWith("error: ") && got.includes(why), `${text} -> ${got}`);
+  }
+});
+
+test("HS256/384/512 tokens made by node:crypto verify; wrong key or tampering refused", () => {
+  const jwks = JSON.stringify({ keys: [octJwk(secret)] });
+  for (const alg of ["HS256", "HS384", "HS512"]) {
+    const token = hsToken(alg, secret, { alg, typ: "JWT" }, { sub: "alice", n: 1 });
+    assert.equal(w.jwsVerify(token, jwks), 'ok {"sub":"alice","n":1}', alg);
+    assert.equal(w.jwsVerify(hsToken(alg, Buffer.from("other"), { alg }, { sub: "alice" }), jwks), "bad signature");
+    const [h, p, s] = token.split(".");
+    assert.equal(w.jwsVerify([h, b64u('{"sub":"mallory","n":1}'), s].join("."), jwks), "bad signature");
+    assert.ok(!w.jwsVerify([h, p, s.slice(0, -2)].join("."), jwks).startsWith("ok"));
+    assert.equal(w.jwsVerify([h, p, ""].join("."), jwks), "bad signature");
+  }
+});
+
+test("RS256/384/512 tokens verify with the OpenSSL and node keys; alg confusion refused", () => {
+  const jwks = JSON.stringify({ keys: [publicJwk(nodeJwk, { kid: "node" }), publicJwk(key2048, { kid: "ossl" })] });
+  for (const alg of ["RS256", "RS384", "RS512"]) {
+    const token = rsToken(alg, nodePrivate, { alg, kid: "node" }, { iss: "x" });
+    assert.equal(w.jwsVerify(token, jwks), 'ok {"iss":"x"}', alg);
+    // the same token claiming the other key by kid fails
+    const other = rsToken(alg, nodePrivate, { alg, kid: "ossl" }, { iss: "x" });
+    assert.equal(w.jwsVerify(other, jwks), "bad signature");
+  }
+  // HS256 signed with the RSA public key's bytes must not verify against an RSA key
+  const confused = hsToken("HS256", Buffer.from(key2048.n), { alg: "HS256", kid: "ossl" }, { iss: "x" });
+  assert.equal(w.jwsVerify(confused, jwks), "bad signature");
+  // a key restricted by "alg" refuses other algorithms
+  const only512 = JSON.stringify({ keys: [publicJwk(nodeJwk, { alg: "RS512" })] });
+  assert.equal(w.jwsVerify(rsToken("RS256", nodePrivate, { alg: "RS256" }, {}), only512), "bad signature");
+  assert.ok(w.jwsVerify(rsToken("RS512", nodePrivate, { alg: "RS512" }, {}), only512).startsWith("ok"));
+});
+
+test("signing: HS and RS tokens we make verify with node:crypto", () => {
+  for (const alg of ["HS256", "HS384", "HS512"]) {
+    const token = w.jwsSignHmac(alg, new Uint8Array(secret), w.joseHeader(alg, "at+jwt", ""), '{"sub":"a"}');
+    const [h, p, s] = token.split(".");
+    assert.equal(Buffer.from(h, "base64url").toString(), `{"alg":"${alg}","typ":"at+jwt"}`);
+    const hash = { HS256: "sha256", HS384: "sha384", HS512: "sha512" }[alg];
+    assert.equal(s, createHmac(hash, secret).update(h + "." + p).digest("base64url"));
+  }
+  const priv = JSON.stringify({ kty: "RSA", ...key2048 });
+  for (const alg of ["RS256", "RS384", "RS512"]) {
+    const token = w.jwsSignRsa(alg, priv, w.joseHeader(alg, "at+jwt", "k1"), '{"sub":"a"}');
+    const [h, p, s] = token.split(".");
+    assert.equal(Buffer.from(h, "base64url").toString(), `{"alg":"${alg}","kid":"k1","typ":"at+jwt"}`);
+    const hash = { RS256: "sha256", RS384: "sha384", RS512: "sha512" }[alg];
+    const pub = { key: { kty: "RSA", n: key2048.n, e: key2048.e }, format: "jwk" };
+    assert.equal(nodeVerify(hash, Buffer.from(h + "." + p), pub, Buffer.from(s, "base64url")), true, alg);
+  }
+  assert.equal(w.jwsSignRsa("RS256", JSON.stringify({ kty: "RSA", n: key2048.n, e: key2048.e }), "{}", "{}"), null);
+});
+
+test("malformed tokens are refused with a reason, never a trap", () => {
+  const jwks = JSON.stringify({ keys: [octJwk(secret)] });
+  const good = hsToken("HS256", secret, { alg: "HS256" }, { a: 1 });
+  const [h, p, s] = good.split(".");
+  const cases = [
+    ["", "empty"],
+    ["abc", "no '.'"],
+    ["a.b", "two parts"],
+    [good + ".x", "more than three"],
+    ["." + p + "." + s, "header"],
+    [h + "=." + p + "." + s, "header is not base64url"],
+    [h + ".@@." + s, "payload is not base64url"],
+    [h + "." + p + ".a+b", "signature is not base64url"],
+    [b64u("not json") + "." + p + "." + s, "header is not JSON"],
+    [b64u("[1]") + "." + p + "." + s, "not a JSON object"],
+    [b64u("{}") + "." + p + "." + s, "alg"],
+    [b64u('{"alg":5}') + "." + p + "." + s, "alg"],
+    [b64u('{"alg":"HS256","crit":["x"]}') + "." + p + "." + s, "crit"],
+    [b64u('{"alg":"HS256","b64":false}') + "." + p + "." + s, "b64"],
+    [b64u('{"alg":"HS256","kid":1}') + "." + p + "." + s, "kid"],
+    [h + "." + b64u("[]") + "." + s, "payload is not a JSON object"],
+    [h + "." + b64u("{") + "." + s, "payload is not JSON"],
+    [h + "." + b64u("[".repeat(5000)) + "." + s, "payload is not JSON"],
+    ["a".repeat(20000) + "." + p + "." + s, "longer than"],
+  ];
+  for (const [token, why] of cases) {
+    const got = w.jwsVerify(token, jwks);
+    assert.ok(got.includes(why), `${token.slice(0, 60)} -> ${got}`);
+  }
+  for (const alg of ["none", "None", "HS257", "ES256", "PS256", ""]) {
+    const token = b64u(JSON.stringify({ alg })) + "." + p + ".";
+    assert.equal(w.jwsVerify(token, jwks), "bad signature", alg);
+  }
+  // random garbage
+  const r = rng(11);
+  const chars = "eyJ0.-_=+/ABCabc{}\"\u00e9";
+  for (let i = 0; i < 2000; i++) {
+    let t = "";
+    for (let j = r.int(60); j > 0; j--) t += chars[r.int(chars.length)];
+    w.jwsVerify(t, jwks);
+  }
+});
+
+test("time claims with leeway; malformed dates refused", () => {
+  const now = 1700000000;
+  const check = (claims, leeway = 60, requireExp = false) => w.timeClaims(JSON.stringify(claims), BigInt(now), BigInt(leeway), requireExp);
+  assert.equal(check({}), "");
+  assert.equal(check({}, 60, true), "exp is missing");
+  assert.equal(check({ exp: now + 1 }), "");
+  assert.equal(check({ exp: now - 60 }), "");
+  assert.equal(check({ exp: now - 61 }), "token is expired");
+  assert.equal(check({ exp: now - 61 }, 0), "token is expired");
+  assert.equal(check({ exp: now }, 0), "");
+  assert.equal(check({ nbf: now + 60 }), "");
+  assert.equal(check({ nbf: now + 61 }), "token is not valid yet");
+  assert.equal(check({ iat: now + 61 }), "token is issued in the future");
+  assert.equal(check({ exp: now + 0.5 }), "");
+  assert.equal(check({ exp: String(now + 100) }), "exp is not a number");
+  assert.equal(check({ nbf: true }), "nbf is not a number");
+  assert.equal(check({ iat: [1] }), "iat is not a number");
+  assert.equal(check({ exp: 1e300 }), "exp is not a number");
+  assert.equal(check({ exp: null }), "");
+});
+
+test("claim values as header text", () => {
+  assert.equal(w.claimText('"alice"'), "alice");
+  assert.equal(w.claimText("1700000000"), "1700000000");
+  assert.equal(w.claimText("true"), "true");
+  assert.equal(w.claimText('["a","b"]'), '["a","b"]');
+  assert.equal(w.claimText('{"x":1}'), '{"x":1}');
+});

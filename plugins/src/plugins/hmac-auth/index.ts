@@ -1,0 +1,421 @@
+// hmac-auth: HMAC request signatures (draft-cavage-http-signatures, as Apache APISIX
+// and Higress's wasm-go hmac-auth define them), compatible with Higress's plugin
+// (configuration and answers).
+//
+//   Authorization: Signature keyId="ak",algorithm="hmac-sha256",
+//                  headers="@request-target date digest",signature="<base64>"
+//
+// The signing string is keyId, then one line per listed header ("@request-target" is
+// "<method> <path>", any other "<name>: <value>", absent headers skipped), each line
+// ending in "\n". The Date header is checked against clock_skew; with
+// validate_request_body the body must match "Digest: SHA-256=<base64 of SHA-256>".
+import {
+  BodyAction,
+  BufferType,
+  BufferVisitor,
+  ConfigObject,
+  ConfigParser,
+  currentTimeSeconds,
+  getPluginConfiguration,
+  getRequestHeader,
+  HeaderPair,
+  HeadersAction,
+  HttpContext,
+  logInfo,
+  logWarn,
+  parseRuleConfig,
+  quoteJson,
+  registerRootContext,
+  removeRequestHeader,
+  replaceRequestHeader,
+  RootContext,
+  RuleMatcher,
+  visitBuffer,
+} from "../../../sdk";
+import { base64Encode, constantTimeEqualStrings, HashAlgorithm, Hmac, Sha256 } from "../../../crypto";
+
+export * from "../../../sdk/exports";
+export * from "../../../sdk/exports-body";
+
+const PLUGIN = "hmac-auth";
+const CONSUMER_HEADER = "x-mse-consumer";
+const ALGORITHMS = ["hmac-sha1", "hmac-sha256", "hmac-sha512"];
+const DEFAULT_CLOCK_SKEW: i64 = 300;
+/** Longer Authorization values are refused before parsing. */
+const MAX_AUTHORIZATION = 16384;
+const BODY_CHUNK: u32 = 65536;
+
+class Consumer {
+  constructor(public name: string, public accessKey: string, public secretKey: string) {}
+}
+
+class HmacAuthConfig {
+  /** -1 not set, 0 false, 1 true (global part only). */
+  globalAuth: i32 = -1;
+  /** Whether this configuration comes from a _rules_ entry. */
+  isRule: bool = false;
+  consumers: Consumer[] = [];
+  allowedAlgorithms: string[] = ALGORITHMS;
+  clockSkew: i64 = DEFAULT_CLOCK_SKEW;
+  signedHeaders: string[] = [];
+  validateRequestBody: bool = false;
+  hideCredentials: bool = false;
+  anonymousConsumer: string = "";
+  allow: string[] = [];
+
+  copy(): HmacAuthConfig {
+    const c = new HmacAuthConfig();
+    c.globalAuth = this.globalAuth;
+    c.isRule = this.isRule;
+    c.consumers = this.consumers;
+    c.allowedAlgorithms = this.allowedAlgorithms;
+    c.clockSkew = this.clockSkew;
+    c.signedHeaders = this.signedHeaders;
+    c.validateRequestBody = this.validateRequestBody;
+    c.hideCredentials = this.hideCredentials;
+    c.anonymousConsumer = this.anonymousConsumer;
+    c.allow = this.allow;
+    return c;
+  }
+
+  consumer(accessKey: string): Consumer | null {
+    for (let i = 0; i < this.consumers.length; i++) {
+      if (this.consumers[i].accessKey == accessKey) return this.consumers[i];
+    }
+    return null;
+  }
+}
+
+/** Reads the options a rule may override too. */
+function parseOptions(c: ConfigObject, config: HmacAuthConfig): void {
+  const algorithms = c.stringArray("allowed_algorithms");
+  if (algorithms !== null && algorithms.length > 0) {
+    for (let i = 0; i < algorithms.length; i++) {
+      if (!ALGORITHMS.includes(algorithms[i])) {
+        c.fail(c.where("allowed_algorithms") + ": invalid algorithm '" + algorithms[i]
+          + "'; must be one of hmac-sha1, hmac-sha256, hmac-sha512");
+        return;
+      }
+    }
+    config.allowedAlgorithms = algorithms;
+  }
+  config.clockSkew = c.integer("clock_skew", config.clockSkew, 0, 315360000000);
+  const signed = c.stringArray("signed_headers");
+  if (signed !== null) config.signedHeaders = signed;
+  config.validateRequestBody = c.bool("validate_request_body", config.validateRequestBody);
+  config.hideCredentials = c.bool("hide_credentials", config.hideCredentials);
+  config.anonymousConsumer = c.string("anonymous_consumer", config.anonymousConsumer);
+}
+
+class HmacAuthParser extends ConfigParser<HmacAuthConfig> {
+  parseGlobal(c: ConfigObject): HmacAuthConfig | null {
+    const config = new HmacAuthConfig();
+    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
+    const consumers = c.objectArray("consumers");
+    if (!c.ok) return null;
+    if (consumers === null) {
+      c.fail("consumers is required");
+      return null;
+    }
+    if (consumers.length == 0) {
+      c.fail("consumers must not be empty");
+      return null;
+    }
+    for (let i = 0; i < consumers.length; i++) {
+      const item = consumers[i];
+      const accessKey = item.requiredString("access_key");
+      const secretKey = item.requiredString("secret_key");
+      let name = item.string("name");
+      if (!c.ok) return null;
+      if (name.length == 0) name = accessKey;
+      if (config.consumer(accessKey) !== null) {
+        c.fail(item.where("access_key") + ": duplicate consumer access_key '" + accessKey + "'");
+        return null;
+      }
+      config.consumers.push(new Consumer(name, accessKey, secretKey));
+    }
+    parseOptions(c, config);
+    if (!c.ok) return null;
+    return config;
+  }
+
+  parseRule(c: ConfigObject, global: HmacAuthConfig | null): HmacAuthConfig | null {
+    if (global === null) {
+      c.fail(c.path + " needs consumers in the global part of the configuration");
+      return null;
+    }
+    const config = global.copy();
+    config.isRule = true;
+    parseOptions(c, config);
+    const allow = c.stringArray("allow");
+    if (!c.ok) return null;
+    if (allow !== null) {
+      config.allow = allow;
+      for (let i = 0; i < allow.length; i++) {
+        let known = false;
+        for (let j = 0; j < global.consumers.length; j++) if (global.consumers[j].name == allow[i]) known = true;
+        if (!known) logWarn(PLUGIN + ": allowed consumer name '" + allow[i] + "' is not in the consumers list");
+      }
+    }
+    return config;
+  }
+}
+
+class HmacAuthRoot extends RootContext {
+  matcher: RuleMatcher<HmacAuthConfig> | null = null;
+  ruleSet: bool = false;
+
+  onConfigure(configurationSize: usize): bool {
+    const matcher = parseRuleConfig<HmacAuthConfig>(PLUGIN, getPluginConfiguration(), new HmacAuthParser());
+    if (matcher === null) return false;
+    this.matcher = matcher;
+    this.ruleSet = matcher.rules.length > 0;
+    return true;
+  }
+
+  createHttpContext(contextId: u32): HttpContext {
+    return new HmacAuthContext(contextId, this);
+  }
+}
+
+/** The fields of an Authorization: Signature header. */
+class HmacParams {
+  keyId: string = "";
+  algorithm: string = "";
+  signature: string = "";
+  headers: string[] = [];
+  consumer: Consumer | null = null;
+}
+
+function isWordChar(c: i32): bool {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f;
+}
+
+/**
+ * Every key="value" of `text`, as Go's regexp `(\w+)="([^"]*)"` finds them (leftmost
+ * matches, left to right), in linear time; a later repeat of a key wins.
+ */
+function parseFields(text: string, params: HmacParams): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && isWordChar(text.charCodeAt(j))) j++;
+    // a match must start here: the whole word (no shorter one can end in '=')
+    if (j + 1 >= n || text.charCodeAt(j) != 0x3d || text.charCodeAt(j + 1) != 0x22) {
+      i = j;
+      continue;
+    }
+    const close = text.indexOf("\"", j + 2);
+    if (close < 0) return; // no later match can close either
+    const key = text.substring(i, j);
+    const value = text.substring(j + 2, close);
+    if (key == "keyId") params.keyId = value;
+    else if (key == "algorithm") params.algorithm = value;
+    else if (key == "signature") params.signature = value;
+    else if (key == "headers") params.headers = value.length > 0 ? value.split(" ") : [];
+    i = close + 1;
+  }
+}
+
+const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function digits(text: string, at: i32, count: i32): i32 {
+  let value = 0;
+  for (let k = 0; k < count; k++) {
+    const c = text.charCodeAt(at + k);
+    if (c < 0x30 || c > 0x39) return -1;
+    value = value * 10 + (c - 0x30);
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+function daysFromCivil(y: i64, m: i64, d: i64): i64 {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = (yy >= 0 ? yy : yy - 399) / 400;
+  const yoe = yy - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = (153 * mp + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(year: i32, month: i32): i32 {
+  if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+}
+
+/** Seconds since the epoch of "Mon, 02 Jan 2006 15:04:05 GMT" (Go's layout), or -1. */
+function parseGmtDate(text: string): i64 {
+  // "Www, DD Mmm YYYY H:MM:SS GMT" or with a two-digit hour
+  let hourDigits = 2;
+  if (text.length == 28) hourDigits = 1;
+  else if (text.length != 29) return -1;
+  if (!DAYS.includes(text.substring(0, 3)) || text.substring(3, 5) != ", ") return -1;
+  const day = digits(text, 5, 2);
+  if (day < 1 || text.charCodeAt(7) != 0x20) return -1;
+  const month = MONTHS.indexOf(text.substring(8, 11)) + 1;
+  if (month < 1 || text.charCodeAt(11) != 0x20) return -1;
+  const year = digits(text, 12, 4);
+  if (year < 0 || text.charCodeAt(16) != 0x20) return -1;
+  let at = 17;
+  const hour = digits(text, at, hourDigits);
+  at += hourDigits;
+  if (hour < 0 || hour > 23 || text.charCodeAt(at) != 0x3a) return -1;
+  const minute = digits(text, at + 1, 2);
+  if (minute < 0 || minute > 59 || text.charCodeAt(at + 3) != 0x3a) return -1;
+  const second = digits(text, at + 4, 2);
+  if (second < 0 || second > 59 || text.substring(at + 6) != " GMT") return -1;
+  if (day > daysInMonth(year, month)) return -1;
+  return daysFromCivil(year, month, day) * 86400 + <i64>hour * 3600 + <i64>minute * 60 + <i64>second;
+}
+
+function hashOf(algorithm: string): i32 {
+  if (algorithm == "hmac-sha1") return HashAlgorithm.SHA1;
+  if (algorithm == "hmac-sha256") return HashAlgorithm.SHA256;
+  if (algorithm == "hmac-sha512") return HashAlgorithm.SHA512;
+  return -1;
+}
+
+class DigestVisitor extends BufferVisitor {
+  hash: Sha256 = new Sha256();
+
+  visit(pointer: usize, size: u32, offset: u32): bool {
+    this.hash.updateRaw(pointer, <usize>size);
+    return true;
+  }
+}
+
+class HmacAuthContext extends HttpContext {
+  /** Set when the body must match the Digest header before the request goes on. */
+  checkBody: bool = false;
+
+  constructor(id: u32, public plugin: HmacAuthRoot) {
+    super(id, plugin);
+  }
+
+  onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
+    const matcher = this.plugin.matcher;
+    if (matcher === null) return HeadersAction.Continue;
+    const config = matcher.match();
+    if (config === null) return HeadersAction.Continue;
+    // global_auth false, or unset with rules configured: only routes/domains with a rule authenticate
+    if (!config.isRule && (config.globalAuth == 0 || (config.globalAuth < 0 && this.plugin.ruleSet))) {
+      return HeadersAction.Continue;
+    }
+    const params = new HmacParams();
+    const problem = this.retrieveFields(config, params);
+    if (problem.length > 0) {
+      if (config.anonymousConsumer.length > 0) {
+        replaceRequestHeader(CONSUMER_HEADER, config.anonymousConsumer);
+        return HeadersAction.Continue;
+      }
+      return this.deny(problem);
+    }
+    const consumer = changetype<Consumer>(params.consumer);
+    if (config.allow.length > 0 && !config.allow.includes(consumer.name)) {
+      return this.deny("consumer '" + consumer.name + "' is not allowed");
+    }
+    if (config.clockSkew > 0) {
+      const date = getRequestHeader("date");
+      if (date === null || date.length == 0) return this.deny("Date header missing. failed to validate clock skew");
+      const seconds = parseGmtDate(date);
+      if (seconds < 0) return this.deny("Invalid GMT format time");
+      let diff = <i64>currentTimeSeconds() - seconds;
+      if (diff < 0) diff = -diff;
+      if (diff > config.clockSkew) return this.deny("Clock skew exceeded");
+    }
+    if (!config.allowedAlgorithms.includes(params.algorithm)) return this.deny("Invalid algorithm");
+    if (config.signedHeaders.length > 0) {
+      if (params.headers.length == 0) return this.deny("headers missing");
+      for (let i = 0; i < config.signedHeaders.length; i++) {
+        if (!params.headers.includes(config.signedHeaders[i])) {
+          return this.deny("expected header \"" + config.signedHeaders[i] + "\" missing in signing");
+        }
+      }
+    }
+    const hash = hashOf(params.algorithm);
+    if (hash < 0) return this.deny("unsupported algorithm: " + params.algorithm);
+    const mac = new Hmac(<HashAlgorithm>hash, Uint8Array.wrap(String.UTF8.encode(consumer.secretKey)));
+    mac.updateString(this.signingString(params));
+    const expected = base64Encode(mac.digest());
+    if (!constantTimeEqualStrings(params.signature, expected)) {
+      logWarn(PLUGIN + ": signature validation failed, algorithm: " + params.algorithm + ", consumer: " + consumer.name);
+      return this.deny("Invalid signature");
+    }
+    logInfo(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
+    replaceRequestHeader(CONSUMER_HEADER, consumer.name);
+    if (config.hideCredentials) removeRequestHeader("authorization");
+    if (config.validateRequestBody && !endOfStream) this.checkBody = true;
+    return HeadersAction.Continue;
+  }
+
+  onRequestBody(bodySize: u32, endOfStream: bool): BodyAction {
+    if (!this.checkBody || this.localResponseSent) return BodyAction.Continue;
+    if (!endOfStream) return BodyAction.StopIterationAndBuffer;
+    this.checkBody = false;
+    const given = getRequestHeader("digest");
+    if (given === null || given.length == 0) {
+      this.deny("Invalid digest");
+      return BodyAction.StopIterationNoBuffer;
+    }
+    const visitor = new DigestVisitor();
+    visitBuffer(BufferType.HttpRequestBody, bodySize, BODY_CHUNK, visitor);
+    const digest = "SHA-256=" + base64Encode(visitor.hash.digest());
+    if (!constantTimeEqualStrings(digest, given)) {
+      logWarn(PLUGIN + ": request body digest validation failed, body size " + bodySize.toString() + " bytes");
+      this.deny("Invalid digest");
+      return BodyAction.StopIterationNoBuffer;
+    }
+    return BodyAction.Continue;
+  }
+
+  /** Fills `params` from the Authorization header; answers the problem ("" when none). */
+  retrieveFields(config: HmacAuthConfig, params: HmacParams): string {
+    const auth = getRequestHeader("authorization");
+    if (auth === null) return "missing Authorization header";
+    if (!auth.startsWith("Signature ")) return "Authorization header does not start with 'Signature '";
+    if (auth.length > MAX_AUTHORIZATION) return "keyId or signature missing";
+    parseFields(auth.substring(10), params);
+    if (params.keyId.length == 0 || params.signature.length == 0) return "keyId or signature missing";
+    if (params.algorithm.length == 0) return "algorithm missing";
+    const consumer = config.consumer(params.keyId);
+    if (consumer === null) return "Invalid keyId";
+    params.consumer = consumer;
+    return "";
+  }
+
+  signingString(params: HmacParams): string {
+    const items = new Array<string>();
+    items.push(params.keyId);
+    let method = getRequestHeader(":method");
+    if (method === null) method = "GET";
+    let path = getRequestHeader(":path");
+    if (path === null || path.length == 0) path = "/";
+    for (let i = 0; i < params.headers.length; i++) {
+      const name = params.headers[i];
+      if (name == "@request-target") {
+        items.push(method + " " + path);
+      } else if (name.length > 0) {
+        const value = getRequestHeader(name.toLowerCase());
+        if (value !== null) items.push(name + ": " + value);
+      }
+    }
+    return items.join("\n") + "\n";
+  }
+
+  deny(message: string): HeadersAction {
+    logWarn(PLUGIN + ": request denied: " + message);
+    const body = "{\"message\":" + quoteJson("client request can't be validated: " + message) + "}";
+    this.sendLocalResponse(401, body, [new HeaderPair("Content-Type", "application/json")], "hmac-auth.denied");
+    return HeadersAction.StopIteration;
+  }
+}
+
+registerRootContext((id: u32): RootContext => new HmacAuthRoot(id));

@@ -1,0 +1,152 @@
+package io.github.wasmgateway.plugins;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * JWTs and JWKs made with the JDK's own crypto (javax.crypto, java.security), so the
+ * plugins' AssemblyScript crypto is checked against an independent implementation.
+ */
+final class JoseTestSupport {
+
+	private JoseTestSupport() {
+	}
+
+	static String b64u(byte[] bytes) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	static String b64u(String text) {
+		return b64u(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	static byte[] fromB64u(String text) {
+		return Base64.getUrlDecoder().decode(text);
+	}
+
+	/** Unsigned big-endian bytes of a positive integer (no sign byte). */
+	static String b64uInt(BigInteger value) {
+		byte[] bytes = value.toByteArray();
+		if (bytes.length > 1 && bytes[0] == 0) {
+			byte[] trimmed = new byte[bytes.length - 1];
+			System.arraycopy(bytes, 1, trimmed, 0, trimmed.length);
+			bytes = trimmed;
+		}
+		return b64u(bytes);
+	}
+
+	static KeyPair rsaKeyPair(int bits) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(bits);
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The public JWK of {@code pair}, with extra members such as {@code "kid":"k1"} (JSON
+	 * text without braces).
+	 */
+	static String rsaPublicJwk(KeyPair pair, String extra) {
+		RSAPublicKey key = (RSAPublicKey) pair.getPublic();
+		return "{\"kty\":\"RSA\",\"n\":\"" + b64uInt(key.getModulus()) + "\",\"e\":\""
+				+ b64uInt(key.getPublicExponent()) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+	}
+
+	/** The private JWK of {@code pair} with its CRT members. */
+	static String rsaPrivateJwk(KeyPair pair, String extra) {
+		RSAPrivateCrtKey key = (RSAPrivateCrtKey) pair.getPrivate();
+		return "{\"kty\":\"RSA\",\"n\":\"" + b64uInt(key.getModulus()) + "\",\"e\":\""
+				+ b64uInt(key.getPublicExponent()) + "\",\"d\":\"" + b64uInt(key.getPrivateExponent()) + "\",\"p\":\""
+				+ b64uInt(key.getPrimeP()) + "\",\"q\":\"" + b64uInt(key.getPrimeQ()) + "\",\"dp\":\""
+				+ b64uInt(key.getPrimeExponentP()) + "\",\"dq\":\"" + b64uInt(key.getPrimeExponentQ()) + "\",\"qi\":\""
+				+ b64uInt(key.getCrtCoefficient()) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+	}
+
+	static String octJwk(byte[] secret, String extra) {
+		return "{\"kty\":\"oct\",\"k\":\"" + b64u(secret) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+	}
+
+	/** A JSON string literal of {@code text} (for a JWKS given as a string). */
+	static String quote(String text) {
+		return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+	}
+
+	static String hmacJwt(String alg, byte[] secret, String headerJson, String payloadJson) {
+		String input = b64u(headerJson) + "." + b64u(payloadJson);
+		return input + "." + b64u(hmac(alg, secret, input));
+	}
+
+	static byte[] hmac(String alg, byte[] secret, String input) {
+		String name = switch (alg) {
+			case "HS256" -> "HmacSHA256";
+			case "HS384" -> "HmacSHA384";
+			case "HS512" -> "HmacSHA512";
+			default -> throw new IllegalArgumentException(alg);
+		};
+		try {
+			Mac mac = Mac.getInstance(name);
+			mac.init(new SecretKeySpec(secret, name));
+			return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String rsaJwt(String alg, KeyPair pair, String headerJson, String payloadJson) {
+		String input = b64u(headerJson) + "." + b64u(payloadJson);
+		return input + "." + b64u(rsaSign(alg, pair, input));
+	}
+
+	static byte[] rsaSign(String alg, KeyPair pair, String input) {
+		try {
+			Signature signature = Signature.getInstance(javaRsaName(alg));
+			signature.initSign(pair.getPrivate());
+			signature.update(input.getBytes(StandardCharsets.UTF_8));
+			return signature.sign();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static boolean rsaVerify(String alg, java.security.PublicKey key, String input, byte[] sig) {
+		try {
+			Signature signature = Signature.getInstance(javaRsaName(alg));
+			signature.initVerify(key);
+			signature.update(input.getBytes(StandardCharsets.UTF_8));
+			return signature.verify(sig);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String javaRsaName(String alg) {
+		return switch (alg) {
+			case "RS256" -> "SHA256withRSA";
+			case "RS384" -> "SHA384withRSA";
+			case "RS512" -> "SHA512withRSA";
+			default -> throw new IllegalArgumentException(alg);
+		};
+	}
+
+	/** The decoded JSON of part {@code index} (0 header, 1 payload) of a compact JWS. */
+	static String part(String token, int index) {
+		return new String(fromB64u(token.split("\\.")[index]), StandardCharsets.UTF_8);
+	}
+
+}

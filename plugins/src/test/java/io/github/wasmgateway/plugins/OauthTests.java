@@ -1,0 +1,344 @@
+package io.github.wasmgateway.plugins;
+
+import static io.github.wasmgateway.plugins.JoseTestSupport.b64u;
+import static io.github.wasmgateway.plugins.JoseTestSupport.fromB64u;
+import static io.github.wasmgateway.plugins.JoseTestSupport.hmac;
+import static io.github.wasmgateway.plugins.JoseTestSupport.hmacJwt;
+import static io.github.wasmgateway.plugins.JoseTestSupport.part;
+import static io.github.wasmgateway.plugins.JoseTestSupport.rsaJwt;
+import static io.github.wasmgateway.plugins.JoseTestSupport.rsaPrivateJwk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.plugins.PluginHarness.Result;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * oauth through the engine in PRECOMPILED mode: Higress's token endpoint and token
+ * checks, tokens checked with the JDK's crypto.
+ */
+class OauthTests {
+
+	static final PluginHarness harness = new PluginHarness("oauth");
+
+	static final KeyPair RSA = JoseTestSupport.rsaKeyPair(2048);
+
+	static final String CONSUMERS = """
+			"consumers": [
+			  {"name": "consumer1", "client_id": "id-1", "client_secret": "secret-1"},
+			  {"name": "consumer2", "client_id": "id-2", "client_secret": "secret-2"}
+			]""";
+
+	static final String RULES = """
+			"_rules_": [
+			  {"_match_route_": ["route-a"], "allow": ["consumer1"]},
+			  {"_match_domain_": ["*.example.com"], "allow": ["consumer2"]}
+			]""";
+
+	static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
+
+	@AfterAll
+	static void close() {
+		harness.close();
+	}
+
+	static PluginConfiguration configure(String... parts) {
+		return harness.configure("{" + String.join(",", parts) + "}");
+	}
+
+	static Result send(PluginConfiguration configuration, TestExchange exchange) {
+		return harness.send(configuration, exchange);
+	}
+
+	static String token(Result result) {
+		assertThat(result.status()).as(result.body()).isEqualTo(200);
+		Matcher matcher = ACCESS_TOKEN.matcher(result.body());
+		assertThat(matcher.find()).isTrue();
+		return matcher.group(1);
+	}
+
+	static String issue(PluginConfiguration configuration, String clientId, String secret) {
+		return token(send(configuration, TestExchange
+			.get("/oauth2/token?grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret)));
+	}
+
+	static TestExchange bearer(String token) {
+		return TestExchange.get("/api", "authorization", "Bearer " + token);
+	}
+
+	@Test
+	void getIssuesAnRfc9068AccessToken() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		Result result = send(configuration,
+				TestExchange.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1"));
+		assertThat(result.status()).isEqualTo(200);
+		assertThat(result.responseHeader("content-type")).isEqualTo("application/json");
+		assertThat(result.body()).startsWith("{\"token_type\":\"bearer\",\"access_token\":\"")
+			.endsWith("\",\"expires_in\":7200}");
+		String token = token(result);
+		assertThat(part(token, 0)).isEqualTo("{\"alg\":\"HS256\",\"typ\":\"application/at+jwt\"}");
+		long now = harness.clock.epochSeconds();
+		assertThat(part(token, 1)).matches("\\{\"aud\":\"default\",\"client_id\":\"id-1\",\"exp\":" + (now + 7200)
+				+ ",\"iat\":" + now + ",\"iss\":\"Higress-Gateway\",\"jti\":\"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
+				+ "[89ab][0-9a-f]{3}-[0-9a-f]{12}\",\"sub\":\"consumer1\"\\}");
+		// HS256 under the client secret, checked with javax.crypto
+		String[] parts = token.split("\\.");
+		assertThat(fromB64u(parts[2]))
+			.isEqualTo(hmac("HS256", "secret-1".getBytes(StandardCharsets.UTF_8), parts[0] + "." + parts[1]));
+		// the token opens other routes
+		Result used = send(configuration, bearer(token));
+		assertThat(used.passed()).isTrue();
+		assertThat(used.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+	}
+
+	@Test
+	void everyTokenHasItsOwnJti() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		Set<String> ids = new HashSet<>();
+		for (int i = 0; i < 50; i++) {
+			String payload = part(issue(configuration, "id-2", "secret-2"), 1);
+			ids.add(payload.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1"));
+		}
+		assertThat(ids).hasSize(50);
+	}
+
+	@Test
+	void postWithAFormIssuesAToken() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		TestExchange exchange = TestExchange.request("POST", "/oauth2/token", "content-type",
+				"application/x-www-form-urlencoded; charset=UTF-8");
+		Result result = harness.sendBody(configuration, exchange,
+				"grant_type=client_credentials&client_id=id-2".getBytes(StandardCharsets.UTF_8),
+				"&client_secret=secret-2".getBytes(StandardCharsets.UTF_8));
+		assertThat(part(token(result), 1)).contains("\"sub\":\"consumer2\"");
+		Result json = send(configuration,
+				TestExchange.request("POST", "/oauth2/token", "content-type", "application/json"));
+		assertThat(json.status()).isEqualTo(400);
+		assertThat(json.body()).isEqualTo("{\"code\":400,\"msg\":\"Invalid or unsupported content-type\"}");
+		Result empty = send(configuration,
+				TestExchange.request("POST", "/oauth2/token", "content-type", "application/x-www-form-urlencoded"));
+		assertThat(empty.body()).isEqualTo("{\"code\":400,\"msg\":\"Authorize parameters are missing\"}");
+	}
+
+	@Test
+	void badTokenRequestsAre400() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		String[][] cases = { { "", "grant_type is missing" },
+				{ "grant_type=password&client_id=id-1&client_secret=secret-1",
+						"grant type password is not supported." },
+				{ "grant_type=client_credentials&client_secret=secret-1", "client_id is missing" },
+				{ "grant_type=client_credentials&client_id=nobody&client_secret=x",
+						"invalid client_id or client_secret" },
+				{ "grant_type=client_credentials&client_id=id-1&client_secret=secret-2",
+						"invalid client_id or client_secret" },
+				{ "grant_type=client_credentials&client_id=id-1", "invalid client_id or client_secret" } };
+		for (String[] c : cases) {
+			Result result = send(configuration, TestExchange.get("/oauth2/token?" + c[0]));
+			assertThat(result.status()).as(c[0]).isEqualTo(400);
+			assertThat(result.body()).isEqualTo("{\"code\":400,\"msg\":\"" + c[1] + "\"}");
+		}
+		// the endpoint is any path ending in auth_path
+		assertThat(send(configuration,
+				TestExchange
+					.get("/prefix/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1"))
+			.status()).isEqualTo(200);
+	}
+
+	@Test
+	void missingOrBrokenTokensAre401() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		String good = issue(configuration, "id-1", "secret-1");
+		String[] parts = good.split("\\.");
+		String[][] cases = { { null, "missing authorization header" }, { "Basic abc", "not a bearer token" },
+				{ "Bearer abc", "malformed token" },
+				{ "Bearer " + parts[0] + "." + b64u(part(good, 1).replace("consumer1", "consumer2")) + "." + parts[2],
+						"signature does not verify" },
+				{ "Bearer " + hmacJwt("HS256", "secret-1".getBytes(StandardCharsets.UTF_8), "{\"alg\":\"HS256\"}",
+						"{\"client_id\":\"id-1\",\"iss\":\"Higress-Gateway\",\"exp\":9999999999}"),
+						"typ is not at+jwt" },
+				{ "Bearer " + hmacJwt("HS256", "secret-1".getBytes(StandardCharsets.UTF_8),
+						"{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+						"{\"client_id\":\"id-1\",\"iss\":\"other\",\"exp\":9999999999}"), "wrong issuer" },
+				{ "Bearer " + hmacJwt("HS256", "secret-1".getBytes(StandardCharsets.UTF_8),
+						"{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}",
+						"{\"client_id\":\"id-1\",\"iss\":\"Higress-Gateway\"}"), "exp is missing" },
+				{ "Bearer " + hmacJwt("HS512", "secret-1".getBytes(StandardCharsets.UTF_8),
+						"{\"alg\":\"HS512\",\"typ\":\"at+jwt\"}", "{\"client_id\":\"id-1\"}"),
+						"unexpected signing algorithm HS512" },
+				{ "Bearer " + b64u("{\"alg\":\"none\",\"typ\":\"at+jwt\"}") + "." + parts[1] + ".",
+						"unexpected signing algorithm none" },
+				{ "Bearer " + hmacJwt("HS256", "x".getBytes(StandardCharsets.UTF_8), "{\"alg\":\"HS256\"}",
+						"{\"client_id\":\"nobody\"}"), "unknown client_id" } };
+		for (String[] c : cases) {
+			TestExchange exchange = (c[0] == null) ? TestExchange.get("/api")
+					: TestExchange.get("/api", "authorization", c[0]);
+			Result result = send(configuration, exchange);
+			assertThat(result.status()).as(c[1]).isEqualTo(401);
+			assertThat(result.body()).startsWith("{\"code\":401,\"msg\":\"Invalid Jwt token: " + c[1]);
+			assertThat(result.requestHeader("x-mse-consumer")).isNull();
+		}
+	}
+
+	@Test
+	void tokensExpireAfterTheirTtlPlusClockSkew() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"token_ttl\": 100", "\"clock_skew_seconds\": 10");
+		String token = issue(configuration, "id-1", "secret-1");
+		assertThat(part(token, 1)).contains("\"exp\":" + (harness.clock.epochSeconds() + 100));
+		harness.clock.advance(Duration.ofSeconds(109));
+		assertThat(send(configuration, bearer(token)).passed()).isTrue();
+		harness.clock.advance(Duration.ofSeconds(2));
+		Result expired = send(configuration, bearer(token));
+		assertThat(expired.status()).isEqualTo(401);
+		assertThat(expired.body()).contains("token is expired");
+	}
+
+	@Test
+	void optionsChangeTheEndpointTheHeaderAndTheIssuer() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"auth_path\": \"/token\"", "\"issuer\": \"my-gw\"",
+				"\"auth_header_name\": \"X-Auth\"", "\"keep_token\": false");
+		String token = token(send(configuration,
+				TestExchange.get("/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")));
+		assertThat(part(token, 1)).contains("\"iss\":\"my-gw\"");
+		assertThat(send(configuration, bearer(token)).status()).isEqualTo(401);
+		Result result = send(configuration, TestExchange.get("/api", "x-auth", "Bearer " + token));
+		assertThat(result.passed()).isTrue();
+		assertThat(result.requestHeader("x-auth")).isNull();
+		// the endpoint is matched on the path without its query: /token?x is, /token/x is
+		// not
+		assertThat(send(configuration, TestExchange.get("/token/x?grant_type=client_credentials")).status())
+			.isEqualTo(401);
+	}
+
+	@Test
+	void withoutGlobalCredentialsATokenOpensOnlyItsRoute() {
+		PluginConfiguration configuration = configure(CONSUMERS, "\"global_credentials\": false");
+		String token = token(send(configuration,
+				TestExchange.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")
+					.route("route-a")));
+		assertThat(part(token, 1)).contains("\"aud\":\"route-a\"");
+		assertThat(send(configuration, bearer(token).route("route-a")).passed()).isTrue();
+		Result other = send(configuration, bearer(token).route("route-b"));
+		assertThat(other.status()).isEqualTo(403);
+		assertThat(other.body()).startsWith("{\"code\":403,\"msg\":\"Access Denied: ");
+	}
+
+	@Test
+	void rulesAllowConsumers() {
+		PluginConfiguration configuration = configure(CONSUMERS, RULES);
+		String token1 = issue(configuration, "id-1", "secret-1");
+		String token2 = issue(configuration, "id-2", "secret-2");
+		assertThat(send(configuration, bearer(token1).route("route-a")).passed()).isTrue();
+		Result forbidden = send(configuration, bearer(token2).route("route-a"));
+		assertThat(forbidden.status()).isEqualTo(403);
+		assertThat(forbidden.body())
+			.isEqualTo("{\"code\":403,\"msg\":\"Access Denied: consumer 'consumer2' is not allowed\"}");
+		assertThat(send(configuration, bearer(token2).authority("api.example.com")).passed()).isTrue();
+		assertThat(send(configuration, TestExchange.get("/api").route("route-a")).status()).isEqualTo(401);
+		// global_auth unset with rules: other routes are open
+		assertThat(send(configuration, TestExchange.get("/api").route("route-z")).passed()).isTrue();
+		PluginConfiguration global = configure(CONSUMERS, "\"global_auth\": true", RULES);
+		assertThat(send(global, TestExchange.get("/api").route("route-z")).status()).isEqualTo(401);
+		assertThat(send(global, bearer(token2).route("route-z")).passed()).isTrue();
+	}
+
+	@Test
+	void rs256TokensAreSignedWithTheGatewayKey() {
+		String signing = "\"signing_algorithm\": \"RS256\", \"signing_key\": " + rsaPrivateJwk(RSA, "\"kid\":\"gw-1\"");
+		PluginConfiguration configuration = configure(CONSUMERS, signing);
+		long start = System.nanoTime();
+		String token = issue(configuration, "id-1", "secret-1");
+		System.out.printf("oauth PRECOMPILED: first RS256 token issued in %.1f ms%n",
+				(System.nanoTime() - start) / 1e6);
+		assertThat(part(token, 0)).isEqualTo("{\"alg\":\"RS256\",\"kid\":\"gw-1\",\"typ\":\"application/at+jwt\"}");
+		String[] parts = token.split("\\.");
+		assertThat(JoseTestSupport.rsaVerify("RS256", RSA.getPublic(), parts[0] + "." + parts[1], fromB64u(parts[2])))
+			.isTrue();
+		assertThat(send(configuration, bearer(token)).requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		// an HS256 token under the client secret is not accepted in RS256 mode
+		String hs = hmacJwt("HS256", "secret-1".getBytes(StandardCharsets.UTF_8),
+				"{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", part(token, 1));
+		assertThat(send(configuration, bearer(hs)).status()).isEqualTo(401);
+		// a token signed by another RSA key is refused
+		String forged = rsaJwt("RS256", JoseTestSupport.rsaKeyPair(2048),
+				"{\"alg\":\"RS256\",\"typ\":\"application/at+jwt\"}", part(token, 1));
+		assertThat(send(configuration, bearer(forged)).status()).isEqualTo(401);
+		for (int i = 0; i < 5; i++) {
+			issue(configuration, "id-2", "secret-2");
+		}
+		start = System.nanoTime();
+		int rounds = 10;
+		for (int i = 0; i < rounds; i++) {
+			issue(configuration, "id-2", "secret-2");
+		}
+		System.out.printf("oauth PRECOMPILED: RS256 token issued in %.1f ms (warm)%n",
+				(System.nanoTime() - start) / 1e6 / rounds);
+	}
+
+	@Test
+	void malformedConfigurationIsRefusedWithAReason() {
+		assertThat(harness.refused("{}")).contains("oauth: configuration refused: consumers is required");
+		assertThat(harness.refused("{\"consumers\": []}")).contains("consumers must not be empty");
+		assertThat(harness.refused("{\"consumers\": [{\"client_id\": \"a\", \"client_secret\": \"s\"}]}"))
+			.contains("consumers[0].name is required");
+		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_secret\": \"s\"}]}"))
+			.contains("consumers[0].client_id is required");
+		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\"}]}"))
+			.contains("consumers[0].client_secret is required");
+		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
+				+ " {\"name\": \"a\", \"client_id\": \"y\", \"client_secret\": \"s\"}]}"))
+			.contains("duplicate name 'a'");
+		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
+				+ " {\"name\": \"b\", \"client_id\": \"x\", \"client_secret\": \"s\"}]}"))
+			.contains("duplicate consumer client_id 'x'");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"token_ttl\": 0}")).contains("token_ttl must be between 1");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"auth_path\": \"\"}")).contains("auth_path must not be empty");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"ES256\"}"))
+			.contains("signing_algorithm must be one of");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\"}"))
+			.contains("signing_key (an RSA private JWK) is required");
+		assertThat(harness
+			.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": {\"kty\": \"RSA\"}}"))
+			.contains("signing_key is not a usable RSA private key: \"n\" is required");
+		String wrongD = rsaPrivateJwk(RSA, "").replaceAll("\"d\":\"[^\"]+\"",
+				"\"d\":\"" + b64u(new byte[] { 1, 2, 3 }) + "\"");
+		assertThat(harness
+			.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": " + wrongD + "}"))
+			.contains("signing_key is not a usable RSA private key");
+		KeyPair small = JoseTestSupport.rsaKeyPair(1024);
+		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": "
+				+ rsaPrivateJwk(small, "") + "}"))
+			.contains("signing_key must have at least 2048 bits");
+		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_key\": {}}")).contains("signing_key is only used");
+		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"a\"]}]}"))
+			.contains("needs consumers in the global part");
+		assertThat(harness.failures()).isZero();
+	}
+
+	@Test
+	void hostileInputIsRejectedWithoutATrap() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		String[] values = { "Bearer ", "Bearer " + "a".repeat(300000), "Bearer ...", "Bearer a.b.c",
+				"Bearer " + b64u("{\"alg\":\"HS256\"}") + "." + b64u("{\"client_id\":" + "[".repeat(3000) + "}") + ".x",
+				"Bearer " + b64u("{\"alg\":\"HS256\"}") + "." + b64u("{\"client_id\":\"id-1\",\"exp\":1e999}") + ".x",
+				"Bearer \u00e9\u0000.\uffff.x" };
+		for (String value : values) {
+			assertThat(send(configuration, TestExchange.get("/api", "authorization", value)).status()).isEqualTo(401);
+		}
+		assertThat(send(configuration, TestExchange.get("/oauth2/token?grant_type=" + "x".repeat(100000))).status())
+			.isEqualTo(400);
+		assertThat(send(configuration, TestExchange.get("/oauth2/token?%zz=1&grant_type=%")).status()).isEqualTo(400);
+		TestExchange post = TestExchange.request("POST", "/oauth2/token", "content-type",
+				"application/x-www-form-urlencoded");
+		assertThat(harness.sendBody(configuration, post, new byte[200000]).status()).isEqualTo(400);
+		assertThat(harness.failures()).isZero();
+	}
+
+}
