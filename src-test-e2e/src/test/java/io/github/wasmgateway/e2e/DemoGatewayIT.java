@@ -96,6 +96,44 @@ class DemoGatewayIT {
 	}
 
 	@Test
+	void builtInJwtAuthChecksTheTokenAndPassesItsClaims() throws Exception {
+		String token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImRlbW8ifQ"
+				+ ".eyJpc3MiOiJkZW1vLWlzc3VlciIsInN1YiI6ImRhdmUiLCJleHAiOjQxMDI0NDQ4MDB9"
+				+ ".IZ3r_ll5b4HTi9bDhdT4a7Ham72_nVhyvIK3jWAsPaI";
+		assertThat(get("/jwt/x").statusCode()).isEqualTo(401);
+		assertThat(get("/jwt/x", "Authorization", "Bearer " + token + "x").statusCode()).isEqualTo(401);
+		HttpResponse<String> ok = get("/jwt/x", "Authorization", "Bearer " + token);
+		assertThat(ok.statusCode()).isEqualTo(200);
+		assertThat(ok.body()).contains("x-user: dave");
+	}
+
+	@Test
+	void builtInOauthIssuesATokenThatOpensTheRoute() throws Exception {
+		HttpResponse<String> issued = get(
+				"/oauth/oauth2/token?grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret");
+		assertThat(issued.statusCode()).isEqualTo(200);
+		String token = issued.body().replaceAll(".*\"access_token\":\"([^\"]*)\".*", "$1");
+		assertThat(get("/oauth/x").statusCode()).isEqualTo(401);
+		assertThat(get("/oauth/x", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void builtInHmacAuthChecksTheSignature() throws Exception {
+		String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+		javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+		mac.init(new javax.crypto.spec.SecretKeySpec("sk1".getBytes(), "HmacSHA256"));
+		String signature = java.util.Base64.getEncoder()
+			.encodeToString(mac.doFinal(("ak1\nGET /hmac/x\ndate: " + date + "\n").getBytes()));
+		String authorization = "Signature keyId=\"ak1\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
+				+ "signature=\"" + signature + "\"";
+		assertThat(get("/hmac/x").statusCode()).isEqualTo(401);
+		assertThat(get("/hmac/x", "Date", date, "Authorization", authorization).statusCode()).isEqualTo(200);
+		assertThat(get("/hmac/x", "Date", date, "Authorization", authorization.replace("signature=\"", "signature=\"A"))
+			.statusCode()).isIn(401, 403);
+	}
+
+	@Test
 	void builtInRateLimitAnswers429OverTheLimit() throws Exception {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
