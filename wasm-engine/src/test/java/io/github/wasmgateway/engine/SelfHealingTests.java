@@ -54,7 +54,8 @@ class SelfHealingTests {
 					.build())) {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);
 			int first = servingVm(plugin, configuration);
-			// the host copies a 300 KiB header value into the plugin's memory, which grows past 256 KiB
+			// the host copies a 300 KiB header value into the plugin's memory, which
+			// grows past 256 KiB
 			servingVm(plugin, configuration, "x-op", "get-header:x-big", "x-big", "a".repeat(300 * 1024));
 			assertThat(plugin.vms().get(0).memoryBytes()).isGreaterThan(256 * 1024);
 			int next = servingVm(plugin, configuration);
