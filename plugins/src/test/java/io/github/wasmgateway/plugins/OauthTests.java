@@ -1,5 +1,7 @@
 package io.github.wasmgateway.plugins;
 
+import io.github.wasmgateway.engine.TestExchange;
+
 import static io.github.wasmgateway.plugins.JoseTestSupport.b64u;
 import static io.github.wasmgateway.plugins.JoseTestSupport.fromB64u;
 import static io.github.wasmgateway.plugins.JoseTestSupport.hmac;

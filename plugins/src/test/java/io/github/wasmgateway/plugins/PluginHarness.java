@@ -1,5 +1,8 @@
 package io.github.wasmgateway.plugins;
 
+import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.engine.RecordingLogger;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.wasmgateway.engine.Action;

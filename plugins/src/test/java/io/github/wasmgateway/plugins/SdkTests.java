@@ -1,5 +1,7 @@
 package io.github.wasmgateway.plugins;
 
+import io.github.wasmgateway.engine.TestExchange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -36,7 +36,11 @@ public final class TestExchange implements HttpExchange {
 
 	/** A GET of {@code path} with the usual pseudo-headers, plus the given headers. */
 	public static TestExchange get(String path, String... headers) {
-		ListHeaderMap map = ListHeaderMap.of(":method", "GET", ":path", path, ":authority", "example.com", ":scheme",
+		return request("GET", path, headers);
+	}
+
+	public static TestExchange request(String method, String path, String... headers) {
+		ListHeaderMap map = ListHeaderMap.of(":method", method, ":path", path, ":authority", "example.com", ":scheme",
 				"http");
 		for (int i = 0; i < headers.length; i += 2) {
 			map.add(headers[i], headers[i + 1]);
@@ -44,6 +48,23 @@ public final class TestExchange implements HttpExchange {
 		TestExchange exchange = new TestExchange(map);
 		exchange.properties.put("request.path", path);
 		return exchange;
+	}
+
+	/** The route id the gateway reports as property {@code route_name}. */
+	public TestExchange route(String route) {
+		this.properties.put("route_name", route);
+		return this;
+	}
+
+	/** The upstream the gateway reports as property {@code cluster_name}. */
+	public TestExchange cluster(String cluster) {
+		this.properties.put("cluster_name", cluster);
+		return this;
+	}
+
+	public TestExchange authority(String authority) {
+		this.requestHeaders.set(":authority", authority);
+		return this;
 	}
 
 	public TestExchange withResponse(int status, String... headers) {
