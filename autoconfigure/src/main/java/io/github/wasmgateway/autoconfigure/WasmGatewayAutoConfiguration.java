@@ -123,7 +123,7 @@ public final class WasmGatewayAutoConfiguration {
 		redis.ifAvailable(services::withRedis);
 		SharedDataStore shared = sharedData.getIfAvailable();
 		if (shared != null) {
-			services.withSharedData((plugin) -> shared);
+			services.withSharedData(shared::forPlugin);
 		}
 		return WasmEngine.builder()
 			.withCompileCache(properties.getCompileCache())

@@ -16,6 +16,14 @@ public interface SharedDataStore {
 	 */
 	boolean set(String key, byte[] value, int cas);
 
+	/**
+	 * The store for one plugin: by default this same store; a store shared by several
+	 * plugins answers one with its own namespace.
+	 */
+	default SharedDataStore forPlugin(String plugin) {
+		return this;
+	}
+
 	/** A value with the token a later conditional write must present. */
 	record Entry(byte[] value, int cas) {
 	}

@@ -1,0 +1,64 @@
+package io.github.wasmgateway.redis;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The status a failed Redis call reports to the plugin in
+ * {@code proxy_on_redis_call_response} (0 is success, with the reply).
+ */
+public final class RedisFailures {
+
+	/** The server could not be reached, or the connection was lost. */
+	public static final int NETWORK = 1;
+
+	/** No reply within the call's timeout. */
+	public static final int TIMEOUT = 2;
+
+	/** The server refused the connection's handshake: authentication or database. */
+	public static final int REJECTED = 3;
+
+	private RedisFailures() {
+	}
+
+	static int status(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		for (Throwable t = cause; t != null; t = t.getCause()) {
+			if (t instanceof TimeoutException) {
+				return TIMEOUT;
+			}
+			if (t instanceof RedisConnections.RedisRejectedException) {
+				return REJECTED;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return NETWORK;
+	}
+
+	static String describe(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		StringBuilder text = new StringBuilder();
+		for (Throwable t = cause; t != null && text.length() < 400; t = t.getCause()) {
+			if (!text.isEmpty()) {
+				text.append(": ");
+			}
+			text.append((t.getMessage() != null) ? t.getMessage() : t.getClass().getSimpleName());
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return text.toString();
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable t = failure;
+		while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+			t = t.getCause();
+		}
+		return t;
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.github.wasmgateway.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} on a free loopback port: the one on the PATH (Debian's
+ * redis-server package), else the binary shipped in the embedded-redis test jar. Tests
+ * that need Redis fail when none can be started; they never skip.
+ */
+final class RedisServer implements AutoCloseable {
+
+	private static volatile Path binary;
+
+	private final int port;
+
+	private final List<String> arguments;
+
+	private final Path log;
+
+	private Process process;
+
+	private RedisServer(int port, List<String> arguments) {
+		this.port = port;
+		this.arguments = arguments;
+		try {
+			this.log = Files.createTempFile("redis-server-" + port, ".log");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A server without authentication. */
+	static RedisServer launch(String... extraArguments) {
+		RedisServer server = new RedisServer(freePort(), List.of(extraArguments));
+		server.start();
+		return server;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	String url() {
+		return "redis://127.0.0.1:" + this.port;
+	}
+
+	/** Starts (again, after {@link #stop()}) on the same port. */
+	synchronized void start() {
+		if (this.process != null && this.process.isAlive()) {
+			return;
+		}
+		List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(this.port),
+				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
+		command.addAll(this.arguments);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+		while (true) {
+			try {
+				this.process = new ProcessBuilder(command).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
+					.start();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("could not run " + command + ": " + ex.getMessage(), ex);
+			}
+			if (awaitReady(deadline)) {
+				return;
+			}
+			// the port may still be held by the previous process: try again until the
+			// deadline
+			this.process.destroyForcibly();
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(
+						"redis-server did not start on port " + this.port + ": " + command + "\n" + readLog());
+			}
+			sleep(100);
+		}
+	}
+
+	/** Stops the server (the port stays reserved for {@link #start()}). */
+	synchronized void stop() {
+		if (this.process == null) {
+			return;
+		}
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	/** Sends one command (inline) and returns the reply's first line. */
+	String command(String... words) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
+			socket.setSoTimeout(5000);
+			StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
+			for (String word : words) {
+				request.append('$')
+					.append(word.getBytes(StandardCharsets.UTF_8).length)
+					.append("\r\n")
+					.append(word)
+					.append("\r\n");
+			}
+			OutputStream out = socket.getOutputStream();
+			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			StringBuilder line = new StringBuilder();
+			int c;
+			while ((c = in.read()) != -1 && c != '\n') {
+				if (c != '\r') {
+					line.append((char) c);
+				}
+			}
+			return line.toString();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("redis-server on port " + this.port + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private boolean awaitReady(long deadline) {
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				return false;
+			}
+			try {
+				String reply = command("PING");
+				// a server that requires a password answers -NOAUTH: it is up all the
+				// same
+				if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
+					return true;
+				}
+			}
+			catch (IllegalStateException ex) {
+				// not listening yet
+			}
+			sleep(20);
+		}
+		return false;
+	}
+
+	private String readLog() {
+		try {
+			return Files.readString(this.log);
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * redis-server from the PATH, else the embedded-redis jar's binary for this machine.
+	 */
+	static Path binary() {
+		Path found = binary;
+		if (found != null) {
+			return found;
+		}
+		synchronized (RedisServer.class) {
+			if (binary == null) {
+				binary = locate();
+				System.out.println("Redis tests use " + binary + " (" + version(binary) + ")");
+			}
+			return binary;
+		}
+	}
+
+	private static String version(Path server) {
+		try {
+			Process process = new ProcessBuilder(server.toString(), "--version").redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			process.waitFor(10, TimeUnit.SECONDS);
+			return output;
+		}
+		catch (IOException ex) {
+			return "version unknown: " + ex.getMessage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "version unknown";
+		}
+	}
+
+	private static Path locate() {
+		String path = System.getenv("PATH");
+		// -Dredis-server=embedded tries the jar's binary even when one is installed
+		if (path != null && !"embedded".equals(System.getProperty("redis-server"))) {
+			for (String directory : path.split(File.pathSeparator)) {
+				Path candidate = Path.of(directory, "redis-server");
+				if (Files.isExecutable(candidate)) {
+					return candidate;
+				}
+			}
+		}
+		String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+		String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+		String resource;
+		if (os.contains("linux")) {
+			resource = switch (arch) {
+				case "amd64", "x86_64" -> "redis-server-6.2.6-v5-linux-amd64";
+				case "aarch64", "arm64" -> "redis-server-6.2.7-linux-arm64";
+				default -> "redis-server-6.2.7-linux-386";
+			};
+		}
+		else if (os.contains("mac")) {
+			resource = arch.contains("aarch64") || arch.contains("arm") ? "redis-server-6.2.6-v5-darwin-arm64"
+					: "redis-server-6.2.6-v5-darwin-amd64";
+		}
+		else {
+			throw new IllegalStateException("no redis-server on the PATH and none shipped for " + os + "/" + arch
+					+ ": install redis-server (Debian: apt-get install redis-server)");
+		}
+		try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("no redis-server on the PATH and no " + resource
+						+ " on the class path (com.github.codemonstur:embedded-redis): install redis-server");
+			}
+			Path file = Files.createTempFile("redis-server", "");
+			Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+			if (!file.toFile().setExecutable(true)) {
+				throw new IllegalStateException("cannot make " + file + " executable");
+			}
+			file.toFile().deleteOnExit();
+			return file;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot extract " + resource + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
