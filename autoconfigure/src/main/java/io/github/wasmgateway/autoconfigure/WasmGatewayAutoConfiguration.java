@@ -136,7 +136,13 @@ public final class WasmGatewayAutoConfiguration {
 	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader,
 			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
 		List<PluginDefinition> definitions = new ArrayList<>();
-		properties.getPlugins().forEach((name, plugin) -> definitions.add(definition(name, plugin, environment)));
+		properties.getPlugins().forEach((name, plugin) -> {
+			if ((plugin.getLocation() == null || plugin.getLocation().isBlank())
+					&& properties.getPluginsDirectory() != null) {
+				plugin.setLocation("file:" + properties.getPluginsDirectory().resolve(name + ".wasm").toAbsolutePath());
+			}
+			definitions.add(definition(name, plugin, environment));
+		});
 		return new WasmPluginRegistry(engine, resourceLoader, definitions);
 	}
 

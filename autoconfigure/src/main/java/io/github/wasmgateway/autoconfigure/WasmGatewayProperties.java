@@ -23,6 +23,20 @@ public class WasmGatewayProperties {
 	 */
 	private Path compileCache = Path.of(System.getProperty("java.io.tmpdir"), "wasm-gateway-cache");
 
+	/**
+	 * Directory of plugin binaries: a plugin declared without a location is read from
+	 * {@code <directory>/<name>.wasm} (and watched for changes like any file location).
+	 */
+	private Path pluginsDirectory;
+
+	public Path getPluginsDirectory() {
+		return this.pluginsDirectory;
+	}
+
+	public void setPluginsDirectory(Path pluginsDirectory) {
+		this.pluginsDirectory = pluginsDirectory;
+	}
+
 	/** Longest a stream may stay paused by a plugin before it is answered with 504. */
 	private Duration streamTimeout = Duration.ofSeconds(30);
 

@@ -9,7 +9,11 @@ import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -42,6 +46,20 @@ class WasmGatewayAutoConfigurationTests {
 	void runWhenAPluginIsConfiguredShouldLoadItAtStartup() {
 		this.runner.withPropertyValues("wasm-gateway.plugins.as.location=classpath:fixtures/as-plugin.wasm")
 			.run((context) -> assertThat(context.getBean(WasmPluginRegistry.class).plugin("as")).isNotNull());
+	}
+
+	@Test
+	void runWhenAPluginsDirectoryIsConfiguredShouldReadPluginsWithoutALocationFromIt(@TempDir Path directory)
+			throws Exception {
+		try (InputStream in = getClass().getResourceAsStream("/fixtures/as-plugin.wasm")) {
+			Files.write(directory.resolve("from-dir.wasm"), in.readAllBytes());
+		}
+		this.runner
+			.withPropertyValues("wasm-gateway.plugins-directory=" + directory,
+					"wasm-gateway.plugins.from-dir.failure-policy=fail-open")
+			.run((context) -> assertThat(
+					context.getBean(WasmPluginRegistry.class).plugin("from-dir").definition().location())
+				.isEqualTo("file:" + directory.resolve("from-dir.wasm").toAbsolutePath()));
 	}
 
 	@Test

@@ -252,6 +252,21 @@ class OperationsTests {
 			.count()).isPositive();
 	}
 
+	@Autowired
+	org.springframework.context.ApplicationEventPublisher events;
+
+	@Test
+	void routeRefreshKeepsTheVmsOfUnchangedPlugins() {
+		get("/loop/before");
+		List<Integer> before = JsonPath.read(json("/actuator/wasmplugins/looper"), "$.vms[*].id");
+		this.events.publishEvent(new org.springframework.cloud.gateway.event.RefreshRoutesEvent(this));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get("/loop/after").contains("x-ok: 1"));
+		List<Integer> after = JsonPath.read(json("/actuator/wasmplugins/looper"), "$.vms[*].id");
+		assertThat(after).containsAll(before);
+		assertThat((List<String>) JsonPath.read(json("/actuator/wasmplugins/looper"), "$.routes"))
+			.containsExactly("loop");
+	}
+
 	@Test
 	void postToThePluginForcesAReload() {
 		String reload = client().post()
