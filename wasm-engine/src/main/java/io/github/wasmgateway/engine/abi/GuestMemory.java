@@ -19,8 +19,19 @@ final class GuestMemory {
 
 	private final PluginVm vm;
 
+	/** Strings up to this many bytes are decoded from {@link #text}, not a fresh copy. */
+	private static final int SHORT_STRING = 256;
+
 	/** Reused for serialized header maps: the VM is single-threaded. */
 	private byte[] scratch = new byte[1024];
+
+	/**
+	 * Reused to decode short strings; separate from {@link #scratch}, which may hold an
+	 * answer while the allocator runs guest code that calls back in.
+	 */
+	private final byte[] text = new byte[SHORT_STRING];
+
+	private final HeaderNames headerNames = new HeaderNames();
 
 	GuestMemory(PluginVm vm) {
 		this.vm = vm;
@@ -49,8 +60,43 @@ final class GuestMemory {
 	}
 
 	String readString(long pointer, long length) {
-		byte[] bytes = read(pointer, length);
-		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+		if (!inBounds(pointer, length)) {
+			return null;
+		}
+		int len = (int) u32(length);
+		if (len > SHORT_STRING) {
+			return new String(memory().readBytes((int) u32(pointer), len), StandardCharsets.UTF_8);
+		}
+		return new String(readText(pointer, len), 0, len, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * A header name as the header maps compare it (lower case), or null when out of
+	 * bounds; names seen before cost no allocation.
+	 */
+	String readHeaderName(long pointer, long length) {
+		if (!inBounds(pointer, length)) {
+			return null;
+		}
+		int len = (int) u32(length);
+		if (len > HeaderNames.MAX_LENGTH) {
+			return HeaderNames.lowerCase(readString(pointer, length));
+		}
+		return this.headerNames.name(readText(pointer, len), len);
+	}
+
+	/**
+	 * Copies {@code length} (at most {@link #SHORT_STRING}, in bounds) bytes into
+	 * {@link #text}; valid until the next read, which no guest code runs before.
+	 */
+	private byte[] readText(long pointer, int length) {
+		Memory memory = memory();
+		int address = (int) u32(pointer);
+		byte[] buffer = this.text;
+		for (int i = 0; i < length; i++) {
+			buffer[i] = memory.read(address + i);
+		}
+		return buffer;
 	}
 
 	boolean writeU32(long pointer, long value) {

@@ -103,6 +103,7 @@ public final class HostFunctions {
 	/** The import values of one VM. */
 	public static ImportValues bind(WasmModule module, PluginVm vm, WasiPreview1 wasi) {
 		ProxyAbi abi = new ProxyAbi(vm);
+		long[] result = new long[1];
 		Map<String, HostFunction> wasiFunctions = new HashMap<>();
 		List<ImportFunction> functions = new ArrayList<>();
 		for (int i = 0; i < module.importSection().importCount(); i++) {
@@ -124,7 +125,7 @@ public final class HostFunctions {
 					functions
 						.add(new HostFunction(imported.module(), name, type, faultOnBadPointer(function.handle())));
 				}
-				default -> functions.add(new HostFunction("env", name, type, envFunction(abi, name, type)));
+				default -> functions.add(new HostFunction("env", name, type, envFunction(abi, name, type, result)));
 			}
 		}
 		return ImportValues.builder().withFunctions(functions).build();
@@ -149,7 +150,15 @@ public final class HostFunctions {
 		};
 	}
 
-	private static WasmFunctionHandle envFunction(ProxyAbi abi, String name, FunctionType type) {
+	/**
+	 * The handle of an {@code env} import. The proxy-wasm functions answer their status
+	 * in {@code result}, one array for the whole VM, so a host call allocates nothing:
+	 * Chicory reads a host function's result as soon as it returns (compiled code unboxes
+	 * {@code result[0]}, the interpreter pushes it onto its stack), and the status is
+	 * stored only after the function's own work, including any guest call it made (the
+	 * allocator), is done.
+	 */
+	private static WasmFunctionHandle envFunction(ProxyAbi abi, String name, FunctionType type, long[] result) {
 		switch (name) {
 			case "emscripten_notify_memory_growth":
 				return (instance, args) -> null;
@@ -173,7 +182,11 @@ public final class HostFunctions {
 						return null;
 					};
 				}
-				return (instance, args) -> new long[] { function.call(args) };
+				return (instance, args) -> {
+					long status = function.call(args);
+					result[0] = status;
+					return result;
+				};
 		}
 	}
 

@@ -388,7 +388,7 @@ final class ProxyAbi {
 		if (!knownMapType(a[0])) {
 			return Status.BAD_ARGUMENT;
 		}
-		String key = this.memory.readString(a[1], a[2]);
+		String key = this.memory.readHeaderName(a[1], a[2]);
 		if (key == null) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
@@ -396,7 +396,7 @@ final class ProxyAbi {
 		if (map == null) {
 			return Status.NOT_FOUND;
 		}
-		String value = map.get(lowerCase(key));
+		String value = map.get(key);
 		if (value == null) {
 			return Status.NOT_FOUND;
 		}
@@ -409,7 +409,7 @@ final class ProxyAbi {
 		if (!knownMapType(a[0])) {
 			return Status.BAD_ARGUMENT;
 		}
-		String key = this.memory.readString(a[1], a[2]);
+		String key = this.memory.readHeaderName(a[1], a[2]);
 		String value = (edit == Edit.REMOVE) ? "" : this.memory.readString(a[3], a[4]);
 		if (key == null || value == null) {
 			return Status.INVALID_MEMORY_ACCESS;
@@ -419,9 +419,9 @@ final class ProxyAbi {
 			return (map == null) ? Status.NOT_FOUND : Status.BAD_ARGUMENT;
 		}
 		switch (edit) {
-			case ADD -> map.add(lowerCase(key), value);
-			case REPLACE -> map.set(lowerCase(key), value);
-			case REMOVE -> map.remove(lowerCase(key));
+			case ADD -> map.add(key, value);
+			case REPLACE -> map.set(key, value);
+			case REMOVE -> map.remove(key);
 		}
 		return Status.OK;
 	}
@@ -471,16 +471,6 @@ final class ProxyAbi {
 			return Status.NOT_FOUND;
 		}
 		return this.memory.writeU32(a[1], HeaderPairs.size(map)) ? Status.OK : Status.INVALID_MEMORY_ACCESS;
-	}
-
-	private static String lowerCase(String key) {
-		for (int i = 0; i < key.length(); i++) {
-			char c = key.charAt(i);
-			if (c >= 'A' && c <= 'Z') {
-				return key.toLowerCase(java.util.Locale.ROOT);
-			}
-		}
-		return key;
 	}
 
 	// ---- buffers

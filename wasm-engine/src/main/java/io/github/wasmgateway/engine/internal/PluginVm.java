@@ -39,6 +39,10 @@ public final class PluginVm {
 
 	private static final long START_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
 
+	private static final int POOLED_DEPTHS = 2;
+
+	private static final int POOLED_ARITY = 3;
+
 	/** Lifecycle of a VM. */
 	public enum State {
 
@@ -76,13 +80,22 @@ public final class PluginVm {
 
 	private int depth;
 
+	/**
+	 * Argument arrays for guest calls, by nesting depth (a callback, the allocator a host
+	 * function calls inside it) and arity, so a call allocates none. Chicory is done with
+	 * an array once the call has begun (compiled code unboxes it into JVM locals, the
+	 * interpreter copies it into the frame), and each depth has its own arrays, so a
+	 * nested call never refills the array of a call still running even if it were not.
+	 */
+	private final long[][][] argumentArrays = new long[POOLED_DEPTHS][POOLED_ARITY + 1][];
+
 	private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
 
 	private int nextContextId = 1;
 
 	private RootContext[] roots = new RootContext[0];
 
-	private final Map<Integer, StreamContext> streams = new HashMap<>();
+	private final IntMap<StreamContext> streams = new IntMap<>();
 
 	private final Map<Integer, RootContext> rootsById = new HashMap<>();
 
@@ -190,7 +203,9 @@ public final class PluginVm {
 
 	/**
 	 * Calls a guest function with containment: a deadline, and any failure turned into a
-	 * {@link PluginCallException} that marks this VM failed.
+	 * {@link PluginCallException} that marks this VM failed. Read the result before the
+	 * next guest call: the array may be reused (a host function's result array, when an
+	 * export is an imported host function).
 	 */
 	long[] invokeWithin(long timeoutNanos, String callback, ExportFunction function, long... args) {
 		checkThread();
@@ -224,6 +239,43 @@ public final class PluginVm {
 
 	long[] invoke(String callback, ExportFunction function, long... args) {
 		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
+	}
+
+	// the per-request calls have one to three arguments: these fill a pooled array
+
+	long[] invoke(String callback, ExportFunction function, long a0) {
+		long[] args = arguments(1);
+		args[0] = a0;
+		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
+	}
+
+	long[] invoke(String callback, ExportFunction function, long a0, long a1) {
+		long[] args = arguments(2);
+		args[0] = a0;
+		args[1] = a1;
+		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
+	}
+
+	long[] invoke(String callback, ExportFunction function, long a0, long a1, long a2) {
+		long[] args = arguments(3);
+		args[0] = a0;
+		args[1] = a1;
+		args[2] = a2;
+		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
+	}
+
+	/** The argument array for a call about to start at the current depth. */
+	private long[] arguments(int arity) {
+		if (this.depth >= POOLED_DEPTHS) {
+			return new long[arity];
+		}
+		long[][] byArity = this.argumentArrays[this.depth];
+		long[] args = byArity[arity];
+		if (args == null) {
+			args = new long[arity];
+			byArity[arity] = args;
+		}
+		return args;
 	}
 
 	/** Runs host work now if the VM is idle, else right after the current call. */
@@ -437,7 +489,9 @@ public final class PluginVm {
 		if (this.streams.remove(stream.id) != null) {
 			this.activeStreams--;
 		}
-		this.pendingCalls.values().removeIf((call) -> call.stream == stream);
+		if (!this.pendingCalls.isEmpty()) {
+			this.pendingCalls.values().removeIf((call) -> call.stream == stream);
+		}
 		if (this.activeStreams == 0 && this.state == State.RETIRING) {
 			close();
 		}
@@ -574,7 +628,7 @@ public final class PluginVm {
 	}
 
 	private void afterAsync() {
-		for (StreamContext stream : List.copyOf(this.streams.values())) {
+		for (StreamContext stream : this.streams.values()) {
 			stream.dispatchAsyncOutcome();
 		}
 	}

@@ -198,17 +198,51 @@ public final class StreamContext {
 		return this.deleted;
 	}
 
-	private long call(String callback, ExportFunction function, long... args) {
-		this.inCallback = true;
-		this.vm.enterStream(this);
+	// one to three arguments: PluginVm fills a pooled array, so a callback allocates none
+
+	private long call(String callback, ExportFunction function, long a0) {
+		enterCallback();
 		try {
-			long[] result = this.vm.invoke(callback, function, args);
-			this.vm.drainDeferred();
-			return (result != null && result.length > 0) ? result[0] : 0;
+			return afterCallback(this.vm.invoke(callback, function, a0));
 		}
 		finally {
 			this.inCallback = false;
 		}
+	}
+
+	private long call(String callback, ExportFunction function, long a0, long a1) {
+		enterCallback();
+		try {
+			return afterCallback(this.vm.invoke(callback, function, a0, a1));
+		}
+		finally {
+			this.inCallback = false;
+		}
+	}
+
+	private long call(String callback, ExportFunction function, long a0, long a1, long a2) {
+		enterCallback();
+		try {
+			return afterCallback(this.vm.invoke(callback, function, a0, a1, a2));
+		}
+		finally {
+			this.inCallback = false;
+		}
+	}
+
+	private void enterCallback() {
+		this.inCallback = true;
+		this.vm.enterStream(this);
+	}
+
+	/**
+	 * The callback's answer, read before the deferred work runs: that work may call the
+	 * guest again, and a result array is only valid until the next call.
+	 */
+	private long afterCallback(long[] result) {
+		long code = (result != null && result.length > 0) ? result[0] : 0;
+		this.vm.drainDeferred();
+		return code;
 	}
 
 	/** Envoy's header codes: 0 Continue, 2 ContinueAndEndStream; 1, 3, 4 stop. */
