@@ -2,6 +2,7 @@ package io.github.wasmgateway.gateway;
 
 import io.github.wasmgateway.engine.Action;
 import io.github.wasmgateway.engine.BodyBuffer;
+import io.github.wasmgateway.engine.ByteArrayBody;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.PluginCallException;
@@ -390,7 +391,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 			private final boolean request;
 
-			private GrowableBody buffered;
+			private ByteArrayBody buffered;
 
 			private boolean emitted;
 
@@ -428,7 +429,7 @@ final class WasmPluginFilter implements GatewayFilter {
 				switch (action) {
 					case BUFFER:
 						if (view != null) {
-							this.buffered = new GrowableBody();
+							this.buffered = new ByteArrayBody();
 							byte[] bytes = view.bytes();
 							DataBufferUtils.release(chunk);
 							check(bytes.length);
@@ -450,7 +451,7 @@ final class WasmPluginFilter implements GatewayFilter {
 				if (Run.this.skipped) {
 					return emitBuffered();
 				}
-				BodyBuffer body = (this.buffered != null) ? this.buffered : new GrowableBody();
+				BodyBuffer body = (this.buffered != null) ? this.buffered : new ByteArrayBody();
 				boolean wholeBody = !this.emitted;
 				Action action = call(body, true, null, null);
 				if (action == Action.LOCAL_RESPONSE) {
@@ -523,13 +524,13 @@ final class WasmPluginFilter implements GatewayFilter {
 			}
 
 			private Flux<DataBuffer> emitBuffered() {
-				GrowableBody body = this.buffered;
+				ByteArrayBody body = this.buffered;
 				this.buffered = null;
 				if (body == null || body.size() == 0) {
 					return Flux.empty();
 				}
 				this.emitted = true;
-				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(body.toByteArray()));
+				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(body.bytes()));
 			}
 
 			private void release(ChunkBody view, DataBuffer chunk) {

@@ -4,14 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A {@link BodyBuffer} held in a byte array: callout bodies, configuration, tests.
+ * A {@link BodyBuffer} held in a growable byte array: bodies a host buffers because the
+ * plugin asked for it, callout bodies, tests.
  */
 public final class ByteArrayBody implements BodyBuffer {
 
 	private byte[] bytes;
 
+	private int size;
+
 	public ByteArrayBody(byte[] bytes) {
 		this.bytes = bytes;
+		this.size = bytes.length;
+	}
+
+	/** An empty body to {@link #append} to. */
+	public ByteArrayBody() {
+		this(new byte[0]);
 	}
 
 	public static ByteArrayBody of(String text) {
@@ -20,7 +29,7 @@ public final class ByteArrayBody implements BodyBuffer {
 
 	@Override
 	public int size() {
-		return this.bytes.length;
+		return this.size;
 	}
 
 	@Override
@@ -28,24 +37,34 @@ public final class ByteArrayBody implements BodyBuffer {
 		System.arraycopy(this.bytes, start, target, targetOffset, length);
 	}
 
+	/** Adds bytes at the end (a host collecting chunks). */
+	public void append(byte[] data, int offset, int length) {
+		if (this.size + length > this.bytes.length) {
+			this.bytes = Arrays.copyOf(this.bytes, Math.max(this.size + length, this.bytes.length * 2));
+		}
+		System.arraycopy(data, offset, this.bytes, this.size, length);
+		this.size += length;
+	}
+
 	@Override
 	public void replace(int start, int length, byte[] data) {
-		int from = Math.min(Math.max(start, 0), this.bytes.length);
-		int to = Math.min(from + Math.max(length, 0), this.bytes.length);
-		byte[] result = new byte[this.bytes.length - (to - from) + data.length];
+		int from = Math.min(Math.max(start, 0), this.size);
+		int to = Math.min(from + Math.max(length, 0), this.size);
+		byte[] result = new byte[this.size - (to - from) + data.length];
 		System.arraycopy(this.bytes, 0, result, 0, from);
 		System.arraycopy(data, 0, result, from, data.length);
-		System.arraycopy(this.bytes, to, result, from + data.length, this.bytes.length - to);
+		System.arraycopy(this.bytes, to, result, from + data.length, this.size - to);
 		this.bytes = result;
+		this.size = result.length;
 	}
 
 	public byte[] bytes() {
-		return Arrays.copyOf(this.bytes, this.bytes.length);
+		return Arrays.copyOf(this.bytes, this.size);
 	}
 
 	@Override
 	public String toString() {
-		return new String(this.bytes, StandardCharsets.UTF_8);
+		return new String(this.bytes, 0, this.size, StandardCharsets.UTF_8);
 	}
 
 }
