@@ -27,3 +27,4 @@ export * from "./base64";
 export * from "./strings";
 export * from "./regex";
 export * from "./net";
+export * from "./auth";

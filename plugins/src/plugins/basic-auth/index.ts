@@ -1,110 +1,67 @@
 // basic-auth: HTTP Basic authentication (RFC 7617) against configured consumers,
 // compatible with Higress's basic-auth plugin (configuration and answers).
 import {
+  AuthConfig,
+  authenticated,
+  AuthRoot,
   base64DecodeString,
+  checkAllowed,
   ConfigObject,
   ConfigParser,
-  getPluginConfiguration,
+  denyWithChallenge,
   getRequestHeader,
-  HeaderPair,
   HeadersAction,
   HttpContext,
-  logInfo,
   logWarn,
-  parseRuleConfig,
+  needsGlobal,
+  readCredentials,
+  readGlobalAuth,
+  readRequiredAllow,
   registerRootContext,
-  replaceRequestHeader,
   RootContext,
-  RuleMatcher,
 } from "../../../sdk";
 
 export * from "../../../sdk/exports";
 
 const PLUGIN = "basic-auth";
-const REALM = "MSE Gateway";
-const CONSUMER_HEADER = "x-mse-consumer";
 /** Longer Authorization values are not decoded (no real credential is this long). */
 const MAX_AUTHORIZATION = 16384;
 
-class BasicAuthConfig {
-  /** -1 not set, 0 false, 1 true. */
-  globalAuth: i32 = -1;
+class BasicAuthConfig extends AuthConfig {
   /** "user:password" -> consumer name */
   credentials: Map<string, string> = new Map<string, string>();
-  /** Consumers allowed by a rule; empty in the global part. */
-  allow: string[] = [];
 
   withAllow(allow: string[]): BasicAuthConfig {
     const copy = new BasicAuthConfig();
-    copy.globalAuth = this.globalAuth;
     copy.credentials = this.credentials;
-    copy.allow = allow;
-    return copy;
+    return this.scopeCopy(copy, allow);
   }
+}
+
+function credentialProblem(credential: string): string {
+  return credential.indexOf(":") <= 0 ? "must be 'user:password'" : "";
 }
 
 class BasicAuthParser extends ConfigParser<BasicAuthConfig> {
   parseGlobal(c: ConfigObject): BasicAuthConfig | null {
     const config = new BasicAuthConfig();
-    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
-    const consumers = c.objectArray("consumers");
-    if (!c.ok) return null;
-    if (consumers === null) {
-      c.fail("consumers is required");
-      return null;
-    }
-    if (consumers.length == 0) {
-      c.fail("consumers must not be empty");
-      return null;
-    }
-    for (let i = 0; i < consumers.length; i++) {
-      const consumer = consumers[i];
-      const name = consumer.requiredString("name");
-      const credential = consumer.requiredString("credential");
-      if (!c.ok) return null;
-      if (credential.indexOf(":") <= 0) {
-        c.fail(consumer.where("credential") + " must be 'user:password'");
-        return null;
-      }
-      if (config.credentials.has(credential)) {
-        c.fail(consumer.where("credential") + " duplicates the credential of consumer '"
-          + config.credentials.get(credential) + "'");
-        return null;
-      }
-      config.credentials.set(credential, name);
-    }
+    readGlobalAuth(c, config);
+    const credentials = readCredentials(c, credentialProblem);
+    if (credentials === null) return null;
+    config.credentials = credentials;
     return config;
   }
 
   parseRule(c: ConfigObject, global: BasicAuthConfig | null): BasicAuthConfig | null {
-    if (global === null) {
-      c.fail(c.path + " needs consumers in the global part of the configuration");
-      return null;
-    }
-    const allow = c.stringArray("allow");
-    if (!c.ok) return null;
-    if (allow === null) {
-      c.fail(c.where("allow") + " is required");
-      return null;
-    }
-    if (allow.length == 0) {
-      c.fail(c.where("allow") + " must not be empty");
-      return null;
-    }
-    return global.withAllow(allow);
+    if (global === null) return needsGlobal<BasicAuthConfig>(c, "consumers");
+    const allow = readRequiredAllow(c);
+    return allow === null ? null : global.withAllow(allow);
   }
 }
 
-class BasicAuthRoot extends RootContext {
-  matcher: RuleMatcher<BasicAuthConfig> | null = null;
-  ruleSet: bool = false;
-
+class BasicAuthRoot extends AuthRoot<BasicAuthConfig> {
   onConfigure(configurationSize: usize): bool {
-    const matcher = parseRuleConfig<BasicAuthConfig>(PLUGIN, getPluginConfiguration(), new BasicAuthParser());
-    if (matcher === null) return false;
-    this.matcher = matcher;
-    this.ruleSet = matcher.rules.length > 0;
-    return true;
+    return this.configure(PLUGIN, new BasicAuthParser());
   }
 
   createHttpContext(contextId: u32): HttpContext {
@@ -118,14 +75,8 @@ class BasicAuthContext extends HttpContext {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    const matcher = this.plugin.matcher;
-    if (matcher === null) return HeadersAction.Continue;
-    const config = matcher.match();
+    const config = this.plugin.authConfig();
     if (config === null) return HeadersAction.Continue;
-    const noAllow = config.allow.length == 0;
-    if ((config.globalAuth == 0 || (config.globalAuth < 0 && this.plugin.ruleSet)) && noAllow) {
-      return HeadersAction.Continue;
-    }
     const authorization = getRequestHeader("authorization");
     if (authorization === null || authorization.length < 6 || authorization.substring(0, 6).toLowerCase() != "basic ") {
       return this.deny(401, "basic-auth.no_auth_data",
@@ -142,12 +93,10 @@ class BasicAuthContext extends HttpContext {
       return this.badCredential();
     }
     const name = config.credentials.get(credential);
-    if (!noAllow && !config.allow.includes(name)) {
-      logWarn(PLUGIN + ": consumer '" + name + "' is not allowed");
+    if (!checkAllowed(PLUGIN, config, name)) {
       return this.deny(403, "basic-auth.unauthorized", "Request denied by Basic Auth check. Unauthorized consumer.");
     }
-    logInfo(PLUGIN + ": consumer '" + name + "' authenticated");
-    replaceRequestHeader(CONSUMER_HEADER, name);
+    authenticated(PLUGIN, name);
     return HeadersAction.Continue;
   }
 
@@ -157,9 +106,7 @@ class BasicAuthContext extends HttpContext {
   }
 
   deny(status: u32, details: string, body: string): HeadersAction {
-    const headers: HeaderPair[] = [new HeaderPair("WWW-Authenticate", "Basic realm=" + REALM)];
-    this.sendLocalResponse(status, body, headers, details);
-    return HeadersAction.StopIteration;
+    return denyWithChallenge(this, "Basic", status, details, body);
   }
 }
 

@@ -10,26 +10,28 @@
 // ending in "\n". The Date header is checked against clock_skew; with
 // validate_request_body the body must match "Digest: SHA-256=<base64 of SHA-256>".
 import {
+  AuthConfig,
+  authenticated,
+  AuthRoot,
   BodyAction,
   BufferType,
   BufferVisitor,
   ConfigObject,
   ConfigParser,
   currentTimeSeconds,
-  getPluginConfiguration,
   getRequestHeader,
-  HeaderPair,
   HeadersAction,
   HttpContext,
-  logInfo,
   logWarn,
-  parseRuleConfig,
+  needsGlobal,
   quoteJson,
+  readConsumers,
+  readGlobalAuth,
   registerRootContext,
   removeRequestHeader,
-  replaceRequestHeader,
   RootContext,
-  RuleMatcher,
+  sendJson,
+  setConsumer,
   visitBuffer,
 } from "../../../sdk";
 import { base64Encode, constantTimeEqualStrings, HashAlgorithm, Hmac, Sha256 } from "../../../crypto";
@@ -38,7 +40,6 @@ export * from "../../../sdk/exports";
 export * from "../../../sdk/exports-body";
 
 const PLUGIN = "hmac-auth";
-const CONSUMER_HEADER = "x-mse-consumer";
 const ALGORITHMS = ["hmac-sha1", "hmac-sha256", "hmac-sha512"];
 const DEFAULT_CLOCK_SKEW: i64 = 300;
 /** Longer Authorization values are refused before parsing. */
@@ -49,9 +50,7 @@ class Consumer {
   constructor(public name: string, public accessKey: string, public secretKey: string) {}
 }
 
-class HmacAuthConfig {
-  /** -1 not set, 0 false, 1 true (global part only). */
-  globalAuth: i32 = -1;
+class HmacAuthConfig extends AuthConfig {
   /** Whether this configuration comes from a _rules_ entry. */
   isRule: bool = false;
   consumers: Consumer[] = [];
@@ -61,11 +60,14 @@ class HmacAuthConfig {
   validateRequestBody: bool = false;
   hideCredentials: bool = false;
   anonymousConsumer: string = "";
-  allow: string[] = [];
+
+  /** A rule authenticates whether or not it allows consumers. */
+  scoped(): bool {
+    return this.isRule;
+  }
 
   copy(): HmacAuthConfig {
     const c = new HmacAuthConfig();
-    c.globalAuth = this.globalAuth;
     c.isRule = this.isRule;
     c.consumers = this.consumers;
     c.allowedAlgorithms = this.allowedAlgorithms;
@@ -74,8 +76,7 @@ class HmacAuthConfig {
     c.validateRequestBody = this.validateRequestBody;
     c.hideCredentials = this.hideCredentials;
     c.anonymousConsumer = this.anonymousConsumer;
-    c.allow = this.allow;
-    return c;
+    return this.scopeCopy(c, this.allow);
   }
 
   consumer(accessKey: string): Consumer | null {
@@ -110,17 +111,9 @@ function parseOptions(c: ConfigObject, config: HmacAuthConfig): void {
 class HmacAuthParser extends ConfigParser<HmacAuthConfig> {
   parseGlobal(c: ConfigObject): HmacAuthConfig | null {
     const config = new HmacAuthConfig();
-    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
-    const consumers = c.objectArray("consumers");
-    if (!c.ok) return null;
-    if (consumers === null) {
-      c.fail("consumers is required");
-      return null;
-    }
-    if (consumers.length == 0) {
-      c.fail("consumers must not be empty");
-      return null;
-    }
+    readGlobalAuth(c, config);
+    const consumers = readConsumers(c);
+    if (consumers === null) return null;
     for (let i = 0; i < consumers.length; i++) {
       const item = consumers[i];
       const accessKey = item.requiredString("access_key");
@@ -140,10 +133,7 @@ class HmacAuthParser extends ConfigParser<HmacAuthConfig> {
   }
 
   parseRule(c: ConfigObject, global: HmacAuthConfig | null): HmacAuthConfig | null {
-    if (global === null) {
-      c.fail(c.path + " needs consumers in the global part of the configuration");
-      return null;
-    }
+    if (global === null) return needsGlobal<HmacAuthConfig>(c, "consumers");
     const config = global.copy();
     config.isRule = true;
     parseOptions(c, config);
@@ -161,16 +151,9 @@ class HmacAuthParser extends ConfigParser<HmacAuthConfig> {
   }
 }
 
-class HmacAuthRoot extends RootContext {
-  matcher: RuleMatcher<HmacAuthConfig> | null = null;
-  ruleSet: bool = false;
-
+class HmacAuthRoot extends AuthRoot<HmacAuthConfig> {
   onConfigure(configurationSize: usize): bool {
-    const matcher = parseRuleConfig<HmacAuthConfig>(PLUGIN, getPluginConfiguration(), new HmacAuthParser());
-    if (matcher === null) return false;
-    this.matcher = matcher;
-    this.ruleSet = matcher.rules.length > 0;
-    return true;
+    return this.configure(PLUGIN, new HmacAuthParser());
   }
 
   createHttpContext(contextId: u32): HttpContext {
@@ -301,25 +284,20 @@ class HmacAuthContext extends HttpContext {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    const matcher = this.plugin.matcher;
-    if (matcher === null) return HeadersAction.Continue;
-    const config = matcher.match();
-    if (config === null) return HeadersAction.Continue;
     // global_auth false, or unset with rules configured: only routes/domains with a rule authenticate
-    if (!config.isRule && (config.globalAuth == 0 || (config.globalAuth < 0 && this.plugin.ruleSet))) {
-      return HeadersAction.Continue;
-    }
+    const config = this.plugin.authConfig();
+    if (config === null) return HeadersAction.Continue;
     const params = new HmacParams();
     const problem = this.retrieveFields(config, params);
     if (problem.length > 0) {
       if (config.anonymousConsumer.length > 0) {
-        replaceRequestHeader(CONSUMER_HEADER, config.anonymousConsumer);
+        setConsumer(config.anonymousConsumer);
         return HeadersAction.Continue;
       }
       return this.deny(problem);
     }
     const consumer = changetype<Consumer>(params.consumer);
-    if (config.allow.length > 0 && !config.allow.includes(consumer.name)) {
+    if (!config.allows(consumer.name)) {
       return this.deny("consumer '" + consumer.name + "' is not allowed");
     }
     if (config.clockSkew > 0) {
@@ -349,8 +327,7 @@ class HmacAuthContext extends HttpContext {
       logWarn(PLUGIN + ": signature validation failed, algorithm: " + params.algorithm + ", consumer: " + consumer.name);
       return this.deny("Invalid signature");
     }
-    logInfo(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
-    replaceRequestHeader(CONSUMER_HEADER, consumer.name);
+    authenticated(PLUGIN, consumer.name);
     if (config.hideCredentials) removeRequestHeader("authorization");
     if (config.validateRequestBody && !endOfStream) this.checkBody = true;
     return HeadersAction.Continue;
@@ -413,7 +390,7 @@ class HmacAuthContext extends HttpContext {
   deny(message: string): HeadersAction {
     logWarn(PLUGIN + ": request denied: " + message);
     const body = "{\"message\":" + quoteJson("client request can't be validated: " + message) + "}";
-    this.sendLocalResponse(401, body, [new HeaderPair("Content-Type", "application/json")], "hmac-auth.denied");
+    sendJson(this, 401, body, "hmac-auth.denied");
     return HeadersAction.StopIteration;
   }
 }

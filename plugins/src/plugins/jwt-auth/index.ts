@@ -4,27 +4,31 @@
 // from headers, query parameters or cookies; claims copied to request headers.
 import {
   addRequestHeader,
+  AuthConfig,
+  authenticated,
+  AuthRoot,
+  checkAllowed,
   ConfigObject,
   ConfigParser,
-  getPluginConfiguration,
+  denyWithChallenge,
   getRequestHeader,
-  HeaderPair,
   HeadersAction,
   HttpContext,
   JsonKind,
   JsonValue,
-  logInfo,
   logWarn,
-  parseRuleConfig,
+  needsGlobal,
   pathWithoutQuery,
   queryValue,
   rawQuery,
   decodeQueryComponent,
+  readConsumers,
+  readGlobalAuth,
+  readRequiredAllow,
   registerRootContext,
   removeRequestHeader,
   replaceRequestHeader,
   RootContext,
-  RuleMatcher,
   currentTimeSeconds,
 } from "../../../sdk";
 import { checkTimeClaims, claimText, CompactJws, Jwk, jwksFromJson, JwkSet, parseCompactJws, parseJwks, verifyJws } from "../../../crypto";
@@ -32,8 +36,6 @@ import { checkTimeClaims, claimText, CompactJws, Jwk, jwksFromJson, JwkSet, pars
 export * from "../../../sdk/exports";
 
 const PLUGIN = "jwt-auth";
-const REALM = "MSE Gateway";
-const CONSUMER_HEADER = "x-mse-consumer";
 const DEFAULT_CLOCK_SKEW: i64 = 60;
 
 class FromHeader {
@@ -56,19 +58,13 @@ class Consumer {
   keepToken: bool = true;
 }
 
-class JwtAuthConfig {
-  /** -1 not set, 0 false, 1 true. */
-  globalAuth: i32 = -1;
+class JwtAuthConfig extends AuthConfig {
   consumers: Consumer[] = [];
-  /** Consumers allowed by a rule; empty in the global part. */
-  allow: string[] = [];
 
   withAllow(allow: string[]): JwtAuthConfig {
     const copy = new JwtAuthConfig();
-    copy.globalAuth = this.globalAuth;
     copy.consumers = this.consumers;
-    copy.allow = allow;
-    return copy;
+    return this.scopeCopy(copy, allow);
   }
 }
 
@@ -157,17 +153,9 @@ function nonEmpty(values: string[]): string[] {
 class JwtAuthParser extends ConfigParser<JwtAuthConfig> {
   parseGlobal(c: ConfigObject): JwtAuthConfig | null {
     const config = new JwtAuthConfig();
-    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
-    const consumers = c.objectArray("consumers");
-    if (!c.ok) return null;
-    if (consumers === null) {
-      c.fail("consumers is required");
-      return null;
-    }
-    if (consumers.length == 0) {
-      c.fail("consumers must not be empty");
-      return null;
-    }
+    readGlobalAuth(c, config);
+    const consumers = readConsumers(c);
+    if (consumers === null) return null;
     const names = new Set<string>();
     for (let i = 0; i < consumers.length; i++) {
       const consumer = parseConsumer(consumers[i], names);
@@ -178,20 +166,9 @@ class JwtAuthParser extends ConfigParser<JwtAuthConfig> {
   }
 
   parseRule(c: ConfigObject, global: JwtAuthConfig | null): JwtAuthConfig | null {
-    if (global === null) {
-      c.fail(c.path + " needs consumers in the global part of the configuration");
-      return null;
-    }
-    const allow = c.stringArray("allow");
-    if (!c.ok) return null;
-    if (allow === null) {
-      c.fail(c.where("allow") + " is required");
-      return null;
-    }
-    if (allow.length == 0) {
-      c.fail(c.where("allow") + " must not be empty");
-      return null;
-    }
+    if (global === null) return needsGlobal<JwtAuthConfig>(c, "consumers");
+    const allow = readRequiredAllow(c);
+    if (allow === null) return null;
     for (let i = 0; i < allow.length; i++) {
       let known = false;
       for (let j = 0; j < global.consumers.length; j++) {
@@ -203,16 +180,9 @@ class JwtAuthParser extends ConfigParser<JwtAuthConfig> {
   }
 }
 
-class JwtAuthRoot extends RootContext {
-  matcher: RuleMatcher<JwtAuthConfig> | null = null;
-  ruleSet: bool = false;
-
+class JwtAuthRoot extends AuthRoot<JwtAuthConfig> {
   onConfigure(configurationSize: usize): bool {
-    const matcher = parseRuleConfig<JwtAuthConfig>(PLUGIN, getPluginConfiguration(), new JwtAuthParser());
-    if (matcher === null) return false;
-    this.matcher = matcher;
-    this.ruleSet = matcher.rules.length > 0;
-    return true;
+    return this.configure(PLUGIN, new JwtAuthParser());
   }
 
   createHttpContext(contextId: u32): HttpContext {
@@ -295,14 +265,8 @@ class JwtAuthContext extends HttpContext {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    const matcher = this.plugin.matcher;
-    if (matcher === null) return HeadersAction.Continue;
-    const config = matcher.match();
+    const config = this.plugin.authConfig();
     if (config === null) return HeadersAction.Continue;
-    const noAllow = config.allow.length == 0;
-    if (noAllow && (config.globalAuth == 0 || (config.globalAuth < 0 && this.plugin.ruleSet))) {
-      return HeadersAction.Continue;
-    }
     const now = <i64>currentTimeSeconds();
     let worst = FAIL_NONE;
     let worstConsumer = "";
@@ -315,8 +279,7 @@ class JwtAuthContext extends HttpContext {
         logWarn(PLUGIN + ": jwt is missing, consumer: " + consumer.name);
       } else {
         failure = this.verify(consumer, found.token, now);
-        if (failure == FAIL_NONE && !noAllow && !config.allow.includes(consumer.name)) {
-          logWarn(PLUGIN + ": consumer '" + consumer.name + "' is not allowed");
+        if (failure == FAIL_NONE && !checkAllowed(PLUGIN, config, consumer.name)) {
           failure = FAIL_UNAUTHORIZED;
         }
       }
@@ -445,15 +408,11 @@ class JwtAuthContext extends HttpContext {
         }
       }
     }
-    logInfo(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
-    // replace, not add: a client must not be able to pass its own consumer header along
-    replaceRequestHeader(CONSUMER_HEADER, consumer.name);
+    authenticated(PLUGIN, consumer.name);
   }
 
   deny(status: u32, details: string, body: string): HeadersAction {
-    const headers: HeaderPair[] = [new HeaderPair("WWW-Authenticate", "JWT realm=" + REALM)];
-    this.sendLocalResponse(status, body, headers, details);
-    return HeadersAction.StopIteration;
+    return denyWithChallenge(this, "JWT", status, details, body);
   }
 }
 

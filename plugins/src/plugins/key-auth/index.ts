@@ -1,56 +1,51 @@
 // key-auth: authentication by API key from a request header or query parameter,
 // compatible with Higress's key-auth plugin (configuration and answers).
 import {
+  AuthConfig,
+  authenticated,
+  AuthRoot,
+  checkAllowed,
   ConfigObject,
   ConfigParser,
-  getPluginConfiguration,
+  denyWithChallenge,
   getRequestHeader,
-  HeaderPair,
   HeadersAction,
   HttpContext,
-  logInfo,
   logWarn,
-  parseRuleConfig,
+  needsGlobal,
   queryValues,
+  readCredentials,
+  readGlobalAuth,
+  readRequiredAllow,
   registerRootContext,
-  replaceRequestHeader,
   RootContext,
-  RuleMatcher,
 } from "../../../sdk";
 
 export * from "../../../sdk/exports";
 
 const PLUGIN = "key-auth";
-const REALM = "MSE Gateway";
-const CONSUMER_HEADER = "x-mse-consumer";
 
-class KeyAuthConfig {
-  /** -1 not set, 0 false, 1 true. */
-  globalAuth: i32 = -1;
+class KeyAuthConfig extends AuthConfig {
   keys: string[] = [];
   inQuery: bool = true;
   inHeader: bool = true;
   /** credential -> consumer name */
   credentials: Map<string, string> = new Map<string, string>();
-  /** Consumers allowed by a rule; empty in the global part. */
-  allow: string[] = [];
 
   withAllow(allow: string[]): KeyAuthConfig {
     const copy = new KeyAuthConfig();
-    copy.globalAuth = this.globalAuth;
     copy.keys = this.keys;
     copy.inQuery = this.inQuery;
     copy.inHeader = this.inHeader;
     copy.credentials = this.credentials;
-    copy.allow = allow;
-    return copy;
+    return this.scopeCopy(copy, allow);
   }
 }
 
 class KeyAuthParser extends ConfigParser<KeyAuthConfig> {
   parseGlobal(c: ConfigObject): KeyAuthConfig | null {
     const config = new KeyAuthConfig();
-    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
+    readGlobalAuth(c, config);
     const keys = c.stringArray("keys");
     if (!c.ok) return null;
     if (keys === null) {
@@ -74,61 +69,22 @@ class KeyAuthParser extends ConfigParser<KeyAuthConfig> {
       c.fail("at least one of in_query and in_header must be true");
       return null;
     }
-    const consumers = c.objectArray("consumers");
-    if (!c.ok) return null;
-    if (consumers === null) {
-      c.fail("consumers is required");
-      return null;
-    }
-    if (consumers.length == 0) {
-      c.fail("consumers must not be empty");
-      return null;
-    }
-    for (let i = 0; i < consumers.length; i++) {
-      const consumer = consumers[i];
-      const name = consumer.requiredString("name");
-      const credential = consumer.requiredString("credential");
-      if (!c.ok) return null;
-      if (config.credentials.has(credential)) {
-        c.fail(consumer.where("credential") + " duplicates the credential of consumer '"
-          + config.credentials.get(credential) + "'");
-        return null;
-      }
-      config.credentials.set(credential, name);
-    }
+    const credentials = readCredentials(c);
+    if (credentials === null) return null;
+    config.credentials = credentials;
     return config;
   }
 
   parseRule(c: ConfigObject, global: KeyAuthConfig | null): KeyAuthConfig | null {
-    if (global === null) {
-      c.fail(c.path + " needs keys and consumers in the global part of the configuration");
-      return null;
-    }
-    const allow = c.stringArray("allow");
-    if (!c.ok) return null;
-    if (allow === null) {
-      c.fail(c.where("allow") + " is required");
-      return null;
-    }
-    if (allow.length == 0) {
-      c.fail(c.where("allow") + " must not be empty");
-      return null;
-    }
-    return global.withAllow(allow);
+    if (global === null) return needsGlobal<KeyAuthConfig>(c, "keys and consumers");
+    const allow = readRequiredAllow(c);
+    return allow === null ? null : global.withAllow(allow);
   }
 }
 
-class KeyAuthRoot extends RootContext {
-  matcher: RuleMatcher<KeyAuthConfig> | null = null;
-  /** Whether any _rules_ entry exists (Higress: the plugin is then enabled per route/domain). */
-  ruleSet: bool = false;
-
+class KeyAuthRoot extends AuthRoot<KeyAuthConfig> {
   onConfigure(configurationSize: usize): bool {
-    const matcher = parseRuleConfig<KeyAuthConfig>(PLUGIN, getPluginConfiguration(), new KeyAuthParser());
-    if (matcher === null) return false;
-    this.matcher = matcher;
-    this.ruleSet = matcher.rules.length > 0;
-    return true;
+    return this.configure(PLUGIN, new KeyAuthParser());
   }
 
   createHttpContext(contextId: u32): HttpContext {
@@ -142,16 +98,9 @@ class KeyAuthContext extends HttpContext {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    const matcher = this.plugin.matcher;
-    if (matcher === null) return HeadersAction.Continue;
-    const config = matcher.match();
-    if (config === null) return HeadersAction.Continue;
-    const noAllow = config.allow.length == 0;
-    const ruleSet = this.plugin.ruleSet;
     // global_auth false, or unset with rules configured: only routes/domains with a rule authenticate
-    if ((config.globalAuth == 0 || (config.globalAuth < 0 && ruleSet)) && noAllow) {
-      return HeadersAction.Continue;
-    }
+    const config = this.plugin.authConfig();
+    if (config === null) return HeadersAction.Continue;
     const tokens = new Array<string>();
     if (config.inHeader) {
       for (let i = 0; i < config.keys.length; i++) {
@@ -184,20 +133,15 @@ class KeyAuthContext extends HttpContext {
       return this.deny(401, "key-auth.invalid_key", "Request denied by Key Auth check. Invalid API key.");
     }
     const name = config.credentials.get(token);
-    if (!noAllow && !config.allow.includes(name)) {
-      logWarn(PLUGIN + ": consumer '" + name + "' is not allowed");
+    if (!checkAllowed(PLUGIN, config, name)) {
       return this.deny(403, "key-auth.unauthorized", "Request denied by Key Auth check. Unauthorized consumer.");
     }
-    logInfo(PLUGIN + ": consumer '" + name + "' authenticated");
-    // replace, not add: a client must not be able to pass its own consumer header along
-    replaceRequestHeader(CONSUMER_HEADER, name);
+    authenticated(PLUGIN, name);
     return HeadersAction.Continue;
   }
 
   deny(status: u32, details: string, body: string): HeadersAction {
-    const headers: HeaderPair[] = [new HeaderPair("WWW-Authenticate", "Key realm=" + REALM)];
-    this.sendLocalResponse(status, body, headers, details);
-    return HeadersAction.StopIteration;
+    return denyWithChallenge(this, "Key", status, details, body);
   }
 }
 

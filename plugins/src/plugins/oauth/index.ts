@@ -4,13 +4,14 @@
 // with the client's secret, as Higress does, or (an extension) RS256/384/512 or
 // HS384/512 with `signing_algorithm`, RSA with the gateway's key `signing_key`.
 import {
+  AuthConfig,
+  AuthRoot,
   BodyAction,
   BufferType,
   ConfigObject,
   ConfigParser,
   currentTimeNanos,
   getBufferString,
-  getPluginConfiguration,
   getPropertyString,
   getRequestHeader,
   HeaderPair,
@@ -20,16 +21,19 @@ import {
   logDebug,
   logInfo,
   logWarn,
+  needsGlobal,
   parseJson,
-  parseRuleConfig,
   pathWithoutQuery,
   queryValue,
   quoteJson,
+  readConsumers,
+  readGlobalAuth,
   registerRootContext,
   removeRequestHeader,
-  replaceRequestHeader,
   RootContext,
   RuleMatcher,
+  sendJson,
+  setConsumer,
 } from "../../../sdk";
 import {
   checkTimeClaims,
@@ -54,7 +58,6 @@ export * from "../../../sdk/exports";
 export * from "../../../sdk/exports-body";
 
 const PLUGIN = "oauth";
-const CONSUMER_HEADER = "x-mse-consumer";
 const CLIENT_CREDENTIALS = "client_credentials";
 const DEFAULT_AUDIENCE = "default";
 /** RFC 9068 §2.1 (Higress writes the long form). */
@@ -66,7 +69,7 @@ class Consumer {
   constructor(public name: string, public clientId: string, public clientSecret: string) {}
 }
 
-class OAuthConfig {
+class OAuthConfig extends AuthConfig {
   consumers: Map<string, Consumer> = new Map<string, Consumer>();
   issuer: string = "Higress-Gateway";
   authPath: string = "/oauth2/token";
@@ -75,12 +78,9 @@ class OAuthConfig {
   tokenTtl: i64 = 7200;
   clockSkew: i64 = 60;
   keepToken: bool = true;
-  /** -1 not set, 0 false, 1 true. */
-  globalAuth: i32 = -1;
   algorithm: JwsAlgorithm = JwsAlgorithm.HS256;
   signingKey: RsaPrivateKey | null = null;
   keyId: string = "";
-  allow: string[] = [];
 
   withAllow(allow: string[]): OAuthConfig {
     const c = new OAuthConfig();
@@ -92,28 +92,18 @@ class OAuthConfig {
     c.tokenTtl = this.tokenTtl;
     c.clockSkew = this.clockSkew;
     c.keepToken = this.keepToken;
-    c.globalAuth = this.globalAuth;
     c.algorithm = this.algorithm;
     c.signingKey = this.signingKey;
     c.keyId = this.keyId;
-    c.allow = allow;
-    return c;
+    return this.scopeCopy(c, allow);
   }
 }
 
 class OAuthParser extends ConfigParser<OAuthConfig> {
   parseGlobal(c: ConfigObject): OAuthConfig | null {
     const config = new OAuthConfig();
-    const consumers = c.objectArray("consumers");
-    if (!c.ok) return null;
-    if (consumers === null) {
-      c.fail("consumers is required");
-      return null;
-    }
-    if (consumers.length == 0) {
-      c.fail("consumers must not be empty");
-      return null;
-    }
+    const consumers = readConsumers(c);
+    if (consumers === null) return null;
     const names = new Set<string>();
     for (let i = 0; i < consumers.length; i++) {
       const item = consumers[i];
@@ -139,7 +129,7 @@ class OAuthParser extends ConfigParser<OAuthConfig> {
     config.tokenTtl = c.integer("token_ttl", 7200, 1, 315360000000);
     config.clockSkew = c.integer("clock_skew_seconds", 60, 0, 315360000000);
     config.keepToken = c.bool("keep_token", true);
-    if (c.has("global_auth")) config.globalAuth = c.bool("global_auth", false) ? 1 : 0;
+    readGlobalAuth(c, config);
     if (!c.ok) return null;
     if (config.authPath.length == 0) {
       c.fail("auth_path must not be empty");
@@ -192,32 +182,27 @@ class OAuthParser extends ConfigParser<OAuthConfig> {
   }
 
   parseRule(c: ConfigObject, global: OAuthConfig | null): OAuthConfig | null {
-    if (global === null) {
-      c.fail(c.path + " needs consumers in the global part of the configuration");
-      return null;
-    }
+    if (global === null) return needsGlobal<OAuthConfig>(c, "consumers");
     const allow = c.stringArray("allow");
     if (!c.ok) return null;
     return global.withAllow(allow !== null ? allow : []);
   }
 }
 
-class OAuthRoot extends RootContext {
-  matcher: RuleMatcher<OAuthConfig> | null = null;
-  /** Whether a rule allows consumers (Higress: the plugin is then enabled per route/domain). */
-  ruleSet: bool = false;
+class OAuthRoot extends AuthRoot<OAuthConfig> {
   /** Tokens issued by this VM, for unique jti values. */
   issued: u64 = 0;
 
   onConfigure(configurationSize: usize): bool {
-    const matcher = parseRuleConfig<OAuthConfig>(PLUGIN, getPluginConfiguration(), new OAuthParser());
-    if (matcher === null) return false;
-    this.matcher = matcher;
-    this.ruleSet = false;
+    return this.configure(PLUGIN, new OAuthParser());
+  }
+
+  /** Whether a rule allows consumers (Higress: the plugin is then enabled per route/domain). */
+  rulesSet(matcher: RuleMatcher<OAuthConfig>): bool {
     for (let i = 0; i < matcher.rules.length; i++) {
-      if (matcher.rules[i].config.allow.length > 0) this.ruleSet = true;
+      if (matcher.rules[i].config.allow.length > 0) return true;
     }
-    return true;
+    return false;
   }
 
   createHttpContext(contextId: u32): HttpContext {
@@ -246,9 +231,7 @@ class OAuthContext extends HttpContext {
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    const matcher = this.plugin.matcher;
-    if (matcher === null) return HeadersAction.Continue;
-    const config = matcher.match();
+    const config = this.plugin.match();
     if (config === null) return HeadersAction.Continue;
     this.config = config;
     let path = getRequestHeader(":path");
@@ -355,10 +338,7 @@ class OAuthContext extends HttpContext {
   }
 
   authenticate(config: OAuthConfig): HeadersAction {
-    const noAllow = config.allow.length == 0;
-    if (noAllow && (config.globalAuth == 0 || (config.globalAuth < 0 && this.plugin.ruleSet))) {
-      return HeadersAction.Continue;
-    }
+    if (this.plugin.skips(config)) return HeadersAction.Continue;
     const auth = getRequestHeader(config.authHeaderName);
     if (auth === null) return this.unauthorized("missing " + config.authHeaderName + " header");
     const at = auth.indexOf("Bearer ");
@@ -392,12 +372,12 @@ class OAuthContext extends HttpContext {
         return this.forbidden("the token was issued for another route");
       }
     }
-    if (!noAllow && !config.allow.includes(consumer.name)) {
+    if (!config.allows(consumer.name)) {
       return this.forbidden("consumer '" + consumer.name + "' is not allowed");
     }
     if (!config.keepToken) removeRequestHeader(config.authHeaderName);
     logDebug(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
-    replaceRequestHeader(CONSUMER_HEADER, consumer.name);
+    setConsumer(consumer.name);
     return HeadersAction.Continue;
   }
 
@@ -420,7 +400,7 @@ class OAuthContext extends HttpContext {
   /** Higress's answer body: {"code":<status>,"msg":"..."}. */
   answer(status: u32, message: string, details: string): void {
     const body = "{\"code\":" + status.toString() + ",\"msg\":" + quoteJson(message) + "}";
-    this.sendLocalResponse(status, body, [new HeaderPair("Content-Type", "application/json")], details);
+    sendJson(this, status, body, details);
   }
 }
 
