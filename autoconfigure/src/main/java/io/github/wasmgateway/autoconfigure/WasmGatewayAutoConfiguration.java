@@ -19,7 +19,7 @@ import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
-import io.github.wasmgateway.gateway.WorkerThreads;
+import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public final class WasmGatewayAutoConfiguration {
 			ObjectProvider<SharedDataStore> sharedData) {
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
-			.withWorkers(WorkerThreads.workers());
+			.withWorkers(EventLoops.workers());
 		metrics.ifAvailable(services::withMetrics);
 		redis.ifAvailable(services::withRedis);
 		SharedDataStore shared = sharedData.getIfAvailable();

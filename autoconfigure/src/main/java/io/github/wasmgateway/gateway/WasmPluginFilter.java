@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -73,7 +73,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		VmThread thread = VmThread.of(exchange);
+		EventLoops.VmThread thread = EventLoops.threadOf(exchange.getRequest());
 		return thread.call(() -> new Run(exchange, chain, thread)).flatMap(Run::start);
 	}
 
@@ -89,7 +89,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		private final GatewayFilterChain chain;
 
-		private final VmThread thread;
+		private final EventLoops.VmThread thread;
 
 		private final GatewayExchange adapter;
 
@@ -102,7 +102,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		private boolean skipped;
 
-		Run(ServerWebExchange exchange, GatewayFilterChain chain, VmThread thread) {
+		Run(ServerWebExchange exchange, GatewayFilterChain chain, EventLoops.VmThread thread) {
 			this.exchange = exchange;
 			this.chain = chain;
 			this.thread = thread;
@@ -278,28 +278,31 @@ final class WasmPluginFilter implements GatewayFilter {
 						"plugin '" + pluginName() + "' sent a local response after the response was committed"));
 			}
 			WasmPluginFilter.this.observer.localResponse(local.status());
-			response.setStatusCode(HttpStatusCode.valueOf(local.status()));
-			HttpHeaders headers = response.getHeaders();
-			headers.clear();
-			for (Map.Entry<String, String> header : local.headers()) {
-				headers.add(header.getKey(), header.getValue());
-			}
-			headers.setContentLength(local.body().length);
-			if (local.body().length == 0) {
-				return response.setComplete();
-			}
-			return response.writeWith(Mono.just(response.bufferFactory().wrap(local.body())));
+			return answer(response, HttpStatusCode.valueOf(local.status()), (headers) -> {
+				for (Map.Entry<String, String> header : local.headers()) {
+					headers.add(header.getKey(), header.getValue());
+				}
+			}, local.body());
 		}
 
 		private Mono<Void> writeStatus(ServerHttpResponse response, HttpStatus status, String message) {
-			byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
 			if (response.isCommitted()) {
 				return Mono.error(new IllegalStateException(message));
 			}
+			return answer(response, status, (headers) -> headers.setContentType(MediaType.TEXT_PLAIN),
+					(message + "\n").getBytes(StandardCharsets.UTF_8));
+		}
+
+		/** Replaces whatever response was being prepared with this one. */
+		private static Mono<Void> answer(ServerHttpResponse response, HttpStatusCode status,
+				Consumer<HttpHeaders> headers, byte[] body) {
 			response.setStatusCode(status);
 			response.getHeaders().clear();
-			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+			headers.accept(response.getHeaders());
 			response.getHeaders().setContentLength(body.length);
+			if (body.length == 0) {
+				return response.setComplete();
+			}
 			return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 		}
 
@@ -440,7 +443,7 @@ final class WasmPluginFilter implements GatewayFilter {
 						Flux<DataBuffer> held = emit(view, chunk);
 						return awaitResume().thenMany(held);
 					case LOCAL_RESPONSE:
-						release(view, chunk);
+						DataBufferUtils.release(chunk);
 						return Flux.error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
 					default:
 						return emit(view, chunk);
@@ -485,7 +488,7 @@ final class WasmPluginFilter implements GatewayFilter {
 						return null;
 					}
 					if (chunk != null) {
-						release(view, chunk);
+						DataBufferUtils.release(chunk);
 					}
 					throw new StreamSignals.PluginFailed(ex);
 				}
@@ -533,10 +536,6 @@ final class WasmPluginFilter implements GatewayFilter {
 				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(body.bytes()));
 			}
 
-			private void release(ChunkBody view, DataBuffer chunk) {
-				DataBufferUtils.release(chunk);
-			}
-
 		}
 
 	}
@@ -544,38 +543,6 @@ final class WasmPluginFilter implements GatewayFilter {
 	private static boolean hasBody(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
 		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-	}
-
-	/** Runs work on the event loop that owns the request's channel (the VM's thread). */
-	static final class VmThread {
-
-		private final io.netty.channel.EventLoop loop;
-
-		private final reactor.core.scheduler.Scheduler scheduler;
-
-		private VmThread(io.netty.channel.EventLoop loop) {
-			this.loop = loop;
-			this.scheduler = (loop != null) ? EventLoops.scheduler(loop) : null;
-		}
-
-		static VmThread of(ServerWebExchange exchange) {
-			return new VmThread(EventLoops.of(exchange.getRequest()));
-		}
-
-		<T> Mono<T> call(Callable<T> work) {
-			Mono<T> mono = Mono.fromCallable(work);
-			return (this.loop == null || this.loop.inEventLoop()) ? mono : mono.subscribeOn(this.scheduler);
-		}
-
-		void run(Runnable work) {
-			if (this.loop == null || this.loop.inEventLoop()) {
-				work.run();
-			}
-			else {
-				this.loop.execute(work);
-			}
-		}
-
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.github.wasmgateway.engine;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A plugin configuration accepted by the plugin: each VM of the plugin gives it its own
  * root context ({@code proxy_on_configure}), created once and reused by every stream.
@@ -34,9 +32,7 @@ public final class PluginConfiguration {
 
 	@Override
 	public String toString() {
-		String text = new String(this.bytes, StandardCharsets.UTF_8);
-		return "PluginConfiguration[" + this.plugin.name() + "#" + this.index + ", " + this.bytes.length + " bytes]"
-				+ ((text.length() <= 64) ? "" : "");
+		return "PluginConfiguration[" + this.plugin.name() + "#" + this.index + ", " + this.bytes.length + " bytes]";
 	}
 
 }

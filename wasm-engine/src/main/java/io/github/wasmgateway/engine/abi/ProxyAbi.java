@@ -594,7 +594,7 @@ final class ProxyAbi {
 		if (headerMap.get(":method") == null || headerMap.get(":path") == null || headerMap.get(":authority") == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		int token = this.vm.registerCall(false);
+		int token = this.vm.registerCall();
 		HttpCalloutRequest request = new HttpCalloutRequest(this.vm.core().name(), cluster, headerMap, body, trailerMap,
 				Duration.ofMillis(GuestMemory.u32(a[8])));
 		boolean started = this.vm.core()
@@ -676,7 +676,7 @@ final class ProxyAbi {
 		if (cluster == null || query == null || !this.memory.inBounds(a[4], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		int token = this.vm.registerCall(true);
+		int token = this.vm.registerCall();
 		boolean started = this.vm.core()
 			.services()
 			.redis()

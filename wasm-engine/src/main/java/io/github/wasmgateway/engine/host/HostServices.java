@@ -126,7 +126,7 @@ public final class HostServices {
 			return this;
 		}
 
-		/** The store per plugin name; called once per VM, so cache inside if needed. */
+		/** The store per plugin name; called once when a plugin is created. */
 		public Builder withSharedData(Function<String, SharedDataStore> sharedData) {
 			this.sharedData = Objects.requireNonNull(sharedData);
 			return this;

@@ -1,7 +1,6 @@
 package io.github.wasmgateway.engine.internal;
 
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -114,10 +113,6 @@ public final class CallWatchdog implements AutoCloseable {
 			}
 		}
 
-	}
-
-	static long millisToNanos(long millis) {
-		return TimeUnit.MILLISECONDS.toNanos(millis);
 	}
 
 }

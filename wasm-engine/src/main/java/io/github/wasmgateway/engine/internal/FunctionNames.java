@@ -28,15 +28,6 @@ public final class FunctionNames {
 		return new FunctionNames(names);
 	}
 
-	public boolean present() {
-		for (String name : this.names) {
-			if (name != null) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	/** {@code name[index]}, or {@code func[index]} when the module has no name for it. */
 	public String describe(int index) {
 		String name = (index >= 0 && index < this.names.length) ? this.names[index] : null;

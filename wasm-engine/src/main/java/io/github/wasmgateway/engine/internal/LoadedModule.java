@@ -12,11 +12,6 @@ import java.util.function.Function;
 public record LoadedModule(WasmModule module, Function<Instance, Machine> machineFactory, FunctionNames names,
 		int interpretedFunctions, boolean fromCache, long compileMillis, long retainedBytesEstimate) {
 
-	/** Whether instances run in Chicory's interpreter (no compiled machine). */
-	public boolean interpreted() {
-		return this.machineFactory == null;
-	}
-
 	Function<Instance, Machine> machineFactoryOrInterpreter() {
 		return (this.machineFactory != null) ? this.machineFactory : TracingInterpreterMachine::new;
 	}

@@ -54,13 +54,6 @@ public final class ModuleInspector {
 			throw new PluginLoadException(origin + " exports neither malloc nor proxy_on_memory_allocate: the host "
 					+ "cannot hand it any data. Rebuild it with a proxy-wasm SDK.");
 		}
-		if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() == 0) {
-			boolean importsMemory = module.importSection().count(ExternalType.MEMORY) > 0;
-			if (importsMemory) {
-				throw new PluginLoadException(
-						origin + " imports its memory; proxy-wasm plugins must define their own.");
-			}
-		}
 		StartFunction start = functionExports.contains("_initialize") ? StartFunction.INITIALIZE
 				: functionExports.contains("_start") ? StartFunction.START : StartFunction.NONE;
 		Set<String> imports = new LinkedHashSet<>();

@@ -542,9 +542,9 @@ public final class PluginVm {
 	 * Registers a callout or Redis call made from the effective context; returns its
 	 * token.
 	 */
-	public int registerCall(boolean redis) {
+	public int registerCall() {
 		int token = this.nextToken++;
-		this.pendingCalls.put(token, new PendingCall(this.effectiveRoot, this.effectiveStream, redis));
+		this.pendingCalls.put(token, new PendingCall(this.effectiveRoot, this.effectiveStream));
 		return token;
 	}
 
@@ -804,7 +804,7 @@ public final class PluginVm {
 	}
 
 	/** A callout or Redis call waiting for its reply. */
-	private record PendingCall(RootContext root, StreamContext stream, boolean redis) {
+	private record PendingCall(RootContext root, StreamContext stream) {
 	}
 
 	/** The guest's callbacks, looked up once per VM; null when not exported. */
