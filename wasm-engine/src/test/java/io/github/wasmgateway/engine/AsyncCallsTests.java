@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
 
 /**
  * What a plugin starts in one callback and finishes in another: HTTP callouts, Redis
@@ -28,20 +27,7 @@ import org.junit.jupiter.api.AfterAll;
  * upstream, Redis and the timer, completing each on its own thread as a worker's event
  * loop would.
  */
-class AsyncCallsTests {
-
-	static final WasmEngine engine = WasmEngine.builder().build();
-
-	final TestHost host = new TestHost();
-
-	@AfterAll
-	static void close() {
-		engine.close();
-	}
-
-	Exerciser exerciser(ExecutionMode mode) {
-		return Exerciser.start(engine, mode, this.host.services());
-	}
+class AsyncCallsTests extends ExerciserTestSupport {
 
 	// ---- HTTP callouts
 

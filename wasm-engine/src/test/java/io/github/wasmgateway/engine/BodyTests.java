@@ -3,27 +3,12 @@ package io.github.wasmgateway.engine;
 import static io.github.wasmgateway.engine.Exerciser.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-
 /**
  * Request and response bodies through the exerciser: buffering until the end of the
  * stream (StopIterationAndBuffer), then reading and replacing the whole body
  * ({@code proxy_get_buffer_bytes} / {@code proxy_set_buffer_bytes} on buffers 0 and 1).
  */
-class BodyTests {
-
-	static final WasmEngine engine = WasmEngine.builder().build();
-
-	final TestHost host = new TestHost();
-
-	@AfterAll
-	static void close() {
-		engine.close();
-	}
-
-	Exerciser exerciser(ExecutionMode mode) {
-		return Exerciser.start(engine, mode, this.host.services());
-	}
+class BodyTests extends ExerciserTestSupport {
 
 	@BothModes
 	void requestBodyIsBufferedUntilTheEndThenReplacedUpperCased(ExecutionMode mode) {

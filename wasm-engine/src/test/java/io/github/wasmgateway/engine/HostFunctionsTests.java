@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,24 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what the host saw: headers, logs, metrics, local responses. Callouts, Redis, ticks and
  * queues are in {@link AsyncCallsTests}, bodies in {@link BodyTests}.
  */
-class HostFunctionsTests {
-
-	static final WasmEngine engine = WasmEngine.builder().build();
-
-	final TestHost host = new TestHost();
-
-	@AfterAll
-	static void close() {
-		engine.close();
-	}
-
-	Exerciser exerciser(ExecutionMode mode) {
-		return Exerciser.start(engine, mode, this.host.services());
-	}
-
-	Exerciser exerciser(ExecutionMode mode, PluginSettings.Builder settings, String configuration) {
-		return Exerciser.start(engine, mode, this.host.services(), settings, configuration);
-	}
+class HostFunctionsTests extends ExerciserTestSupport {
 
 	// ---- logging
 
