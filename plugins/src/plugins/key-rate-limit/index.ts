@@ -103,6 +103,9 @@ class KeyRateLimitRoot extends RootContext {
     const matcher = parseRuleConfig<KeyRateLimitConfig>(PLUGIN, text, new KeyRateLimitParser(fnv1aHex(text)));
     if (matcher === null) return false;
     this.matcher = matcher;
+    const global = matcher.global;
+    if (global !== null) createCounters(global);
+    for (let i = 0; i < matcher.rules.length; i++) createCounters(matcher.rules[i].config);
     return true;
   }
 
@@ -114,6 +117,27 @@ class KeyRateLimitRoot extends RootContext {
 /** The outcome of taking a token: allowed or not, and seconds until the window resets. */
 class Take {
   constructor(public allowed: bool, public remaining: u64, public resetSeconds: u64) {}
+}
+
+/**
+ * Creates the configured keys' counters before any request is counted. The ABI has no
+ * create-if-absent (a write with cas 0 is unconditional), so two VMs creating a counter
+ * for their first requests at once could lose a count; the host configures a plugin once
+ * before it takes traffic, so creating counters here closes that race.
+ */
+function createCounters(config: KeyRateLimitConfig): void {
+  const items = config.limits.values();
+  for (let i = 0; i < items.length; i++) {
+    const counterKey = config.id + items[i].key;
+    if (!getSharedData(counterKey).found) setSharedData(counterKey, counter(items[i].limit, currentTimeNanos()), 0);
+  }
+}
+
+function counter(tokens: u64, start: u64): ArrayBuffer {
+  const value = new ArrayBuffer(16);
+  store<u64>(changetype<usize>(value), tokens);
+  store<u64>(changetype<usize>(value) + 8, start);
+  return value;
 }
 
 /**
@@ -140,10 +164,9 @@ function take(counterKey: string, item: LimitItem): Take {
     }
     const reset = (start + item.windowNanos - now + SECOND - 1) / SECOND;
     if (tokens == 0) return new Take(false, 0, reset);
-    const next = new ArrayBuffer(16);
-    store<u64>(changetype<usize>(next), tokens - 1);
-    store<u64>(changetype<usize>(next) + 8, start);
-    const status = setSharedData(counterKey, next, current.found ? current.cas : 0);
+    // a counter missing here was removed from shared data after configuration; recreating
+    // it with cas 0 is the only write the ABI offers
+    const status = setSharedData(counterKey, counter(tokens - 1, start), current.found ? current.cas : 0);
     if (status == Status.Ok) return new Take(true, tokens - 1, reset);
     if (status != Status.CasMismatch) {
       logWarn(PLUGIN + ": shared data refused the counter update (status " + (<i32>status).toString()

@@ -9,6 +9,7 @@ import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -94,29 +95,38 @@ class KeyRateLimitTests {
 
 	@Test
 	void everyVmSharesTheCountersExactly() throws Exception {
-		PluginConfiguration configuration = harness.configure("""
-				{"limit_by_header": "x-ca-key", "limit_keys": [{"key": "shared", "query_per_day": 100}]}""");
-		AtomicInteger passed = new AtomicInteger();
+		// several fresh configurations (fresh counters), the workers starting together,
+		// so
+		// that their first requests race for a counter nobody has used yet
 		ExecutorService workers = Executors.newFixedThreadPool(4);
 		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < 4; t++) {
-				futures.add(workers.submit(() -> {
-					for (int i = 0; i < 60; i++) {
-						if (send(configuration, TestExchange.get("/", "x-ca-key", "shared")).passed()) {
-							passed.incrementAndGet();
+			for (int round = 0; round < 10; round++) {
+				PluginConfiguration configuration = harness.configure("""
+						{"limit_by_header": "x-ca-key", "limit_keys": [{"key": "shared", "query_per_day": %d}]}"""
+					.formatted(100 + round));
+				AtomicInteger passed = new AtomicInteger();
+				CyclicBarrier start = new CyclicBarrier(4);
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < 4; t++) {
+					futures.add(workers.submit(() -> {
+						start.await();
+						for (int i = 0; i < 60; i++) {
+							if (send(configuration, TestExchange.get("/", "x-ca-key", "shared")).passed()) {
+								passed.incrementAndGet();
+							}
 						}
-					}
-				}));
-			}
-			for (Future<?> future : futures) {
-				future.get();
+						return null;
+					}));
+				}
+				for (Future<?> future : futures) {
+					future.get();
+				}
+				assertThat(passed.get()).as("round %d", round).isEqualTo(100 + round);
 			}
 		}
 		finally {
 			workers.shutdown();
 		}
-		assertThat(passed.get()).isEqualTo(100);
 		assertThat(harness.plugin.vms().size()).isGreaterThanOrEqualTo(4);
 	}
 
