@@ -50,17 +50,13 @@ final class RequestHeaderView extends PseudoHeaderMap {
 	}
 
 	/** The exchange with the plugin's edits applied, or the same exchange when none. */
-	ServerWebExchange applyTo(ServerWebExchange exchange, boolean dropContentLength) {
-		if (!changed() && !dropContentLength) {
+	ServerWebExchange applyTo(ServerWebExchange exchange) {
+		if (!changed()) {
 			return exchange;
 		}
 		ServerHttpRequest original = exchange.getRequest();
 		ServerHttpRequest.Builder builder = original.mutate();
 		HttpHeaders edited = HttpHeaders.copyOf(headers());
-		if (dropContentLength) {
-			// the plugin may change the body's size: send it chunked
-			edited.remove(HttpHeaders.CONTENT_LENGTH);
-		}
 		if (this.pseudoChanged) {
 			if (!this.pseudo[0].equals(original.getMethod().name())) {
 				builder.method(HttpMethod.valueOf(this.pseudo[0]));

@@ -214,18 +214,7 @@ final class WasmPluginFilter implements GatewayFilter {
 		}
 
 		private Mono<Void> proceed(boolean hasBody) {
-			boolean bodyPhase = this.active.requestBody() && hasBody;
-			ServerWebExchange next = this.adapter.requestHeaderView().applyTo(this.exchange, bodyPhase);
-			if (bodyPhase) {
-				ServerHttpRequest request = next.getRequest();
-				BodyPhase phase = new BodyPhase(true);
-				next = next.mutate().request(new ServerHttpRequestDecorator(request) {
-					@Override
-					public Flux<DataBuffer> getBody() {
-						return phase.process(super.getBody(), request.getHeaders());
-					}
-				}).build();
-			}
+			ServerWebExchange next = this.adapter.requestHeaderView().applyTo(this.exchange);
 			if (Run.this.active.responseHeaders() || Run.this.active.responseBody()) {
 				ResponseHook hook = next.getAttribute(ResponseHook.ATTRIBUTE);
 				if (hook == null) {
@@ -236,7 +225,36 @@ final class WasmPluginFilter implements GatewayFilter {
 				}
 				hook.add(new PluginResponse(hook.getDelegate()));
 			}
-			return this.chain.filter(next);
+			return (this.active.requestBody() && hasBody) ? proceedWithBody(next) : this.chain.filter(next);
+		}
+
+		/**
+		 * Runs the request body through the plugin until its first bytes (or its end) are
+		 * ready, and only then sends the request on, so that its headers can tell the
+		 * body's real length. A local response or failure before that point never reaches
+		 * the upstream.
+		 */
+		private Mono<Void> proceedWithBody(ServerWebExchange next) {
+			ServerHttpRequest request = next.getRequest();
+			BodyPhase phase = new BodyPhase(true);
+			return phase.process(request.getBody()).switchOnFirst((first, body) -> {
+				if (first.isOnError()) {
+					return body;
+				}
+				HttpHeaders headers = HttpHeaders.copyOf(request.getHeaders());
+				phase.frame(headers);
+				ServerHttpRequest framed = request.mutate().headers((h) -> {
+					h.clear();
+					h.putAll(headers);
+				}).build();
+				Flux<DataBuffer> checked = phase.checked(body);
+				return this.chain.filter(next.mutate().request(new ServerHttpRequestDecorator(framed) {
+					@Override
+					public Flux<DataBuffer> getBody() {
+						return checked;
+					}
+				}).build());
+			}).doOnDiscard(DataBuffer.class, DataBufferUtils::release).then();
 		}
 
 		/**
@@ -327,8 +345,14 @@ final class WasmPluginFilter implements GatewayFilter {
 					if (!Run.this.active.responseBody() || Run.this.skipped) {
 						return next.apply(body);
 					}
-					this.response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
-					return next.apply(new BodyPhase(false).process(Flux.from(body), this.response.getHeaders()));
+					// the response is committed when its first bytes (or its end) reach
+					// the
+					// writer: its length is decided just before
+					BodyPhase phase = new BodyPhase(false);
+					HttpHeaders headers = this.response.getHeaders();
+					return next.apply(phase.checked(phase.process(Flux.from(body))
+						.doOnNext((chunk) -> phase.frame(headers))
+						.doOnComplete(() -> phase.frame(headers))));
 				})
 					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure))
@@ -388,7 +412,10 @@ final class WasmPluginFilter implements GatewayFilter {
 		/**
 		 * A body through the plugin chunk by chunk: a chunk the plugin leaves alone
 		 * passes through without a copy; StopIterationAndBuffer collects chunks (up to
-		 * the limit) until the plugin continues or the body ends.
+		 * the limit) until the plugin continues or the body ends. The receiver is told
+		 * the body's real length when it is known before the first byte goes out (the
+		 * plugin buffered all of it); otherwise the sender's Content-Length is kept while
+		 * the plugin has not changed the size, and dropped (chunked) once it has.
 		 */
 		private final class BodyPhase {
 
@@ -396,24 +423,89 @@ final class WasmPluginFilter implements GatewayFilter {
 
 			private ByteArrayBody buffered;
 
-			private boolean emitted;
+			/** Bytes taken in from the sender and handed on, so far. */
+			private long received;
 
-			private HttpHeaders headers;
+			private long handedOn;
+
+			private boolean ended;
+
+			private boolean framed;
+
+			/** The Content-Length announced to the receiver, -1 if none. */
+			private long announced = -1;
 
 			BodyPhase(boolean request) {
 				this.request = request;
 			}
 
-			Flux<DataBuffer> process(Flux<? extends DataBuffer> source, HttpHeaders headers) {
-				this.headers = headers;
+			Flux<DataBuffer> process(Flux<? extends DataBuffer> source) {
 				return Flux.<DataBuffer>from(source)
 					.concatMap((chunk) -> Run.this.thread.call(() -> onChunk(chunk)).flatMapMany((out) -> out))
 					.concatWith(Flux.defer(() -> Run.this.thread.call(this::onEnd).flatMapMany((out) -> out)));
 			}
 
+			/**
+			 * Sets the receiver's framing headers, once, when the first bytes or the end
+			 * are ready to go out.
+			 */
+			void frame(HttpHeaders headers) {
+				if (this.framed) {
+					return;
+				}
+				this.framed = true;
+				if (this.ended) {
+					if (this.received > 0 || this.handedOn > 0) {
+						headers.remove(HttpHeaders.TRANSFER_ENCODING);
+						headers.setContentLength(this.handedOn);
+					}
+				}
+				else if (this.handedOn != this.received) {
+					// said explicitly: without either header Reactor Netty ends the
+					// response by closing the connection
+					headers.remove(HttpHeaders.CONTENT_LENGTH);
+					headers.set(HttpHeaders.TRANSFER_ENCODING, "chunked");
+				}
+				else {
+					this.announced = headers.getContentLength();
+				}
+			}
+
+			/**
+			 * The body as handed on, failing if the plugin resizes it after its length
+			 * was announced: the receiver would wait for bytes that never come, or get
+			 * bytes it did not expect.
+			 */
+			Flux<DataBuffer> checked(Flux<DataBuffer> body) {
+				return body.doOnNext((chunk) -> {
+					if (this.announced >= 0 && this.handedOn > this.announced) {
+						DataBufferUtils.release(chunk);
+						throw resized();
+					}
+				})
+					.concatWith(Mono.defer(() -> (this.announced >= 0 && this.handedOn != this.announced)
+							? Mono.error(resized()) : Mono.empty()));
+			}
+
+			private IllegalStateException resized() {
+				IllegalStateException failure = new IllegalStateException("Plugin '" + pluginName() + "' on route '"
+						+ WasmPluginFilter.this.routeId + "' changed the size of the "
+						+ (this.request ? "request" : "response") + " body after its Content-Length (" + this.announced
+						+ ") was sent; the plugin should remove content-length in its "
+						+ (this.request ? "request" : "response")
+						+ " headers callback, or buffer the whole body before changing it");
+				logger.error(failure.getMessage());
+				return failure;
+			}
+
 			private Flux<DataBuffer> onChunk(DataBuffer chunk) {
+				this.received += chunk.readableByteCount();
 				if (Run.this.skipped) {
-					return Flux.just(chunk);
+					if (this.buffered != null) {
+						append(chunk);
+						return emitBuffered();
+					}
+					return passOn(chunk);
 				}
 				ChunkBody view = null;
 				BodyBuffer body;
@@ -427,7 +519,7 @@ final class WasmPluginFilter implements GatewayFilter {
 				}
 				Action action = call(body, false, chunk, view);
 				if (action == null) {
-					return (view != null) ? Flux.just(chunk) : emitBuffered();
+					return (view != null) ? passOn(chunk) : emitBuffered();
 				}
 				switch (action) {
 					case BUFFER:
@@ -451,21 +543,19 @@ final class WasmPluginFilter implements GatewayFilter {
 			}
 
 			private Flux<DataBuffer> onEnd() {
+				this.ended = true;
 				if (Run.this.skipped) {
 					return emitBuffered();
 				}
-				BodyBuffer body = (this.buffered != null) ? this.buffered : new ByteArrayBody();
-				boolean wholeBody = !this.emitted;
-				Action action = call(body, true, null, null);
+				if (this.buffered == null) {
+					// empty, but the plugin may still write a last piece of body into it
+					this.buffered = new ByteArrayBody();
+				}
+				Action action = call(this.buffered, true, null, null);
 				if (action == Action.LOCAL_RESPONSE) {
 					return Flux.error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
 				}
-				if (!this.request && wholeBody && this.buffered != null) {
-					// the whole body is known before anything was sent: give it its real
-					// length
-					this.headers.setContentLength(this.buffered.size());
-				}
-				Flux<DataBuffer> out = (body == this.buffered) ? emitBuffered() : Flux.empty();
+				Flux<DataBuffer> out = emitBuffered();
 				return (action == Action.PAUSE) ? awaitResume().thenMany(out) : out;
 			}
 
@@ -513,17 +603,26 @@ final class WasmPluginFilter implements GatewayFilter {
 				}
 			}
 
+			/**
+			 * The chunk as the plugin left it; with {@code view} null the chunk went into
+			 * the buffered body, which goes out instead.
+			 */
 			private Flux<DataBuffer> emit(ChunkBody view, DataBuffer chunk) {
 				if (view == null) {
 					return emitBuffered();
 				}
-				this.emitted = true;
 				if (!view.changed()) {
-					return Flux.just(chunk);
+					return passOn(chunk);
 				}
 				byte[] bytes = view.bytes();
 				DataBufferUtils.release(chunk);
+				this.handedOn += bytes.length;
 				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(bytes));
+			}
+
+			private Flux<DataBuffer> passOn(DataBuffer chunk) {
+				this.handedOn += chunk.readableByteCount();
+				return Flux.just(chunk);
 			}
 
 			private Flux<DataBuffer> emitBuffered() {
@@ -532,7 +631,7 @@ final class WasmPluginFilter implements GatewayFilter {
 				if (body == null || body.size() == 0) {
 					return Flux.empty();
 				}
-				this.emitted = true;
+				this.handedOn += body.size();
 				return Flux.just(Run.this.exchange.getResponse().bufferFactory().wrap(body.bytes()));
 			}
 

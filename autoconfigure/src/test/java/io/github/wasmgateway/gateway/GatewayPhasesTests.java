@@ -163,6 +163,100 @@ class GatewayPhasesTests {
 		assertThat(seen).endsWith("\n\nMAKE ME LOUD");
 	}
 
+	String postThroughExerciser(String body, String... headers) {
+		return client().post().uri("/ex/upload").headers((h) -> {
+			for (int i = 0; i < headers.length; i += 2) {
+				h.add(headers[i], headers[i + 1]);
+			}
+		}).bodyValue(body).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+	}
+
+	@Test
+	void requestBodyThePluginStreamsUnchangedKeepsItsContentLength() {
+		assertThat(postThroughExerciser("hello body")).contains("content-length: 10")
+			.doesNotContain("transfer-encoding")
+			.endsWith("\n\nhello body");
+	}
+
+	@Test
+	void requestBodyThePluginBufferedAndResizedIsSentWithItsNewLength() {
+		assertThat(postThroughExerciser("make me loud", "x-op", "body-upper", "x-body-append", "!!"))
+			.contains("content-length: 14")
+			.doesNotContain("transfer-encoding")
+			.endsWith("\n\nMAKE ME LOUD!!");
+	}
+
+	@Test
+	void requestBodyThePluginResizesWhileStreamingIsSentChunked() {
+		assertThat(postThroughExerciser("hello", "x-prefix-request-chunks", ">>"))
+			.contains("transfer-encoding: chunked")
+			.doesNotContain("content-length")
+			.endsWith("\n\n>>hello");
+	}
+
+	@Test
+	void requestBodyResizedAfterItsLengthWasSentIsNotSentWrong() {
+		String body = "x".repeat(512 * 1024);
+		client().post()
+			.uri("/ex/upload")
+			.header("x-prefix-request-chunks", ">>")
+			.header("x-prefix-skip", "1")
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.is5xxServerError();
+	}
+
+	@Test
+	void responseBodyThePluginStreamsUnchangedKeepsItsContentLength() {
+		client().get()
+			.uri("/ex/x")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("transfer-encoding")
+			.expectBody(String.class)
+			.consumeWith((result) -> assertThat(result.getResponseHeaders().getContentLength())
+				.isEqualTo(result.getResponseBody().length()));
+	}
+
+	@Test
+	void responseBodyThePluginBufferedAndResizedHasItsNewLength() {
+		client().get()
+			.uri("/ex/x")
+			.header("x-upper-response-body", "1")
+			.header("x-body-append", "!!")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("transfer-encoding")
+			.expectBody(String.class)
+			.consumeWith((result) -> {
+				assertThat(result.getResponseBody()).startsWith("GET /EX/X").endsWith("!!");
+				assertThat(result.getResponseHeaders().getContentLength()).isEqualTo(result.getResponseBody().length());
+			});
+	}
+
+	@Test
+	void responseBodyThePluginResizesWhileStreamingIsSentChunked() {
+		client().get()
+			.uri("/ex/x")
+			.header("x-prefix-response-chunks", ">>")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("transfer-encoding", "chunked")
+			.expectHeader()
+			.doesNotExist("content-length")
+			.expectHeader()
+			.doesNotExist("connection")
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).startsWith(">>GET /ex/x"));
+	}
+
 	@Test
 	void trappingPluginFailsClosedWith503AndOtherRequestsGoOn() {
 		client().get()
