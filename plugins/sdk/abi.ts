@@ -1,5 +1,5 @@
 // The proxy-wasm 0.2.1 host functions (and Higress's Redis additions), imported
-// from module "env" by name. Pointers and sizes are linear-memory addresses and
+// from module "env" by name, and the one WASI preview1 function the SDK uses. Pointers and sizes are linear-memory addresses and
 // byte counts; every function answers a status (see types.ts, Status).
 //
 // AssemblyScript imports only the functions a plugin actually calls, so a
@@ -135,3 +135,9 @@ export declare function proxy_redis_init(cluster: usize, clusterSize: usize, use
 @external("env", "proxy_redis_call")
 export declare function proxy_redis_call(cluster: usize, clusterSize: usize, query: usize, querySize: usize,
   returnToken: usize): u32;
+
+// ---- WASI preview1 (the proxy-wasm specification lists it; Envoy and this gateway offer it)
+
+/** Fills `size` bytes at `buffer` with cryptographically secure random bytes; answers a WASI errno (0: success). */
+@external("wasi_snapshot_preview1", "random_get")
+export declare function wasi_random_get(buffer: usize, size: usize): u32;

@@ -17,6 +17,7 @@ export * from "./properties";
 export * from "./shared";
 export * from "./metrics";
 export * from "./time";
+export * from "./random";
 export * from "./context";
 export * from "./json";
 export * from "./config";

@@ -2,7 +2,8 @@
 //   node tools/check-wasm.mjs <file.wasm>...
 // Each file must be a valid module (WebAssembly.Module validates it), keep a
 // "name" section, carry no DWARF (.debug_*), export proxy_abi_version_0_2_1,
-// malloc and _start, and import only env.proxy_* functions (no env.abort).
+// malloc and _start, and import only env.proxy_* functions (no env.abort) and,
+// for the SDK's randomBytes, the function wasi_snapshot_preview1.random_get.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 
@@ -28,7 +29,9 @@ for (const file of process.argv.slice(2)) {
     if (!exports.has(required)) problems.push(`no export ${required}`);
   }
   for (const imported of WebAssembly.Module.imports(module)) {
-    if (imported.module !== "env" || !imported.name.startsWith("proxy_") || imported.kind !== "function") {
+    const proxy = imported.module === "env" && imported.name.startsWith("proxy_");
+    const random = imported.module === "wasi_snapshot_preview1" && imported.name === "random_get";
+    if (!(proxy || random) || imported.kind !== "function") {
       problems.push(`imports ${imported.kind} ${imported.module}.${imported.name}`);
     }
   }

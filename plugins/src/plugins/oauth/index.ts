@@ -11,6 +11,7 @@ import {
   ConfigObject,
   ConfigParser,
   currentTimeNanos,
+  fillRandom,
   getBufferString,
   getPropertyString,
   getRequestHeader,
@@ -19,6 +20,7 @@ import {
   HttpContext,
   JsonKind,
   logDebug,
+  logError,
   logInfo,
   logWarn,
   needsGlobal,
@@ -45,7 +47,6 @@ import {
   parseCompactJws,
   rsaPrivateKeyFromJwkJson,
   RsaPrivateKey,
-  sha256,
   signJwsHmac,
   signJwsRsa,
   toHex,
@@ -190,9 +191,6 @@ class OAuthParser extends ConfigParser<OAuthConfig> {
 }
 
 class OAuthRoot extends AuthRoot<OAuthConfig> {
-  /** Tokens issued by this VM, for unique jti values. */
-  issued: u64 = 0;
-
   onConfigure(configurationSize: usize): bool {
     return this.configure(PLUGIN, new OAuthParser());
   }
@@ -210,10 +208,8 @@ class OAuthRoot extends AuthRoot<OAuthConfig> {
   }
 }
 
-/** A version-4-shaped UUID from a SHA-256 of the issue time, a counter and the client. */
-function tokenId(nanos: u64, counter: u64, contextId: u32, clientId: string): string {
-  const seed = nanos.toString() + "/" + counter.toString() + "/" + contextId.toString() + "/" + clientId;
-  const bytes = sha256(utf8Bytes(seed)).subarray(0, 16);
+/** A version 4 (random) UUID, RFC 9562 §5.4, from 16 random bytes (which it changes). */
+function uuidV4(bytes: Uint8Array): string {
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = toHex(bytes);
@@ -306,16 +302,24 @@ class OAuthContext extends HttpContext {
       const route = getPropertyString(["route_name"]);
       audience = route !== null ? route : "";
     }
-    const nanos = currentTimeNanos();
-    const now = <i64>(nanos / 1_000_000_000);
-    this.plugin.issued++;
+    // jti: 122 random bits from the host (WASI random_get), so no two tokens share one,
+    // whichever VM or gateway instance issued them; never a predictable stand-in
+    const random = new Uint8Array(16);
+    const errno = fillRandom(random);
+    if (errno != 0) {
+      logError(PLUGIN + ": no token issued to consumer '" + consumer.name + "': the host's random_get failed (WASI errno "
+        + errno.toString() + ")");
+      this.answer(500, "token id generation failed", "oauth.internal_error");
+      return;
+    }
+    const now = <i64>(currentTimeNanos() / 1_000_000_000);
     // claims in the order Higress's JSON encoder writes them (sorted)
     const claims = "{\"aud\":" + quoteJson(audience)
       + ",\"client_id\":" + quoteJson(consumer.clientId)
       + ",\"exp\":" + (now + config.tokenTtl).toString()
       + ",\"iat\":" + now.toString()
       + ",\"iss\":" + quoteJson(config.issuer)
-      + ",\"jti\":" + quoteJson(tokenId(nanos, this.plugin.issued, this.id, consumer.clientId))
+      + ",\"jti\":" + quoteJson(uuidV4(random))
       + ",\"sub\":" + quoteJson(consumer.name) + "}";
     const header = joseHeader(config.algorithm, TOKEN_TYPE, config.keyId);
     let token: string | null;

@@ -28,6 +28,7 @@ import {
   parseIp,
   parseJson,
   queryValues,
+  randomBytes,
   RedisClient,
   RedisReplyHandler,
   Regex,
@@ -157,6 +158,9 @@ class ExerciserContext extends HttpContext {
           break;
         }
       }
+    } else if (op == "random") {
+      const bytes = randomBytes(parseI32(text));
+      result(bytes !== null ? base64Encode(bytes.buffer) : "failed");
     } else if (op == "time") {
       result(currentTimeNanos().toString());
     } else if (op == "log") {

@@ -18,6 +18,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -68,8 +69,22 @@ class OauthTests {
 	}
 
 	static String issue(PluginConfiguration configuration, String clientId, String secret) {
-		return token(send(configuration, TestExchange
+		return issue(harness, configuration, clientId, secret);
+	}
+
+	static String issue(PluginHarness on, PluginConfiguration configuration, String clientId, String secret) {
+		return token(on.send(configuration, TestExchange
 			.get("/oauth2/token?grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret)));
+	}
+
+	/** The token's jti, which must be a well-formed version 4 (random) UUID. */
+	static UUID jti(String token) {
+		String jti = part(token, 1).replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
+		assertThat(jti).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+		UUID uuid = UUID.fromString(jti);
+		assertThat(uuid.version()).isEqualTo(4);
+		assertThat(uuid.variant()).isEqualTo(2);
+		return uuid;
 	}
 
 	static TestExchange bearer(String token) {
@@ -102,14 +117,40 @@ class OauthTests {
 	}
 
 	@Test
-	void everyTokenHasItsOwnJti() {
+	void everyTokenHasItsOwnRandomJti() {
 		PluginConfiguration configuration = configure(CONSUMERS);
-		Set<String> ids = new HashSet<>();
-		for (int i = 0; i < 50; i++) {
-			String payload = part(issue(configuration, "id-2", "secret-2"), 1);
-			ids.add(payload.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1"));
+		Set<UUID> ids = new HashSet<>();
+		long mostOnes = 0;
+		long mostZeros = 0;
+		long leastOnes = 0;
+		long leastZeros = 0;
+		for (int i = 0; i < 200; i++) {
+			UUID id = jti(issue(configuration, "id-2", "secret-2"));
+			ids.add(id);
+			mostOnes |= id.getMostSignificantBits();
+			mostZeros |= ~id.getMostSignificantBits();
+			leastOnes |= id.getLeastSignificantBits();
+			leastZeros |= ~id.getLeastSignificantBits();
 		}
-		assertThat(ids).hasSize(50);
+		assertThat(ids).hasSize(200);
+		// each of the 122 random bits (all but version and variant) was seen both ways:
+		// for random bits, a bit stuck in 200 tokens has a chance of 2^-199
+		assertThat(mostOnes & mostZeros).isEqualTo(~0xf000L);
+		assertThat(leastOnes & leastZeros).isEqualTo(0x3fff_ffff_ffff_ffffL);
+		assertThat(harness.failures()).isZero();
+	}
+
+	@Test
+	void twoGatewaysIssuingAtTheSameInstantGiveDifferentJti() {
+		// the same clock reading, VM, stream id and client in both: nothing but
+		// randomness tells their first tokens apart
+		try (PluginHarness one = new PluginHarness("oauth"); PluginHarness two = new PluginHarness("oauth")) {
+			String config = "{" + CONSUMERS + "}";
+			String first = issue(one, one.configure(config), "id-1", "secret-1");
+			String second = issue(two, two.configure(config), "id-1", "secret-1");
+			assertThat(one.clock.epochNanos()).isEqualTo(two.clock.epochNanos());
+			assertThat(jti(first)).isNotEqualTo(jti(second));
+		}
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +115,17 @@ class SdkTests {
 		for (String bad : new String[] { "1.2.3", "1.2.3.256", "1::2::3", "12345::", "::g", "" }) {
 			assertThat(op("ip", bad)).as(bad).isEqualTo("invalid");
 		}
+	}
+
+	@Test
+	void randomBytesComeFromTheHost() {
+		byte[] first = Base64.getDecoder().decode(op("random", "16"));
+		byte[] second = Base64.getDecoder().decode(op("random", "16"));
+		assertThat(first).hasSize(16);
+		assertThat(second).hasSize(16).isNotEqualTo(first);
+		assertThat(Base64.getDecoder().decode(op("random", "1000"))).hasSize(1000);
+		assertThat(op("random", "0")).isEmpty();
+		assertThat(harness.failures()).isZero();
 	}
 
 	@Test

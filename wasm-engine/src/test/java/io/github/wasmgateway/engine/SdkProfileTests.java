@@ -98,6 +98,30 @@ class SdkProfileTests {
 			.hasMessageContaining("pre-0.1.0");
 	}
 
+	@BothModes
+	void moduleWithoutMemoryIsRefusedAtLoad(ExecutionMode mode) {
+		assertThatThrownBy(() -> engine.compile(Fixtures.binary("no-memory"), mode))
+			.isInstanceOf(PluginLoadException.class)
+			.hasMessageContaining("fixtures/no-memory.wasm defines no linear memory")
+			.hasMessageContaining("export as \"memory\"");
+	}
+
+	@BothModes
+	void moduleThatDoesNotExportItsMemoryIsRefusedAtLoad(ExecutionMode mode) {
+		assertThatThrownBy(() -> engine.compile(Fixtures.binary("unexported-memory"), mode))
+			.isInstanceOf(PluginLoadException.class)
+			.hasMessageContaining("fixtures/unexported-memory.wasm does not export its linear memory")
+			.hasMessageContaining("exports as \"memory\"");
+	}
+
+	@BothModes
+	void moduleThatImportsItsMemoryIsRefusedNamingTheImport(ExecutionMode mode) {
+		assertThatThrownBy(() -> engine.compile(Fixtures.binary("imported-memory"), mode))
+			.isInstanceOf(PluginLoadException.class)
+			.hasMessage("fixtures/imported-memory.wasm imports memory env.memory; a proxy-wasm host offers only "
+					+ "functions");
+	}
+
 	@Test
 	void fileThatIsNotWasmIsRefused() {
 		PluginBinary text = PluginBinary.of("hello, I am a text file".getBytes(StandardCharsets.UTF_8), "notes.txt");

@@ -6,6 +6,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemorySection;
 import io.github.wasmgateway.engine.AbiProfile;
 import io.github.wasmgateway.engine.AbiProfile.StartFunction;
 import io.github.wasmgateway.engine.AbiVersion;
@@ -28,8 +29,10 @@ public final class ModuleInspector {
 		AbiVersion version = null;
 		Map<String, Integer> callbacks = new HashMap<>();
 		Set<String> functionExports = new LinkedHashSet<>();
+		boolean exportsMemory = false;
 		for (int i = 0; i < module.exportSection().exportCount(); i++) {
 			Export export = module.exportSection().getExport(i);
+			exportsMemory |= export.exportType() == ExternalType.MEMORY;
 			if (export.exportType() != ExternalType.FUNCTION) {
 				continue;
 			}
@@ -57,11 +60,36 @@ public final class ModuleInspector {
 		StartFunction start = functionExports.contains("_initialize") ? StartFunction.INITIALIZE
 				: functionExports.contains("_start") ? StartFunction.START : StartFunction.NONE;
 		Set<String> imports = new LinkedHashSet<>();
+		boolean importsMemory = false;
 		for (int i = 0; i < module.importSection().importCount(); i++) {
 			Import imported = module.importSection().getImport(i);
 			imports.add(imported.module() + "." + imported.name());
+			importsMemory |= imported.importType() == ExternalType.MEMORY;
+		}
+		// an imported memory is refused by HostFunctions.check, naming the import
+		if (!importsMemory) {
+			requireExportedMemory(module, exportsMemory, origin);
 		}
 		return new AbiProfile(version, allocator, start, functionExports.contains("main"), callbacks, imports);
+	}
+
+	/**
+	 * Every proxy-wasm host function passes data through the plugin's linear memory: the
+	 * plugin must define one and export it. This host would find an unexported memory,
+	 * but Envoy reaches only an exported one (under any name; every SDK names it
+	 * "memory"), so such a module is no portable plugin.
+	 */
+	private static void requireExportedMemory(WasmModule module, boolean exportsMemory, String origin) {
+		if (module.memorySection().map(MemorySection::memoryCount).orElse(0) == 0) {
+			throw new PluginLoadException(origin + " defines no linear memory: a proxy-wasm host passes all data "
+					+ "through the plugin's memory, which the plugin must define and export as \"memory\". "
+					+ "Rebuild it with a proxy-wasm SDK.");
+		}
+		if (!exportsMemory) {
+			throw new PluginLoadException(origin + " does not export its linear memory: proxy-wasm hosts such as "
+					+ "Envoy reach the plugin's data only through the exported memory, which every proxy-wasm SDK "
+					+ "exports as \"memory\". Rebuild it with a proxy-wasm SDK.");
+		}
 	}
 
 	/** The type of function {@code index} (imports first, then the module's own). */
