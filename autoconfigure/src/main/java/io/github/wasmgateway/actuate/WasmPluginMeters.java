@@ -7,10 +7,13 @@ import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,28 +32,49 @@ public final class WasmPluginMeters implements ExchangeObserver {
 
 	public WasmPluginMeters(WasmPluginRegistry plugins, MeterRegistry registry) {
 		this.meters = registry;
-		for (PluginHandle handle : plugins.plugins().values()) {
-			Tags tags = Tags.of("plugin", handle.name());
-			gauge(registry, "wasm.plugin.vm.memory", "Linear memory of the plugin's VMs", "bytes", tags, handle,
-					(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).sum());
-			gauge(registry, "wasm.plugin.vms", "VMs of the plugin", null, tags, handle,
-					(h) -> h.current().plugin().vms().size());
-			gauge(registry, "wasm.plugin.streams.active", "Streams open in the plugin", null, tags, handle,
-					(h) -> h.current().plugin().vms().stream().mapToInt(VmInfo::activeStreams).sum());
-			FunctionCounter.builder("wasm.plugin.traps", handle, (h) -> h.current().plugin().failureCount())
-				.description("Failed calls into the plugin (traps, timeouts, memory cap), in its current version")
-				.tags(tags)
-				.register(registry);
-			FunctionCounter.builder("wasm.plugin.vm.rebuilds", handle, (h) -> h.current().plugin().rebuildCount())
-				.description("VMs rebuilt after a failure or to shed memory, in the current version")
-				.tags(tags)
-				.register(registry);
-			for (boolean succeeded : new boolean[] { true, false }) {
-				FunctionCounter.builder("wasm.plugin.reloads", handle, (h) -> h.reloads(succeeded))
-					.description("Hot reloads of the plugin")
-					.tags(tags.and("result", succeeded ? "success" : "failure"))
-					.register(registry);
+		plugins.plugins().values().forEach(this::register);
+		plugins.addListener(new WasmPluginRegistry.Listener() {
+
+			@Override
+			public void added(PluginHandle plugin) {
+				register(plugin);
 			}
+
+			@Override
+			public void removed(PluginHandle plugin) {
+				Tag tag = Tag.of("plugin", plugin.name());
+				for (Meter meter : List.copyOf(registry.getMeters())) {
+					if (meter.getId().getName().startsWith("wasm.plugin.") && meter.getId().getTags().contains(tag)) {
+						registry.remove(meter);
+					}
+				}
+			}
+
+		});
+	}
+
+	private void register(PluginHandle handle) {
+		MeterRegistry registry = this.meters;
+		Tags tags = Tags.of("plugin", handle.name());
+		gauge(registry, "wasm.plugin.vm.memory", "Linear memory of the plugin's VMs", "bytes", tags, handle,
+				(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).sum());
+		gauge(registry, "wasm.plugin.vms", "VMs of the plugin", null, tags, handle,
+				(h) -> h.current().plugin().vms().size());
+		gauge(registry, "wasm.plugin.streams.active", "Streams open in the plugin", null, tags, handle,
+				(h) -> h.current().plugin().vms().stream().mapToInt(VmInfo::activeStreams).sum());
+		FunctionCounter.builder("wasm.plugin.traps", handle, (h) -> h.current().plugin().failureCount())
+			.description("Failed calls into the plugin (traps, timeouts, memory cap), in its current version")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("wasm.plugin.vm.rebuilds", handle, (h) -> h.current().plugin().rebuildCount())
+			.description("VMs rebuilt after a failure or to shed memory, in the current version")
+			.tags(tags)
+			.register(registry);
+		for (boolean succeeded : new boolean[] { true, false }) {
+			FunctionCounter.builder("wasm.plugin.reloads", handle, (h) -> h.reloads(succeeded))
+				.description("Hot reloads of the plugin")
+				.tags(tags.and("result", succeeded ? "success" : "failure"))
+				.register(registry);
 		}
 	}
 

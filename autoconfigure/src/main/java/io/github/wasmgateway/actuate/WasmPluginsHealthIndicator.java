@@ -64,6 +64,10 @@ public class WasmPluginsHealthIndicator implements HealthIndicator {
 			}
 			details.put(handle.name(), plugin);
 		}
+		// declared by a configuration change but not loadable: like a failed hot reload,
+		// a detail; the routes that would use it are left out, every other one serves
+		this.registry.notLoaded()
+			.forEach((name, reason) -> details.put(name, Map.of("status", "NOT_LOADED", "reason", reason)));
 		return (up ? Health.up() : Health.down()).withDetails(details).build();
 	}
 

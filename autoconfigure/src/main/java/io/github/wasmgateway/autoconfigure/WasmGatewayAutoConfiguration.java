@@ -1,7 +1,5 @@
 package io.github.wasmgateway.autoconfigure;
 
-import io.github.wasmgateway.engine.ExecutionMode;
-import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.HttpCalloutClient;
@@ -16,15 +14,11 @@ import io.github.wasmgateway.gateway.ExchangeObserver;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -135,43 +129,13 @@ public final class WasmGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader,
 			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
-		List<PluginDefinition> definitions = new ArrayList<>();
-		properties.getPlugins().forEach((name, plugin) -> {
-			if ((plugin.getLocation() == null || plugin.getLocation().isBlank())
-					&& properties.getPluginsDirectory() != null) {
-				plugin.setLocation("file:" + properties.getPluginsDirectory().resolve(name + ".wasm").toAbsolutePath());
-			}
-			definitions.add(definition(name, plugin, environment));
-		});
-		return new WasmPluginRegistry(engine, resourceLoader, definitions);
+		return new WasmPluginRegistry(engine, resourceLoader, PluginDefinitions.of(properties, environment));
 	}
 
-	static PluginDefinition definition(String name, WasmGatewayProperties.Plugin plugin,
+	@Bean
+	WasmPluginRefreshListener wasmPluginRefreshListener(WasmPluginRegistry registry,
 			ConfigurableEnvironment environment) {
-		String prefix = "wasm-gateway.plugins." + name;
-		byte[] configuration = RawConfiguration.read(environment, prefix + ".configuration");
-		if (configuration == null) {
-			configuration = RawConfiguration.toBytes(plugin.getConfiguration());
-		}
-		byte[] vmConfiguration = RawConfiguration.read(environment, prefix + ".vm-configuration");
-		if (vmConfiguration == null) {
-			vmConfiguration = RawConfiguration.toBytes(plugin.getVmConfiguration());
-		}
-		PluginSettings settings = PluginSettings.builder(name)
-			.withRootId(plugin.getRootId())
-			.withVmConfiguration(vmConfiguration)
-			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
-			.withCallTimeout(plugin.getCallTimeout())
-			.withRebuildBackoff(plugin.getRebuildBackoff())
-			.withRebuildMemoryThresholdBytes(
-					(plugin.getRebuildMemoryThreshold() != null) ? plugin.getRebuildMemoryThreshold().toBytes() : 0)
-			.build();
-		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
-				: ExecutionMode.AOT;
-		FailurePolicy policy = (plugin.getFailurePolicy() == WasmGatewayProperties.FailurePolicy.FAIL_OPEN)
-				? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED;
-		return new PluginDefinition(name, plugin.getLocation(), plugin.getSha256(), mode, settings, configuration,
-				policy);
+		return new WasmPluginRefreshListener(registry, environment);
 	}
 
 	@Bean

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PluginHandle implements AutoCloseable {
 
-	private final PluginDefinition definition;
+	private volatile PluginDefinition definition;
 
 	private volatile Generation current;
 
@@ -75,36 +75,65 @@ public final class PluginHandle implements AutoCloseable {
 		return (succeeded ? this.reloadsSucceeded : this.reloadsFailed).get();
 	}
 
-	synchronized RouteBinding bind(String routeId, byte[] configuration) {
+	synchronized RouteBinding bind(String routeId, byte[] configuration, long refreshEpoch) {
 		for (RouteBinding existing : this.bindings) {
 			// a route refresh binds the same routes again: keep one binding per route and
 			// configuration
 			if (existing.routeId().equals(routeId)
 					&& java.util.Arrays.equals(existing.configuration(), configuration)) {
+				existing.renewed(refreshEpoch);
 				return existing;
 			}
 		}
 		Generation generation = this.current;
 		RouteBinding binding = new RouteBinding(this, routeId, configuration,
-				active(generation, generation.configure(configuration)));
+				active(generation, generation.configure(configuration)), refreshEpoch);
 		this.bindings.add(binding);
 		return binding;
+	}
+
+	/** Forgets the routes that the last route refresh did not bind again. */
+	synchronized void dropBindingsOlderThan(long refreshEpoch) {
+		this.bindings.removeIf((binding) -> binding.refreshEpoch() < refreshEpoch);
 	}
 
 	/**
 	 * Configures every configuration in use on {@code next}, then points every route at
 	 * it.
 	 */
-	synchronized void swap(Generation next) {
+	synchronized void swap(Generation next, PluginDefinition definition) {
 		for (RouteBinding binding : this.bindings) {
 			next.configure(binding.configuration());
 		}
 		Generation previous = this.current;
 		this.current = next;
+		this.definition = definition;
 		for (RouteBinding binding : this.bindings) {
 			binding.activate(active(next, next.configure(binding.configuration())));
 		}
 		previous.plugin().retire();
+	}
+
+	/**
+	 * Takes a new default configuration as a new root context of the plugin's VMs, and
+	 * points the routes that use the default at it.
+	 * @throws io.github.wasmgateway.engine.PluginLoadException when the plugin refuses it
+	 */
+	synchronized void reconfigure(PluginDefinition definition) {
+		Generation generation = this.current;
+		PluginConfiguration defaults = generation.plugin().configure(definition.configuration());
+		generation.defaults = defaults;
+		this.definition = definition;
+		for (RouteBinding binding : this.bindings) {
+			if (binding.configuration() == null) {
+				binding.activate(active(generation, defaults));
+			}
+		}
+	}
+
+	/** Closes the plugin once its last stream ends. */
+	void retire() {
+		this.current.plugin().retire();
 	}
 
 	Reload recordReload(boolean succeeded, String error) {
@@ -136,7 +165,7 @@ public final class PluginHandle implements AutoCloseable {
 
 		private final Plugin plugin;
 
-		private final PluginConfiguration defaults;
+		private volatile PluginConfiguration defaults;
 
 		private final Map<String, PluginConfiguration> configurations = new LinkedHashMap<>();
 

@@ -17,11 +17,23 @@ public final class RouteBinding {
 
 	private volatile Active active;
 
-	RouteBinding(PluginHandle handle, String routeId, byte[] configuration, Active active) {
+	/** The last route refresh that bound this route. */
+	private volatile long refreshEpoch;
+
+	RouteBinding(PluginHandle handle, String routeId, byte[] configuration, Active active, long refreshEpoch) {
 		this.handle = handle;
 		this.routeId = routeId;
 		this.configuration = configuration;
 		this.active = active;
+		this.refreshEpoch = refreshEpoch;
+	}
+
+	long refreshEpoch() {
+		return this.refreshEpoch;
+	}
+
+	void renewed(long refreshEpoch) {
+		this.refreshEpoch = refreshEpoch;
 	}
 
 	public PluginHandle handle() {

@@ -11,9 +11,16 @@ import io.github.wasmgateway.engine.WasmEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.io.Resource;
@@ -22,7 +29,8 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * The plugins of this gateway, loaded, verified and compiled at start-up, and the
  * configurations routes use (one root context per distinct configuration, shared by every
- * route that uses the same bytes).
+ * route that uses the same bytes). A configuration change followed by a route refresh
+ * ({@link #update}) adds, redefines and removes plugins without a restart.
  */
 public class WasmPluginRegistry implements AutoCloseable {
 
@@ -35,20 +43,43 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private final ResourceLoader resources;
 
-	private final Map<String, PluginHandle> plugins = new LinkedHashMap<>();
+	/** The plugins serving, by name: replaced as a whole, read without a lock. */
+	private volatile Map<String, PluginHandle> plugins;
+
+	/**
+	 * Plugins declared by a configuration change that could not be loaded, with the
+	 * reason.
+	 */
+	private final Map<String, String> notLoaded = new ConcurrentHashMap<>();
+
+	/**
+	 * Plugins no longer declared; closed once a route refresh has moved every route off
+	 * them.
+	 */
+	private final List<PluginHandle> removed = new ArrayList<>();
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Counts route refreshes; bindings not renewed by the last one are dropped. */
+	private volatile long refreshEpoch;
+
+	private boolean scopedRefresh;
 
 	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
 		this.engine = engine;
 		this.resources = resources;
+		Map<String, PluginHandle> loaded = new LinkedHashMap<>();
+		this.plugins = loaded;
 		try {
 			for (PluginDefinition definition : definitions) {
-				this.plugins.put(definition.name(), new PluginHandle(definition, load(definition)));
+				loaded.put(definition.name(), new PluginHandle(definition, load(definition)));
 			}
 		}
 		catch (RuntimeException ex) {
 			close();
 			throw ex;
 		}
+		this.plugins = Collections.unmodifiableMap(loaded);
 	}
 
 	private PluginHandle.Generation load(PluginDefinition definition) {
@@ -156,6 +187,108 @@ public class WasmPluginRegistry implements AutoCloseable {
 	}
 
 	/**
+	 * Plugins declared by a configuration change that could not be loaded (name to
+	 * reason); their routes are left out until a later change loads them.
+	 */
+	public Map<String, String> notLoaded() {
+		return Map.copyOf(this.notLoaded);
+	}
+
+	/** Tells {@code listener} of plugins added and removed from now on. */
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Makes the plugins those of {@code definitions}, off the request path: a new name is
+	 * loaded and checked; a changed binary, mode or setting is reloaded as a hot reload
+	 * is; a changed default configuration becomes a new root context in the plugin's
+	 * existing VMs; a name no longer declared stops taking new routes and is closed after
+	 * the next route refresh. Whatever fails is logged and keeps what was there serving.
+	 */
+	public synchronized void update(List<PluginDefinition> definitions) {
+		Map<String, PluginHandle> next = new LinkedHashMap<>();
+		List<PluginHandle> added = new ArrayList<>();
+		for (PluginDefinition definition : definitions) {
+			String name = definition.name();
+			PluginHandle handle = this.plugins.get(name);
+			if (handle == null) {
+				try {
+					handle = new PluginHandle(definition, load(definition));
+				}
+				catch (RuntimeException ex) {
+					this.notLoaded.put(name, ex.getMessage());
+					logger.error("Wasm plugin '" + name + "' was declared by a configuration change but could not be "
+							+ "loaded; routes using it are left out: " + ex.getMessage());
+					continue;
+				}
+				added.add(handle);
+			}
+			else if (!definition.equals(handle.definition())) {
+				redefine(handle, definition);
+			}
+			this.notLoaded.remove(name);
+			next.put(name, handle);
+		}
+		this.notLoaded.keySet().retainAll(definitions.stream().map(PluginDefinition::name).toList());
+		List<PluginHandle> gone = new ArrayList<>();
+		for (PluginHandle handle : this.plugins.values()) {
+			if (!next.containsKey(handle.name())) {
+				gone.add(handle);
+				logger
+					.info("Wasm plugin '" + handle.name() + "' is no longer declared; it closes once no route uses it");
+			}
+		}
+		this.removed.addAll(gone);
+		this.plugins = Collections.unmodifiableMap(next);
+		for (Listener listener : this.listeners) {
+			added.forEach(listener::added);
+			gone.forEach(listener::removed);
+		}
+	}
+
+	private void redefine(PluginHandle handle, PluginDefinition definition) {
+		synchronized (handle) {
+			try {
+				if (definition.sameExceptConfiguration(handle.definition())) {
+					handle.reconfigure(definition);
+					logger.info("Wasm plugin '" + handle.name() + "' has a new default configuration");
+					return;
+				}
+			}
+			catch (PluginLoadException ex) {
+				logger.error("The new default configuration of wasm plugin '" + handle.name()
+						+ "' was refused; the previous one stays: " + ex.getMessage());
+				handle.recordReload(false, ex.getMessage());
+				return;
+			}
+			reload(handle, definition, true);
+		}
+	}
+
+	/** A route refresh begins: the routes it builds bind again. */
+	public synchronized void routesRefreshing(boolean scoped) {
+		this.scopedRefresh = scoped;
+		this.refreshEpoch++;
+	}
+
+	/**
+	 * A route refresh ended: after a full, successful one, the bindings of routes that
+	 * are gone are dropped (reloads stop configuring them) and removed plugins close once
+	 * their last stream ends.
+	 */
+	public synchronized void routesRefreshed(boolean succeeded) {
+		if (!succeeded || this.scopedRefresh) {
+			return;
+		}
+		for (PluginHandle handle : this.plugins.values()) {
+			handle.dropBindingsOlderThan(this.refreshEpoch);
+		}
+		this.removed.forEach(PluginHandle::retire);
+		this.removed.clear();
+	}
+
+	/**
 	 * Binds a route to a plugin with the route's own configuration, or the plugin's
 	 * default when {@code configuration} is null. The configuration is checked by the
 	 * plugin now, once, and shared by every route that uses the same bytes.
@@ -176,6 +309,11 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private RouteBinding handle(String pluginName, String routeId, byte[] configuration, boolean bind) {
 		PluginHandle handle = this.plugins.get(pluginName);
+		String notLoaded = this.notLoaded.get(pluginName);
+		if (handle == null && notLoaded != null) {
+			throw new WasmPluginException(pluginName, routeId, "the plugin could not be loaded: " + notLoaded,
+					"Fix wasm-gateway.plugins." + pluginName + "; the route is left out until then.", null);
+		}
 		if (handle == null) {
 			throw new WasmPluginException(pluginName, routeId, "no plugin of that name is configured",
 					"Declare it under wasm-gateway.plugins." + pluginName + " or use one of: " + this.plugins.keySet(),
@@ -186,7 +324,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 				handle.current().configure(configuration);
 				return null;
 			}
-			return handle.bind(routeId, configuration);
+			return handle.bind(routeId, configuration, this.refreshEpoch);
 		}
 		catch (PluginLoadException ex) {
 			throw new WasmPluginException(pluginName, routeId, ex.getMessage(),
@@ -206,16 +344,21 @@ public class WasmPluginRegistry implements AutoCloseable {
 		if (handle == null) {
 			throw new IllegalArgumentException("no plugin '" + name + "'");
 		}
+		return reload(handle, handle.definition(), force);
+	}
+
+	private PluginHandle.Reload reload(PluginHandle handle, PluginDefinition definition, boolean force) {
+		String name = handle.name();
 		synchronized (handle) {
 			PluginHandle.Generation next;
 			try {
 				PluginHandle.Generation current = handle.current();
-				if (!force && unchanged(handle.definition(), current)) {
+				if (!force && unchanged(definition, current)) {
 					return handle.lastReload();
 				}
-				next = load(handle.definition());
+				next = load(definition);
 				try {
-					handle.swap(next);
+					handle.swap(next, definition);
 				}
 				catch (RuntimeException ex) {
 					next.plugin().close();
@@ -245,13 +388,44 @@ public class WasmPluginRegistry implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		this.plugins.values().forEach(PluginHandle::close);
+		this.removed.forEach(PluginHandle::close);
+	}
+
+	/** Told of plugins added or removed by {@link #update}. */
+	public interface Listener {
+
+		default void added(PluginHandle plugin) {
+		}
+
+		default void removed(PluginHandle plugin) {
+		}
+
 	}
 
 	/** One plugin as configured: name, where it comes from, how it runs. */
 	public record PluginDefinition(String name, String location, String sha256, ExecutionMode mode,
 			PluginSettings settings, byte[] configuration, FailurePolicy failurePolicy) {
+
+		/** Same plugin and settings; only the default configuration may differ. */
+		boolean sameExceptConfiguration(PluginDefinition other) {
+			return this.name.equals(other.name) && Objects.equals(this.location, other.location)
+					&& Objects.equals(this.sha256, other.sha256) && this.mode == other.mode
+					&& this.settings.equals(other.settings) && this.failurePolicy == other.failurePolicy;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof PluginDefinition that && sameExceptConfiguration(that)
+					&& Arrays.equals(this.configuration, that.configuration);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.name.hashCode();
+		}
+
 	}
 
 	/** What a plugin does when a call into it fails. */

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
@@ -30,9 +30,11 @@ public class PluginFileWatcher implements SmartLifecycle {
 
 	private final Duration quietPeriod;
 
-	private final Map<String, Path> files = new HashMap<>();
+	private final Map<String, Path> files = new ConcurrentHashMap<>();
 
-	private final Map<String, Snapshot> seen = new HashMap<>();
+	private final Map<String, Snapshot> seen = new ConcurrentHashMap<>();
+
+	private volatile boolean started;
 
 	private volatile Thread thread;
 
@@ -40,20 +42,45 @@ public class PluginFileWatcher implements SmartLifecycle {
 		this.registry = registry;
 		this.pollInterval = pollInterval;
 		this.quietPeriod = quietPeriod;
-		for (PluginHandle handle : registry.plugins().values()) {
-			String location = handle.definition().location();
-			if (location != null && location.startsWith("file:")) {
-				this.files.put(handle.name(), Path.of(location.substring("file:".length())));
+		registry.plugins().values().forEach(this::follow);
+		registry.addListener(new WasmPluginRegistry.Listener() {
+
+			@Override
+			public void added(PluginHandle plugin) {
+				follow(plugin);
+				if (PluginFileWatcher.this.started) {
+					startThread();
+				}
 			}
+
+			@Override
+			public void removed(PluginHandle plugin) {
+				PluginFileWatcher.this.files.remove(plugin.name());
+				PluginFileWatcher.this.seen.remove(plugin.name());
+			}
+
+		});
+	}
+
+	private void follow(PluginHandle plugin) {
+		String location = plugin.definition().location();
+		if (location != null && location.startsWith("file:")) {
+			Path file = Path.of(location.substring("file:".length()));
+			this.seen.put(plugin.name(), Snapshot.of(file, 0));
+			this.files.put(plugin.name(), file);
 		}
 	}
 
 	@Override
 	public void start() {
+		this.started = true;
+		startThread();
+	}
+
+	private synchronized void startThread() {
 		if (this.files.isEmpty() || this.thread != null) {
 			return;
 		}
-		this.files.forEach((name, file) -> this.seen.put(name, Snapshot.of(file, 0)));
 		Thread watcher = new Thread(this::watch, "wasm-plugin-watcher");
 		watcher.setDaemon(true);
 		this.thread = watcher;
@@ -95,6 +122,7 @@ public class PluginFileWatcher implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		this.started = false;
 		Thread watcher = this.thread;
 		this.thread = null;
 		if (watcher != null) {
@@ -104,7 +132,7 @@ public class PluginFileWatcher implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.thread != null;
+		return this.started;
 	}
 
 	/**

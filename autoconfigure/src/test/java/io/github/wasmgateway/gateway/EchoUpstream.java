@@ -3,6 +3,7 @@ package io.github.wasmgateway.gateway;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -50,6 +51,18 @@ public final class EchoUpstream implements AutoCloseable {
 
 	public String url() {
 		return "http://127.0.0.1:" + port();
+	}
+
+	/**
+	 * What the upstream saw of a GET sent through the gateway with {@code headers} (name,
+	 * value, ...), expecting 200.
+	 */
+	public static String seenThrough(WebTestClient gateway, String path, String... headers) {
+		return gateway.get().uri(path).headers((h) -> {
+			for (int i = 0; i < headers.length; i += 2) {
+				h.add(headers[i], headers[i + 1]);
+			}
+		}).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 	}
 
 	@Override

@@ -40,11 +40,7 @@ class GatewayPhasesTests {
 	}
 
 	String upstreamSaw(String path, String... headers) {
-		return client().get().uri(path).headers((h) -> {
-			for (int i = 0; i < headers.length; i += 2) {
-				h.add(headers[i], headers[i + 1]);
-			}
-		}).exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		return EchoUpstream.seenThrough(client(), path, headers);
 	}
 
 	@Test

@@ -103,6 +103,22 @@ public final class PluginSettings {
 		return this.wasiArguments;
 	}
 
+	/** Same settings: a plugin built with either would behave the same. */
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof PluginSettings that && this.name.equals(that.name) && this.rootId.equals(that.rootId)
+				&& this.vmId.equals(that.vmId) && java.util.Arrays.equals(this.vmConfiguration, that.vmConfiguration)
+				&& this.memoryLimitBytes == that.memoryLimitBytes && this.callTimeout.equals(that.callTimeout)
+				&& this.rebuildBackoff.equals(that.rebuildBackoff)
+				&& this.rebuildMemoryThresholdBytes == that.rebuildMemoryThresholdBytes
+				&& this.wasiEnvironment.equals(that.wasiEnvironment) && this.wasiArguments.equals(that.wasiArguments);
+	}
+
+	@Override
+	public int hashCode() {
+		return this.name.hashCode() * 31 + java.util.Arrays.hashCode(this.vmConfiguration);
+	}
+
 	public static final class Builder {
 
 		private final String name;

@@ -1,0 +1,66 @@
+package io.github.wasmgateway.autoconfigure;
+
+import io.github.wasmgateway.engine.ExecutionMode;
+import io.github.wasmgateway.engine.PluginSettings;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The plugins declared under {@code wasm-gateway.plugins}, as the registry takes them: at
+ * start-up from the bound properties, after a configuration change from the environment
+ * as it is now.
+ */
+final class PluginDefinitions {
+
+	private PluginDefinitions() {
+	}
+
+	/** The plugins the environment declares now. */
+	static List<PluginDefinition> read(ConfigurableEnvironment environment) {
+		return of(Binder.get(environment).bindOrCreate("wasm-gateway", WasmGatewayProperties.class), environment);
+	}
+
+	static List<PluginDefinition> of(WasmGatewayProperties properties, ConfigurableEnvironment environment) {
+		List<PluginDefinition> definitions = new ArrayList<>();
+		properties.getPlugins().forEach((name, plugin) -> {
+			String location = plugin.getLocation();
+			if ((location == null || location.isBlank()) && properties.getPluginsDirectory() != null) {
+				location = "file:" + properties.getPluginsDirectory().resolve(name + ".wasm").toAbsolutePath();
+			}
+			definitions.add(definition(name, location, plugin, environment));
+		});
+		return definitions;
+	}
+
+	private static PluginDefinition definition(String name, String location, WasmGatewayProperties.Plugin plugin,
+			ConfigurableEnvironment environment) {
+		String prefix = "wasm-gateway.plugins." + name;
+		byte[] configuration = RawConfiguration.read(environment, prefix + ".configuration");
+		if (configuration == null) {
+			configuration = RawConfiguration.toBytes(plugin.getConfiguration());
+		}
+		byte[] vmConfiguration = RawConfiguration.read(environment, prefix + ".vm-configuration");
+		if (vmConfiguration == null) {
+			vmConfiguration = RawConfiguration.toBytes(plugin.getVmConfiguration());
+		}
+		PluginSettings settings = PluginSettings.builder(name)
+			.withRootId(plugin.getRootId())
+			.withVmConfiguration(vmConfiguration)
+			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
+			.withCallTimeout(plugin.getCallTimeout())
+			.withRebuildBackoff(plugin.getRebuildBackoff())
+			.withRebuildMemoryThresholdBytes(
+					(plugin.getRebuildMemoryThreshold() != null) ? plugin.getRebuildMemoryThreshold().toBytes() : 0)
+			.build();
+		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
+				: ExecutionMode.AOT;
+		FailurePolicy policy = (plugin.getFailurePolicy() == WasmGatewayProperties.FailurePolicy.FAIL_OPEN)
+				? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED;
+		return new PluginDefinition(name, location, plugin.getSha256(), mode, settings, configuration, policy);
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.github.wasmgateway.autoconfigure;
+
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Follows configuration changes: before the gateway rebuilds its routes
+ * ({@link RefreshRoutesEvent}, e.g. after a configuration refresh or
+ * {@code POST /actuator/gateway/refresh}), the plugins are made those that
+ * {@code wasm-gateway.plugins} declares now, so that new routes can use new plugins; once
+ * the routes are rebuilt, plugins and route bindings nothing uses any more are let go.
+ */
+final class WasmPluginRefreshListener implements SmartApplicationListener {
+
+	private final WasmPluginRegistry registry;
+
+	private final ConfigurableEnvironment environment;
+
+	WasmPluginRefreshListener(WasmPluginRegistry registry, ConfigurableEnvironment environment) {
+		this.registry = registry;
+		this.environment = environment;
+	}
+
+	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return RefreshRoutesEvent.class.isAssignableFrom(eventType)
+				|| RefreshRoutesResultEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof RefreshRoutesEvent refresh) {
+			if (!refresh.isScoped()) {
+				this.registry.update(PluginDefinitions.read(this.environment));
+			}
+			this.registry.routesRefreshing(refresh.isScoped());
+		}
+		else if (event instanceof RefreshRoutesResultEvent result) {
+			this.registry.routesRefreshed(result.isSuccess());
+		}
+	}
+
+	/** Before the gateway's route cache hears of the refresh. */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+}
