@@ -31,7 +31,13 @@ public final class WebClientHttpCallouts implements HttpCalloutClient {
 
 	@Override
 	public boolean dispatch(HttpCalloutRequest request, Consumer<HttpCalloutResponse> completion) {
-		Cluster cluster = this.clusters.get(request.cluster());
+		Cluster cluster = null;
+		for (String name : ClusterNames.candidates(request.cluster())) {
+			cluster = this.clusters.get(name);
+			if (cluster != null) {
+				break;
+			}
+		}
 		if (cluster == null) {
 			return false;
 		}

@@ -1,11 +1,10 @@
 package io.github.wasmgateway.redis;
 
+import io.github.wasmgateway.gateway.ClusterNames;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.util.StringUtils;
 
@@ -74,29 +73,13 @@ public final class RedisClusterResolver {
 		}
 		String pluginUser = StringUtils.hasLength(username) ? username : null;
 		String pluginPassword = StringUtils.hasLength(password) ? password : null;
-		for (String candidate : candidates(name)) {
+		for (String candidate : ClusterNames.candidates(name)) {
 			WasmGatewayRedisProperties.Cluster configured = this.clusters.get(candidate);
 			if (configured != null) {
 				return target(configured, database, pluginUser, pluginPassword);
 			}
 		}
 		return (this.application != null) ? this.application.target(database, pluginUser, pluginPassword) : null;
-	}
-
-	/** The name itself, then for Higress names the host part and its first label. */
-	static List<String> candidates(String name) {
-		List<String> candidates = new ArrayList<>();
-		candidates.add(name);
-		int bar = name.lastIndexOf('|');
-		if (bar >= 0 && bar < name.length() - 1) {
-			String host = name.substring(bar + 1);
-			candidates.add(host);
-			int dot = host.indexOf('.');
-			if (dot > 0) {
-				candidates.add(host.substring(0, dot));
-			}
-		}
-		return candidates;
 	}
 
 	@SuppressWarnings("deprecation") // RedisURI's plain credential getters: the URL's

@@ -69,6 +69,13 @@ class GatewayPhasesTests {
 	}
 
 	@Test
+	void calloutToAHigressClusterNameFindsTheClusterByItsHost() {
+		String seen = upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster",
+				"outbound|8080||upstream.default.svc.cluster.local");
+		assertThat(seen).contains("x-status: 0").contains("x-callout-status: 200");
+	}
+
+	@Test
 	void calloutToAnUnknownClusterIsRefused() {
 		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "elsewhere")).contains("x-status: 2");
 	}
