@@ -237,24 +237,22 @@ final class WasmPluginFilter implements GatewayFilter {
 		private Mono<Void> proceedWithBody(ServerWebExchange next) {
 			ServerHttpRequest request = next.getRequest();
 			BodyPhase phase = new BodyPhase(true);
-			return phase.process(request.getBody()).switchOnFirst((first, body) -> {
-				if (first.isOnError()) {
-					return body;
-				}
+			BodyRelay relay = BodyRelay.of(phase.process(request.getBody()));
+			return relay.ready().then(Mono.defer(() -> {
 				HttpHeaders headers = HttpHeaders.copyOf(request.getHeaders());
 				phase.frame(headers);
 				ServerHttpRequest framed = request.mutate().headers((h) -> {
 					h.clear();
 					h.putAll(headers);
 				}).build();
-				Flux<DataBuffer> checked = phase.checked(body);
+				Flux<DataBuffer> body = phase.checked(relay.body());
 				return this.chain.filter(next.mutate().request(new ServerHttpRequestDecorator(framed) {
 					@Override
 					public Flux<DataBuffer> getBody() {
-						return checked;
+						return body;
 					}
 				}).build());
-			}).doOnDiscard(DataBuffer.class, DataBufferUtils::release).then();
+			})).doFinally((signal) -> relay.discardUnread());
 		}
 
 		/**
