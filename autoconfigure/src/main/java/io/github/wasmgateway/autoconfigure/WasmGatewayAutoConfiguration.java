@@ -11,6 +11,7 @@ import io.github.wasmgateway.actuate.WasmPluginMeters;
 import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
 import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
 import io.github.wasmgateway.gateway.ExchangeObserver;
+import io.github.wasmgateway.gateway.PluginTrailers;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
@@ -151,6 +152,12 @@ public final class WasmGatewayAutoConfiguration {
 	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmGatewayProperties properties) {
 		return new PluginFileWatcher(registry, properties.getReload().getPollInterval(),
 				properties.getReload().getQuietPeriod());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginTrailers wasmPluginTrailers() {
+		return new PluginTrailers();
 	}
 
 	@Bean

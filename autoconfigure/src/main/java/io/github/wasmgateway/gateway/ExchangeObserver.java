@@ -11,7 +11,7 @@ public interface ExchangeObserver {
 	enum Phase {
 
 		REQUEST_HEADERS("request_headers"), REQUEST_BODY("request_body"), RESPONSE_HEADERS("response_headers"),
-		RESPONSE_BODY("response_body"), LOG("log");
+		RESPONSE_BODY("response_body"), RESPONSE_TRAILERS("response_trailers"), LOG("log");
 
 		private final String tag;
 

@@ -2,6 +2,7 @@ package io.github.wasmgateway.gateway;
 
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.HttpExchange;
+import io.github.wasmgateway.engine.ListHeaderMap;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.PluginCallException;
 import io.github.wasmgateway.engine.StreamDirection;
@@ -52,6 +53,8 @@ final class GatewayExchange implements HttpExchange {
 
 	private ResponseHeaderView responseHeaders;
 
+	private ListHeaderMap responseTrailers;
+
 	private Sinks.One<Outcome> pause;
 
 	private final Instant started = Instant.now();
@@ -80,6 +83,16 @@ final class GatewayExchange implements HttpExchange {
 	@Override
 	public HeaderMap responseHeaders() {
 		return this.responseHeaders;
+	}
+
+	/** The upstream's trailers, as the plugins before this one left them. */
+	void startResponseTrailers(ListHeaderMap trailers) {
+		this.responseTrailers = trailers;
+	}
+
+	@Override
+	public HeaderMap responseTrailers() {
+		return this.responseTrailers;
 	}
 
 	private Outcome early;

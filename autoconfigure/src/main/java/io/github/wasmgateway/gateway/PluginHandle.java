@@ -145,7 +145,8 @@ public final class PluginHandle implements AutoCloseable {
 	private static RouteBinding.Active active(Generation generation, PluginConfiguration configuration) {
 		AbiProfile profile = generation.plugin().compiled().profile();
 		return new RouteBinding.Active(generation.plugin(), configuration, profile.exports("proxy_on_request_body"),
-				profile.exports("proxy_on_response_headers"), profile.exports("proxy_on_response_body"));
+				profile.exports("proxy_on_response_headers"), profile.exports("proxy_on_response_body"),
+				profile.exports("proxy_on_response_trailers"));
 	}
 
 	@Override

@@ -61,7 +61,7 @@ public final class RouteBinding {
 	 * A plugin version with the route's configuration and the phases it takes part in.
 	 */
 	record Active(Plugin plugin, PluginConfiguration configuration, boolean requestBody, boolean responseHeaders,
-			boolean responseBody) {
+			boolean responseBody, boolean responseTrailers) {
 	}
 
 }

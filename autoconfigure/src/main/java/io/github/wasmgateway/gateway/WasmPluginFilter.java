@@ -4,6 +4,7 @@ import io.github.wasmgateway.engine.Action;
 import io.github.wasmgateway.engine.BodyBuffer;
 import io.github.wasmgateway.engine.ByteArrayBody;
 import io.github.wasmgateway.engine.HttpStream;
+import io.github.wasmgateway.engine.ListHeaderMap;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.PluginCallException;
 import io.github.wasmgateway.engine.PluginFailure;
@@ -215,7 +216,8 @@ final class WasmPluginFilter implements GatewayFilter {
 
 		private Mono<Void> proceed(boolean hasBody) {
 			ServerWebExchange next = this.adapter.requestHeaderView().applyTo(this.exchange);
-			if (Run.this.active.responseHeaders() || Run.this.active.responseBody()) {
+			if (Run.this.active.responseHeaders() || Run.this.active.responseBody()
+					|| Run.this.active.responseTrailers()) {
 				ResponseHook hook = next.getAttribute(ResponseHook.ATTRIBUTE);
 				if (hook == null) {
 					// no gateway response writer ahead of us (a bare filter chain):
@@ -340,17 +342,23 @@ final class WasmPluginFilter implements GatewayFilter {
 							.doOnNext(DataBufferUtils::release)
 							.then(writeLocal(this.response, Run.this.stream.localResponse()));
 					}
-					if (!Run.this.active.responseBody() || Run.this.skipped) {
+					if (Run.this.skipped) {
 						return next.apply(body);
 					}
-					// the response is committed when its first bytes (or its end) reach
-					// the
-					// writer: its length is decided just before
-					BodyPhase phase = new BodyPhase(false);
-					HttpHeaders headers = this.response.getHeaders();
-					return next.apply(phase.checked(phase.process(Flux.from(body))
-						.doOnNext((chunk) -> phase.frame(headers))
-						.doOnComplete(() -> phase.frame(headers))));
+					Publisher<? extends DataBuffer> out = body;
+					if (Run.this.active.responseBody()) {
+						// the response is committed when its first bytes (or its end)
+						// reach the writer: its length is decided just before
+						BodyPhase phase = new BodyPhase(false);
+						HttpHeaders headers = this.response.getHeaders();
+						out = phase.checked(phase.process(Flux.from(body))
+							.doOnNext((chunk) -> phase.frame(headers))
+							.doOnComplete(() -> phase.frame(headers)));
+					}
+					if (Run.this.active.responseTrailers()) {
+						out = Flux.<DataBuffer>from(out).concatWith(responseTrailers().then(Mono.empty()));
+					}
+					return next.apply(out);
 				})
 					.onErrorResume(StreamSignals.LocalReply.class, (reply) -> writeLocal(this.response, reply.response))
 					.onErrorResume(StreamSignals.PluginFailed.class, (failure) -> failedResponse(failure.failure))
@@ -394,6 +402,48 @@ final class WasmPluginFilter implements GatewayFilter {
 					case PAUSE -> awaitResume().thenReturn(true);
 					default -> Mono.just(true);
 				});
+			}
+
+			/**
+			 * {@code proxy_on_response_trailers} once the body has passed, when the
+			 * upstream sent trailers (as Envoy, not called without); the client gets them
+			 * as the plugin leaves them ({@link PluginTrailers}).
+			 */
+			private Mono<Void> responseTrailers() {
+				return PluginTrailers.current(Run.this.exchange)
+					.filter((trailers) -> !trailers.isEmpty())
+					.flatMap((trailers) -> Run.this.thread.call(() -> {
+						ListHeaderMap map = new ListHeaderMap();
+						trailers.forEach((name, values) -> values.forEach((value) -> map.add(name, value)));
+						Run.this.adapter.startResponseTrailers(map);
+						long started = System.nanoTime();
+						Action action;
+						try {
+							action = Run.this.stream.onResponseTrailers();
+						}
+						catch (PluginCallException ex) {
+							failure(ExchangeObserver.Phase.RESPONSE_TRAILERS, ex);
+							if (WasmPluginFilter.this.failurePolicy == FailurePolicy.FAIL_OPEN) {
+								return Action.CONTINUE;
+							}
+							throw new StreamSignals.PluginFailed(ex);
+						}
+						finally {
+							record(ExchangeObserver.Phase.RESPONSE_TRAILERS, started);
+						}
+						HttpHeaders edited = new HttpHeaders();
+						for (int i = 0; i < map.size(); i++) {
+							edited.add(map.name(i), map.value(i));
+						}
+						Run.this.exchange.getAttributes().put(PluginTrailers.ATTRIBUTE, edited);
+						return action;
+					}))
+					.flatMap((action) -> switch (action) {
+						case LOCAL_RESPONSE ->
+							Mono.<Void>error(new StreamSignals.LocalReply(Run.this.stream.localResponse()));
+						case PAUSE -> awaitResume();
+						default -> Mono.<Void>empty();
+					});
 			}
 
 			private Mono<Void> failedResponse(PluginCallException failure) {

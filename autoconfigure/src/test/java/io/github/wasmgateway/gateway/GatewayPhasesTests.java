@@ -2,6 +2,8 @@ package io.github.wasmgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,6 +13,10 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * Every phase of an exchange through real HTTP, with the exerciser fixture driven by
@@ -22,17 +28,28 @@ class GatewayPhasesTests {
 
 	static final EchoUpstream upstream = new EchoUpstream();
 
+	/** Answers chunked, with the trailers it declares in its Trailer header. */
+	static final DisposableServer trailerUpstream = HttpServer.create()
+		.host("127.0.0.1")
+		.port(0)
+		.handle((request, response) -> response.header("trailer", "x-upstream-trailer, x-plugin-trailer")
+			.trailerHeaders((trailers) -> trailers.set("x-upstream-trailer", "from upstream"))
+			.sendString(Flux.just("with ", "trailers")))
+		.bindNow();
+
 	@LocalServerPort
 	int port;
 
 	@AfterAll
 	static void stop() {
 		upstream.close();
+		trailerUpstream.disposeNow();
 	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		registry.add("test.upstream", upstream::url);
+		registry.add("test.trailer-upstream", () -> "http://127.0.0.1:" + trailerUpstream.port());
 	}
 
 	WebTestClient client() {
@@ -258,6 +275,29 @@ class GatewayPhasesTests {
 			.doesNotExist("connection")
 			.expectBody(String.class)
 			.value((body) -> assertThat(body).startsWith(">>GET /ex/x"));
+	}
+
+	@Test
+	void responseTrailersReachThePluginAndTheClientGetsItsEdits() {
+		HttpHeaders trailers = trailersOf("/trailers/x", "x-edit-trailers", "1");
+		assertThat(trailers.get("x-upstream-trailer")).isEqualTo("seen by exerciser");
+		assertThat(trailers.get("x-plugin-trailer")).isEqualTo("1");
+		assertThat(trailersOf("/trailers/x").get("x-upstream-trailer")).isEqualTo("from upstream");
+	}
+
+	/** The trailers the gateway's client gets (WebTestClient does not show them). */
+	HttpHeaders trailersOf(String path, String... headers) {
+		return HttpClient.create().headers((h) -> {
+			for (int i = 0; i < headers.length; i += 2) {
+				h.add(headers[i], headers[i + 1]);
+			}
+		})
+			.get()
+			.uri("http://127.0.0.1:" + this.port + path)
+			.responseSingle((response, body) -> body.asString()
+				.doOnNext((text) -> assertThat(text).isEqualTo("with trailers"))
+				.then(response.trailerHeaders()))
+			.block(Duration.ofSeconds(10));
 	}
 
 	@Test
