@@ -283,7 +283,7 @@ export class Montgomery {
   private n0inv: u32;
   /** R^2 mod n, to enter Montgomery form. */
   private r2: StaticArray<u32>;
-  /** Product accumulator, k + 2 limbs. */
+  /** Product accumulator, k + 1 limbs. */
   private t: StaticArray<u32>;
   /** A k-limb 1, to leave Montgomery form. */
   private one: StaticArray<u32>;
@@ -311,7 +311,7 @@ export class Montgomery {
     this.n = n;
     this.n0inv = 0 - x;
     this.r2 = r2k;
-    this.t = new StaticArray<u32>(k + 2);
+    this.t = new StaticArray<u32>(k + 1);
     this.one = one;
   }
 
@@ -321,34 +321,29 @@ export class Montgomery {
     const t = changetype<usize>(this.t);
     const n = changetype<usize>(this.n);
     const n0inv = this.n0inv;
-    memory.fill(t, 0, (k + 2) << 2);
+    memory.fill(t, 0, (k + 1) << 2);
     for (let i: usize = 0; i < k; i++) {
-      // t += a·b[i]
+      // t = (t + a·b[i] + m·n) / 2^32 in one pass over the limbs, m chosen so the low
+      // limb cancels; two carry chains (c1 for a·b[i], c2 for m·n) each stay below 2^32
       const bi = <u64>load<u32>(b + (i << 2));
-      let c: u64 = 0;
-      for (let j: usize = 0; j < k; j++) {
-        const at = t + (j << 2);
-        const s = <u64>load<u32>(at) + <u64>load<u32>(a + (j << 2)) * bi + c;
-        store<u32>(at, <u32>s);
-        c = s >> 32;
-      }
-      let s = <u64>load<u32>(t + (k << 2)) + c;
-      store<u32>(t + (k << 2), <u32>s);
-      store<u32>(t + ((k + 1) << 2), <u32>(s >> 32));
-      // t = (t + m·n) / 2^32, with m chosen so the low limb cancels
-      // (a u32 product on purpose: load<u32> in a u64 context would load as u64 and not wrap)
-      const t0: u32 = load<u32>(t);
-      const m = <u64>(t0 * n0inv);
-      s = <u64>t0 + m * <u64>load<u32>(n);
-      c = s >> 32;
+      let s1 = <u64>load<u32>(t) + <u64>load<u32>(a) * bi;
+      let c1 = s1 >> 32;
+      // (a u32 product on purpose: it must wrap modulo 2^32)
+      const low: u32 = <u32>s1;
+      const m = <u64>(low * n0inv);
+      let s2 = (s1 & 0xffffffff) + m * <u64>load<u32>(n);
+      let c2 = s2 >> 32;
       for (let j: usize = 1; j < k; j++) {
-        s = <u64>load<u32>(t + (j << 2)) + m * <u64>load<u32>(n + (j << 2)) + c;
-        store<u32>(t + ((j - 1) << 2), <u32>s);
-        c = s >> 32;
+        s1 = <u64>load<u32>(t + (j << 2)) + <u64>load<u32>(a + (j << 2)) * bi + c1;
+        c1 = s1 >> 32;
+        s2 = (s1 & 0xffffffff) + m * <u64>load<u32>(n + (j << 2)) + c2;
+        c2 = s2 >> 32;
+        store<u32>(t + ((j - 1) << 2), <u32>s2);
       }
-      s = <u64>load<u32>(t + (k << 2)) + c;
-      store<u32>(t + ((k - 1) << 2), <u32>s);
-      store<u32>(t + (k << 2), load<u32>(t + ((k + 1) << 2)) + <u32>(s >> 32));
+      // t < 2n throughout: the top limb is 0 or 1
+      s1 = <u64>load<u32>(t + (k << 2)) + c1 + c2;
+      store<u32>(t + ((k - 1) << 2), <u32>s1);
+      store<u32>(t + (k << 2), <u32>(s1 >> 32));
     }
     // t < 2n: subtract n once when t >= n
     let subtract = load<u32>(t + (k << 2)) != 0;
@@ -375,6 +370,16 @@ export class Montgomery {
     }
   }
 
+  /** out = a·R mod n (into Montgomery form), for a k-limb a < n; out may be a. */
+  enter(out: usize, a: usize): void {
+    this.mulRaw(out, a, changetype<usize>(this.r2));
+  }
+
+  /** out = a·R^-1 mod n (out of Montgomery form), for a k-limb a < n; out may be a. */
+  leave(out: usize, a: usize): void {
+    this.mulRaw(out, a, changetype<usize>(this.one));
+  }
+
   /** base^exp mod n. */
   pow(base: BigUint, exp: BigUint): BigUint {
     const k = this.k;
@@ -384,14 +389,12 @@ export class Montgomery {
     const x = new StaticArray<u32>(k);
     for (let i = 0; i < b.size; i++) unchecked(x[i] = unchecked(b.limbs[i]));
     const xp = changetype<usize>(x);
-    const r2 = changetype<usize>(this.r2);
-    const one = changetype<usize>(this.one);
     const acc = new StaticArray<u32>(k);
     const ap = changetype<usize>(acc);
     const bits = exp.bitLength();
     // x into Montgomery form; acc = 1 in Montgomery form (R mod n)
-    this.mulRaw(xp, xp, r2);
-    this.mulRaw(ap, one, r2);
+    this.enter(xp, xp);
+    this.enter(ap, changetype<usize>(this.one));
     if (bits <= 64) {
       // short (public) exponents: left-to-right binary square-and-multiply
       for (let i = bits - 1; i >= 0; i--) {
@@ -419,8 +422,7 @@ export class Montgomery {
         this.mulRaw(ap, ap, tp + <usize>w * bytes);
       }
     }
-    // leave Montgomery form
-    this.mulRaw(ap, ap, one);
+    this.leave(ap, ap);
     return new BigUint(acc, k);
   }
 }

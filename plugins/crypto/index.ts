@@ -5,11 +5,13 @@
 //
 // Everything is written for this repository from the specifications: FIPS 180-4
 // (SHA-1, SHA-2), RFC 2104 (HMAC), RFC 4648 (base64), RFC 8017 (RSA PKCS #1 v1.5),
-// RFC 7518 (JWK RSA members). See README.md beside this file.
+// RFC 7518 (JWK RSA and EC members), FIPS 186-4 (ECDSA on P-256 and P-384). See
+// README.md beside this file.
 export * from "./sha";
 export * from "./hmac";
 export * from "./base64";
 export * from "./bytes";
 export * from "./bigint";
 export * from "./rsa";
+export * from "./ec";
 export * from "./jose";

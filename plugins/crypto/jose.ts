@@ -1,18 +1,19 @@
 // JOSE for the auth plugins: JWK and JWK Set parsing (RFC 7517, RFC 7518 §6),
 // compact JWS parsing, verification and signing (RFC 7515 §7.1) with HS256/384/512
-// and RS256/384/512 (RFC 7518 §3.2, §3.3), and JWT numeric-date checks (RFC 7519
-// §4.1.4, §4.1.5).
+// and RS256/384/512 (RFC 7518 §3.2, §3.3), verification with ES256/384 (§3.4), and
+// JWT numeric-date checks (RFC 7519 §4.1.4, §4.1.5).
 //
 // Uses the SDK's JSON parser (sdk/json.ts, which imports nothing else of the SDK).
 // Nothing here traps on hostile input: every parse answers a result with an error.
 import { JsonKind, JsonObject, JsonValue, parseJson, quoteJson } from "../sdk/json";
 import { base64UrlDecode, base64UrlDecodeRange, base64UrlEncode, base64UrlEncodeString, Padding } from "./base64";
 import { constantTimeEqual, utf8Bytes, utf8Decode } from "./bytes";
+import { ecCurve, ecdsaVerify, ecError, EcPublicKey, ecPublicKeyFromJwk } from "./ec";
 import { hmac } from "./hmac";
 import { rsaError, rsaPkcs1v15Sign, rsaPkcs1v15Verify, RsaPrivateKey, RsaPublicKey, rsaPrivateKeyFromJwk, rsaPublicKeyFromJwk } from "./rsa";
 import { HashAlgorithm } from "./sha";
 
-/** The JWS algorithms this module signs and verifies. */
+/** The JWS algorithms this module verifies (and signs, but for ES*). */
 export enum JwsAlgorithm {
   None = 0,
   HS256 = 1,
@@ -21,6 +22,8 @@ export enum JwsAlgorithm {
   RS256 = 4,
   RS384 = 5,
   RS512 = 6,
+  ES256 = 7,
+  ES384 = 8,
 }
 
 /** The algorithm named `name` ("HS256", ...), or None for anything else (also "none"). */
@@ -31,6 +34,8 @@ export function jwsAlgorithm(name: string): JwsAlgorithm {
   if (name == "RS256") return JwsAlgorithm.RS256;
   if (name == "RS384") return JwsAlgorithm.RS384;
   if (name == "RS512") return JwsAlgorithm.RS512;
+  if (name == "ES256") return JwsAlgorithm.ES256;
+  if (name == "ES384") return JwsAlgorithm.ES384;
   return JwsAlgorithm.None;
 }
 
@@ -42,6 +47,8 @@ export function jwsAlgorithmName(alg: JwsAlgorithm): string {
     case JwsAlgorithm.RS256: return "RS256";
     case JwsAlgorithm.RS384: return "RS384";
     case JwsAlgorithm.RS512: return "RS512";
+    case JwsAlgorithm.ES256: return "ES256";
+    case JwsAlgorithm.ES384: return "ES384";
     default: return "none";
   }
 }
@@ -54,11 +61,23 @@ export function isRsaAlgorithm(alg: JwsAlgorithm): bool {
   return alg >= JwsAlgorithm.RS256 && alg <= JwsAlgorithm.RS512;
 }
 
+export function isEcAlgorithm(alg: JwsAlgorithm): bool {
+  return alg == JwsAlgorithm.ES256 || alg == JwsAlgorithm.ES384;
+}
+
+/** The curve an ES* algorithm signs on (RFC 7518 §3.4): "P-256", "P-384"; "" for others. */
+export function jwsCurve(alg: JwsAlgorithm): string {
+  if (alg == JwsAlgorithm.ES256) return "P-256";
+  if (alg == JwsAlgorithm.ES384) return "P-384";
+  return "";
+}
+
 /** The hash of a JWS algorithm (SHA-256 for None, never used). */
 export function jwsHash(alg: JwsAlgorithm): HashAlgorithm {
   switch (alg) {
     case JwsAlgorithm.HS384:
     case JwsAlgorithm.RS384:
+    case JwsAlgorithm.ES384:
       return HashAlgorithm.SHA384;
     case JwsAlgorithm.HS512:
     case JwsAlgorithm.RS512:
@@ -70,7 +89,7 @@ export function jwsHash(alg: JwsAlgorithm): HashAlgorithm {
 
 // ------------------------------------------------------------------ JWK
 
-/** A verification key of a JWK Set: a shared secret ("oct") or an RSA public key. */
+/** A verification key of a JWK Set: a shared secret ("oct"), an RSA or an EC public key. */
 export class Jwk {
   kty: string = "";
   kid: string = "";
@@ -79,13 +98,17 @@ export class Jwk {
   /** The "oct" key bytes. */
   secret: Uint8Array | null = null;
   rsa: RsaPublicKey | null = null;
+  /** The "EC" public key (P-256 or P-384). */
+  ec: EcPublicKey | null = null;
 
   /** Whether this key can verify a token signed with `alg`. */
   accepts(alg: JwsAlgorithm): bool {
     if (alg == JwsAlgorithm.None) return false;
     if (this.alg.length > 0 && this.alg != jwsAlgorithmName(alg)) return false;
     if (isHmacAlgorithm(alg)) return this.secret !== null;
-    return this.rsa !== null;
+    if (isRsaAlgorithm(alg)) return this.rsa !== null;
+    const ec = this.ec;
+    return isEcAlgorithm(alg) && ec !== null && ec.curve.name == jwsCurve(alg);
   }
 }
 
@@ -186,13 +209,38 @@ function parseJwkObject(o: JsonObject, where: string, problem: string[], skip: s
     jwk.rsa = key;
     return jwk;
   }
+  if (jwk.kty == "EC") {
+    const crv = stringMember(o, "crv");
+    const x = stringMember(o, "x");
+    const y = stringMember(o, "y");
+    if (crv === null || x === null || y === null) {
+      problem[0] = label + ": \"crv\", \"x\" and \"y\" are required for an EC key";
+      return null;
+    }
+    if (ecCurve(crv) === null) {
+      skip[0] = label + ": curve \"" + crv + "\" is not supported";
+      return null;
+    }
+    if (jwk.alg.length > 0 && jwsCurve(jwsAlgorithm(jwk.alg)) != crv) {
+      problem[0] = label + ": algorithm " + jwk.alg + " does not fit a " + crv + " key";
+      return null;
+    }
+    const key = ecPublicKeyFromJwk(crv, x, y);
+    if (key === null) {
+      problem[0] = label + ": " + ecError();
+      return null;
+    }
+    jwk.ec = key;
+    return jwk;
+  }
   skip[0] = label + ": key type \"" + jwk.kty + "\" is not supported";
   return null;
 }
 
 /**
  * A JWK Set (RFC 7517 §5) from its JSON text, or a single JWK. Keys of other types
- * (EC, OKP) or for encryption are left out and listed in `skipped`; a malformed key,
+ * (OKP), EC keys on other curves than P-256 and P-384, and keys for encryption are
+ * left out and listed in `skipped`; a malformed key (an EC point off its curve too),
  * an empty set, or a set with no usable key is an error.
  */
 export function parseJwks(text: string): JwksResult {
@@ -352,6 +400,7 @@ export function verifyJws(jws: CompactJws, key: Jwk): bool {
     const expected = hmac(jwsHash(alg), changetype<Uint8Array>(key.secret), input);
     return constantTimeEqual(expected, jws.signature);
   }
+  if (isEcAlgorithm(alg)) return ecdsaVerify(changetype<EcPublicKey>(key.ec), jwsHash(alg), input, jws.signature);
   return rsaPkcs1v15Verify(changetype<RsaPublicKey>(key.rsa), jwsHash(alg), input, jws.signature);
 }
 

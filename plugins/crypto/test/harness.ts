@@ -162,6 +162,48 @@ export function emsaEncode(alg: i32, hash: Uint8Array, emLen: i32): Uint8Array |
   return c.emsaPkcs1v15Encode(<c.HashAlgorithm>alg, hash, emLen);
 }
 
+// ------------------------------------------------------------------ ECDSA
+
+/** 1 valid, 0 invalid signature, -1 key refused (see ecLastError). */
+export function ecVerify(crv: string, x: string, y: string, alg: i32, message: Uint8Array, signature: Uint8Array): i32 {
+  const key = c.ecPublicKeyFromJwk(crv, x, y);
+  if (key === null) return -1;
+  return c.ecdsaVerify(key, <c.HashAlgorithm>alg, message, signature) ? 1 : 0;
+}
+
+/** Verification over a given digest (any length: truncation per FIPS 186-4 §6.4). */
+export function ecVerifyDigest(crv: string, x: string, y: string, hash: Uint8Array, signature: Uint8Array): i32 {
+  const key = c.ecPublicKeyFromJwk(crv, x, y);
+  if (key === null) return -1;
+  return c.ecdsaVerifyDigest(key, hash, signature) ? 1 : 0;
+}
+
+/** The integer E of a digest on a curve (FIPS 186-4 §6.4), minimal big-endian bytes. */
+export function ecHashInteger(crv: string, hash: Uint8Array): Uint8Array {
+  return c.ecCurve(crv)!.hashInteger(hash).toMinimalBytes();
+}
+
+export function ecLastError(): string {
+  return c.ecError();
+}
+
+let benchEc: c.EcPublicKey | null = null;
+
+export function benchSetEcKey(crv: string, x: string, y: string): bool {
+  benchEc = c.ecPublicKeyFromJwk(crv, x, y);
+  return benchEc !== null;
+}
+
+/** Verifies `iterations` times with the key of benchSetEcKey; answers how many verified. */
+export function benchEcVerify(alg: i32, message: Uint8Array, signature: Uint8Array, iterations: i32): i32 {
+  const key = changetype<c.EcPublicKey>(benchEc);
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) {
+    if (c.ecdsaVerify(key, <c.HashAlgorithm>alg, message, signature)) ok++;
+  }
+  return ok;
+}
+
 // ------------------------------------------------------------------ timing
 
 let benchPublic: c.RsaPublicKey | null = null;

@@ -25,17 +25,52 @@ function rsToken(alg, privateKey, header, payload) {
 const { privateKey: nodePrivate } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const nodeJwk = nodePrivate.export({ format: "jwk" });
 
-test("JWK Sets: oct and RSA keys, single JWK, skipped EC/enc keys, errors", () => {
+function esToken(alg, privateKey, header, payload, dsaEncoding = "ieee-p1363") {
+  const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
+  const h = { ES256: "sha256", ES384: "sha384" }[alg];
+  return input + "." + nodeSign(h, Buffer.from(input), { key: privateKey, dsaEncoding }).toString("base64url");
+}
+
+const ecKeys = {};
+for (const crv of ["P-256", "P-384"]) {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: crv });
+  const { kty, x, y } = privateKey.export({ format: "jwk" });
+  ecKeys[crv] = { privateKey, jwk: { kty, crv, x, y } };
+}
+const ecJwk = (crv, extra = {}) => ({ ...ecKeys[crv].jwk, ...extra });
+
+test("JWK Sets: oct, RSA and EC keys, single JWK, skipped OKP/P-521/enc keys, errors", () => {
   assert.equal(w.jwksCheck(JSON.stringify({ keys: [octJwk(secret), publicJwk(key2048, { kid: "r" })] })), "ok 2 0");
   assert.equal(w.jwksCheck(JSON.stringify(publicJwk(key2048))), "ok 1 0");
+  assert.equal(w.jwksCheck(JSON.stringify({ keys: [ecJwk("P-256"), ecJwk("P-384", { alg: "ES384", use: "sig" })] })), "ok 2 0");
+  assert.equal(w.jwksCheck(JSON.stringify(ecJwk("P-384"))), "ok 1 0");
+  const okp = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" };
+  const p521 = { kty: "EC", crv: "P-521", x: "AA", y: "AA" };
+  const es512 = ecJwk("P-256", { alg: "ES512" });
+  assert.equal(
+    w.jwksCheck(JSON.stringify({ keys: [okp, p521, es512, publicJwk(key2048, { use: "enc" }), octJwk(secret)] })),
+    "ok 1 4",
+  );
   const ec = { kty: "EC", crv: "P-256", x: "AA", y: "AA" };
-  assert.equal(w.jwksCheck(JSON.stringify({ keys: [ec, publicJwk(key2048, { use: "enc" }), octJwk(secret)] })), "ok 1 2");
+  const { x: ex, y: ey } = ecKeys["P-256"].jwk;
+  const offCurve = b64u(Buffer.from(ey, "base64url").map((b, i) => (i === 31 ? b ^ 1 : b)));
   const errors = [
     ["[]", "must be a JSON object"],
     ["{", "not JSON"],
     [JSON.stringify({ keys: [] }), "empty"],
     [JSON.stringify({ keys: {} }), "must be an array"],
-    [JSON.stringify({ keys: [ec] }), "no usable key"],
+    [JSON.stringify({ keys: [p521] }), "no usable key"],
+    [JSON.stringify({ keys: [ec] }), "x must be 32 bytes"],
+    [JSON.stringify({ keys: [{ kty: "EC", x: ex, y: ey }] }), "\"crv\", \"x\" and \"y\" are required"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: ex }] }), "are required for an EC key"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: 256, x: ex, y: ey }] }), "are required for an EC key"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: ex, y: offCurve }] }), "not on the curve P-256"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: "P-384", x: ex, y: ey }] }), "must be 48 bytes"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: ex + "!", y: ey }] }), "x is not base64url"],
+    [JSON.stringify({ keys: [ecJwk("P-256", { alg: "ES384" })] }), "algorithm ES384 does not fit a P-256 key"],
+    [JSON.stringify({ keys: [ecJwk("P-384", { alg: "RS256" })] }), "algorithm RS256 does not fit a P-384 key"],
+    [JSON.stringify({ keys: [publicJwk(key2048, { alg: "ES256" })] }), "does not fit an RSA key"],
+    [JSON.stringify({ keys: [octJwk(secret, { alg: "ES256" })] }), "does not fit an oct key"],
     [JSON.stringify({ keys: [{ n: "AQAB" }] }), "kty"],
     [JSON.stringify({ keys: [{ kty: "oct" }] }), "\"k\" is required"],
     [JSON.stringify({ keys: [{ kty: "oct", k: "!!" }] }), "not base64url"],
@@ -82,6 +117,48 @@ test("RS256/384/512 tokens verify with the OpenSSL and node keys; alg confusion 
   const only512 = JSON.stringify({ keys: [publicJwk(nodeJwk, { alg: "RS512" })] });
   assert.equal(w.jwsVerify(rsToken("RS256", nodePrivate, { alg: "RS256" }, {}), only512), "bad signature");
   assert.ok(w.jwsVerify(rsToken("RS512", nodePrivate, { alg: "RS512" }, {}), only512).startsWith("ok"));
+});
+
+test("ES256/ES384 tokens made by node:crypto verify; DER, tampering, other curves and alg confusion refused", () => {
+  const jwks = JSON.stringify({ keys: [ecJwk("P-256", { kid: "e256" }), ecJwk("P-384", { kid: "e384" }), octJwk(secret, { kid: "hs" })] });
+  for (const [alg, crv, kid] of [["ES256", "P-256", "e256"], ["ES384", "P-384", "e384"]]) {
+    const { privateKey } = ecKeys[crv];
+    const token = esToken(alg, privateKey, { alg, kid, typ: "JWT" }, { sub: "alice" });
+    assert.equal(w.jwsVerify(token, jwks), 'ok {"sub":"alice"}', alg);
+    const [h, p, s] = token.split(".");
+    assert.equal(Buffer.from(s, "base64url").length, crv === "P-256" ? 64 : 96);
+    assert.equal(w.jwsVerify([h, b64u('{"sub":"mallory"}'), s].join("."), jwks), "bad signature", alg);
+    const sig = Buffer.from(s, "base64url");
+    for (const at of [0, sig.length / 2 - 1, sig.length / 2, sig.length - 1]) {
+      const t = Buffer.from(sig);
+      t[at] ^= 0x10;
+      assert.equal(w.jwsVerify([h, p, t.toString("base64url")].join("."), jwks), "bad signature", `${alg} byte ${at}`);
+    }
+    // the same signature DER-encoded (as OpenSSL writes it) is not a JWS signature
+    const der = esToken(alg, privateKey, { alg, kid }, { sub: "alice" }, "der");
+    assert.equal(w.jwsVerify(der, jwks), "bad signature", `${alg} DER`);
+    // the token claiming the other curve's key by kid
+    const other = kid === "e256" ? "e384" : "e256";
+    assert.equal(w.jwsVerify(esToken(alg, privateKey, { alg, kid: other }, {}), jwks), "bad signature", `${alg} on ${other}`);
+  }
+  // ES384 over a P-256 key (and ES256 over P-384): refused whatever the signature
+  const p256Only = JSON.stringify({ keys: [ecJwk("P-256")] });
+  assert.equal(w.jwsVerify(esToken("ES384", ecKeys["P-384"].privateKey, { alg: "ES384" }, {}), p256Only), "bad signature");
+  assert.ok(w.jwsVerify(esToken("ES256", ecKeys["P-256"].privateKey, { alg: "ES256" }, {}), p256Only).startsWith("ok"));
+  // ES512 is not supported: refused
+  const es512 = b64u('{"alg":"ES512"}') + "." + b64u("{}") + "." + b64u(new Uint8Array(132));
+  assert.equal(w.jwsVerify(es512, p256Only), "bad signature");
+  // HS256 keyed with the EC key's x, or RS256, against an EC key: refused
+  const confused = hsToken("HS256", Buffer.from(ecKeys["P-256"].jwk.x), { alg: "HS256", kid: "e256" }, {});
+  assert.equal(w.jwsVerify(confused, jwks), "bad signature");
+  assert.equal(w.jwsVerify(rsToken("RS256", nodePrivate, { alg: "RS256", kid: "e256" }, {}), jwks), "bad signature");
+  // an ES256 token against an oct or an RSA key: refused
+  const es = esToken("ES256", ecKeys["P-256"].privateKey, { alg: "ES256", kid: "hs" }, {});
+  assert.equal(w.jwsVerify(es, jwks), "bad signature");
+  assert.equal(w.jwsVerify(es, JSON.stringify({ keys: [publicJwk(nodeJwk)] })), "bad signature");
+  // a key restricted by "alg"
+  const only256 = JSON.stringify({ keys: [ecJwk("P-256", { alg: "ES256" })] });
+  assert.ok(w.jwsVerify(es, only256).startsWith("ok"));
 });
 
 test("signing: HS and RS tokens we make verify with node:crypto", () => {
@@ -133,7 +210,7 @@ test("malformed tokens are refused with a reason, never a trap", () => {
     const got = w.jwsVerify(token, jwks);
     assert.ok(got.includes(why), `${token.slice(0, 60)} -> ${got}`);
   }
-  for (const alg of ["none", "None", "HS257", "ES256", "PS256", ""]) {
+  for (const alg of ["none", "None", "HS257", "ES256", "ES512", "PS256", ""]) {
     const token = b64u(JSON.stringify({ alg })) + "." + p + ".";
     assert.equal(w.jwsVerify(token, jwks), "bad signature", alg);
   }

@@ -13,7 +13,16 @@
 # rsa.json
 #   RSA keys made by `openssl genpkey` for this repository, as JWK members, and
 #   RSASSA-PKCS1-v1_5 signatures by `openssl dgst -sign` of a fixed message.
-import base64, hashlib, hmac, json, re, subprocess, os
+# ec.json
+#   P-256 and P-384 keys made by `openssl genpkey` for this repository, their public
+#   JWK members (crv, x, y; RFC 7518 §6.2.1), and ECDSA signatures by `openssl dgst
+#   -sign` of a fixed message with SHA-256, SHA-384 and SHA-512, both as OpenSSL
+#   writes them (DER, SEC 1 §C.8) and as JWS carries them (r || s, RFC 7518 §3.4).
+#
+# Arguments name the files to regenerate (vectors.json, rsa.json, ec.json); none: all.
+import base64, hashlib, hmac, json, re, subprocess, os, sys
+
+wanted = sys.argv[1:] or ["vectors.json", "rsa.json", "ec.json"]
 
 def hx(b): return b.hex()
 
@@ -61,7 +70,8 @@ for i, (k, d, trunc) in enumerate(rfc4231):
 for i, (k, d, trunc) in enumerate(rfc2202):
     hm.append({"name": "RFC 2202 case %d sha1" % (i + 1), "alg": "sha1", "key": hx(k), "data": hx(d),
                "mac": hmac.new(k, d, hashlib.sha1).hexdigest(), "truncate": 0})
-with open("vectors.json", "w") as f:
+if "vectors.json" in wanted:
+  with open("vectors.json", "w") as f:
     json.dump({"sha": sha, "hmac": hm}, f, indent=1)
     f.write("\n")
 
@@ -91,7 +101,7 @@ def key_members(pem):
 
 message = b"wasm-gateway crypto test message: RSASSA-PKCS1-v1_5 known answer\n"
 keys = []
-for bits in (1024, 2048, 2050, 3072, 4096):
+for bits in ((1024, 2048, 2050, 3072, 4096) if "rsa.json" in wanted else ()):
     pem = "/tmp/wasm-gateway-rsa-%d.pem" % bits
     subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:%d" % bits,
                     "-out", pem], check=True, capture_output=True)
@@ -103,6 +113,47 @@ for bits in (1024, 2048, 2050, 3072, 4096):
         sigs[alg] = base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
     keys.append({"bits": bits, "jwk": jwk, "signatures": sigs})
     os.remove(pem)
-with open("rsa.json", "w") as f:
+if "rsa.json" in wanted:
+  with open("rsa.json", "w") as f:
     json.dump({"message": hx(message), "keys": keys}, f, indent=1)
+    f.write("\n")
+
+def der_to_raw(der, size):
+    # SEQUENCE { INTEGER r, INTEGER s } (short or one-byte long lengths) to r || s
+    assert der[0] == 0x30
+    at = 2 if der[1] < 0x80 else 3
+    out = b""
+    for _ in range(2):
+        assert der[at] == 0x02
+        length = der[at + 1]
+        value = int.from_bytes(der[at + 2:at + 2 + length], "big")
+        out += value.to_bytes(size, "big")
+        at += 2 + length
+    assert at == len(der)
+    return out
+
+def b64u_bytes(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+ec_message = b"wasm-gateway crypto test message: ECDSA known answer\n"
+ec_keys = []
+for crv, size in ((("P-256", 32), ("P-384", 48)) if "ec.json" in wanted else ()):
+    pem = "/tmp/wasm-gateway-ec-%s.pem" % crv
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:" + crv,
+                    "-out", pem], check=True, capture_output=True)
+    spki = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"], check=True,
+                          capture_output=True).stdout
+    point = spki[-(2 * size + 1):]  # the uncompressed point 04 || x || y ends the SubjectPublicKeyInfo
+    assert point[0] == 4
+    jwk = {"kty": "EC", "crv": crv, "x": b64u_bytes(point[1:1 + size]), "y": b64u_bytes(point[1 + size:])}
+    sigs = {}
+    for alg in ("sha256", "sha384", "sha512"):
+        der = subprocess.run(["openssl", "dgst", "-" + alg, "-sign", pem], input=ec_message, check=True,
+                             capture_output=True).stdout
+        sigs[alg] = {"der": b64u_bytes(der), "raw": b64u_bytes(der_to_raw(der, size))}
+    ec_keys.append({"crv": crv, "size": size, "jwk": jwk, "signatures": sigs})
+    os.remove(pem)
+if "ec.json" in wanted:
+  with open("ec.json", "w") as f:
+    json.dump({"message": hx(ec_message), "keys": ec_keys}, f, indent=1)
     f.write("\n")

@@ -40,6 +40,7 @@ import {
 import {
   checkTimeClaims,
   constantTimeEqualStrings,
+  isEcAlgorithm,
   isRsaAlgorithm,
   joseHeader,
   JwsAlgorithm,
@@ -143,7 +144,8 @@ class OAuthParser extends ConfigParser<OAuthConfig> {
     const algorithm = c.string("signing_algorithm", "HS256");
     if (!c.ok) return null;
     config.algorithm = jwsAlgorithm(algorithm);
-    if (config.algorithm == JwsAlgorithm.None) {
+    // ES256/384 are verified elsewhere (jwt-auth) but not signed: this plugin issues tokens
+    if (config.algorithm == JwsAlgorithm.None || isEcAlgorithm(config.algorithm)) {
       c.fail("signing_algorithm must be one of HS256, HS384, HS512, RS256, RS384, RS512, not '" + algorithm + "'");
       return null;
     }

@@ -6,8 +6,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -142,6 +144,63 @@ final class JoseTestSupport {
 			case "RS512" -> "SHA512withRSA";
 			default -> throw new IllegalArgumentException(alg);
 		};
+	}
+
+	/** A key pair on {@code curve} ("P-256" or "P-384"). */
+	static KeyPair ecKeyPair(String curve) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec(curve.equals("P-256") ? "secp256r1" : "secp384r1"));
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Bytes of a coordinate or scalar on a curve of {@code size}-byte elements. */
+	static int ecSize(KeyPair pair) {
+		return (((ECPublicKey) pair.getPublic()).getParams().getCurve().getField().getFieldSize() + 7) / 8;
+	}
+
+	/** {@code value} as exactly {@code size} big-endian bytes. */
+	static byte[] fixedBytes(BigInteger value, int size) {
+		byte[] bytes = value.toByteArray();
+		byte[] out = new byte[size];
+		int length = Math.min(bytes.length, size);
+		System.arraycopy(bytes, bytes.length - length, out, size - length, length);
+		return out;
+	}
+
+	/** The public JWK of an EC key pair (crv, x, y; RFC 7518 §6.2.1). */
+	static String ecPublicJwk(KeyPair pair, String extra) {
+		ECPublicKey key = (ECPublicKey) pair.getPublic();
+		int size = ecSize(pair);
+		return "{\"kty\":\"EC\",\"crv\":\"" + (size == 32 ? "P-256" : "P-384") + "\",\"x\":\""
+				+ b64u(fixedBytes(key.getW().getAffineX(), size)) + "\",\"y\":\""
+				+ b64u(fixedBytes(key.getW().getAffineY(), size)) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+	}
+
+	/**
+	 * An ES256/ES384 JWT; {@code der} signs with the DER encoding (SEQUENCE of two
+	 * INTEGERs) instead of JWS's r || s, which a verifier must refuse.
+	 */
+	static String ecJwt(String alg, KeyPair pair, String headerJson, String payloadJson, boolean der) {
+		String hash = switch (alg) {
+			case "ES256" -> "SHA256";
+			case "ES384" -> "SHA384";
+			default -> throw new IllegalArgumentException(alg);
+		};
+		String input = b64u(headerJson) + "." + b64u(payloadJson);
+		try {
+			Signature signature = Signature.getInstance(hash + "withECDSA" + (der ? "" : "inP1363Format"));
+			signature.initSign(pair.getPrivate());
+			signature.update(input.getBytes(StandardCharsets.UTF_8));
+			return input + "." + b64u(signature.sign());
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** The decoded JSON of part {@code index} (0 header, 1 payload) of a compact JWS. */
