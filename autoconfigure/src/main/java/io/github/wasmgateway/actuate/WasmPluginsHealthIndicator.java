@@ -65,7 +65,8 @@ public class WasmPluginsHealthIndicator implements HealthIndicator {
 			details.put(handle.name(), plugin);
 		}
 		// declared by a configuration change but not loadable: like a failed hot reload,
-		// a detail; the routes that would use it are left out, every other one serves
+		// a detail; a route that would use it cannot be built, and the gateway keeps the
+		// routes it had
 		this.registry.notLoaded()
 			.forEach((name, reason) -> details.put(name, Map.of("status", "NOT_LOADED", "reason", reason)));
 		return (up ? Health.up() : Health.down()).withDetails(details).build();

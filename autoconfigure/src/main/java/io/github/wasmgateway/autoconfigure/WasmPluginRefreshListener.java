@@ -1,6 +1,10 @@
 package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.context.ApplicationEvent;
@@ -16,6 +20,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * the routes are rebuilt, plugins and route bindings nothing uses any more are let go.
  */
 final class WasmPluginRefreshListener implements SmartApplicationListener {
+
+	private static final Log logger = LogFactory.getLog(WasmPluginRefreshListener.class);
 
 	private final WasmPluginRegistry registry;
 
@@ -36,7 +42,18 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof RefreshRoutesEvent refresh) {
 			if (!refresh.isScoped()) {
-				this.registry.update(PluginDefinitions.read(this.environment));
+				List<PluginDefinition> definitions;
+				try {
+					definitions = PluginDefinitions.read(this.environment);
+				}
+				catch (RuntimeException ex) {
+					logger.error("wasm-gateway.plugins could not be read after a configuration change; the plugins "
+							+ "stay as they are: " + ex.getMessage());
+					definitions = null;
+				}
+				if (definitions != null) {
+					this.registry.update(definitions);
+				}
 			}
 			this.registry.routesRefreshing(refresh.isScoped());
 		}

@@ -188,7 +188,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	/**
 	 * Plugins declared by a configuration change that could not be loaded (name to
-	 * reason); their routes are left out until a later change loads them.
+	 * reason); routes that use them cannot be built until a later change loads them.
 	 */
 	public Map<String, String> notLoaded() {
 		return Map.copyOf(this.notLoaded);
@@ -219,7 +219,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 				catch (RuntimeException ex) {
 					this.notLoaded.put(name, ex.getMessage());
 					logger.error("Wasm plugin '" + name + "' was declared by a configuration change but could not be "
-							+ "loaded; routes using it are left out: " + ex.getMessage());
+							+ "loaded; routes using it cannot be built: " + ex.getMessage());
 					continue;
 				}
 				added.add(handle);
@@ -312,7 +312,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 		String notLoaded = this.notLoaded.get(pluginName);
 		if (handle == null && notLoaded != null) {
 			throw new WasmPluginException(pluginName, routeId, "the plugin could not be loaded: " + notLoaded,
-					"Fix wasm-gateway.plugins." + pluginName + "; the route is left out until then.", null);
+					"Fix wasm-gateway.plugins." + pluginName + "; the route cannot be built until then.", null);
 		}
 		if (handle == null) {
 			throw new WasmPluginException(pluginName, routeId, "no plugin of that name is configured",

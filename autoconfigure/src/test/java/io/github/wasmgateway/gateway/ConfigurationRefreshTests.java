@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -34,6 +36,9 @@ class ConfigurationRefreshTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	ApplicationEventPublisher events;
 
 	@AfterAll
 	static void stop() {
@@ -163,6 +168,21 @@ class ConfigurationRefreshTests {
 			.contains("\"missing\":{")
 			.contains("NOT_LOADED")
 			.contains("cannot read classpath:fixtures/no-such-plugin.wasm");
+
+		// a configuration that cannot be read at all: the gateway serves what it served
+		writeConfig(plugins("""
+				    exerciser:
+				      location: classpath:fixtures/exerciser.wasm
+				      memory-limit: lots
+				""") + routes(route("ex", "/ex/**", "exerciser"), route("rust", "/rust/**", "rust-plugin")));
+		// Spring Cloud refuses the refresh (it cannot bind the new values) and says so
+		client().post().uri("/actuator/refresh").exchange().expectStatus().is5xxServerError();
+		// a route refresh from elsewhere meanwhile (POST /actuator/gateway/refresh, a
+		// discovery heartbeat) finds wasm-gateway.plugins unreadable and leaves them
+		// alone
+		this.events.publishEvent(new RefreshRoutesEvent(this));
+		assertThat(upstreamSaw("/rust/a")).contains("x-rust-path: /rust/a");
+		assertThat(json("/actuator/wasmplugins")).contains("\"rust-plugin\"");
 
 		// fixed by the next change
 		refresh(initial());
