@@ -18,6 +18,22 @@ public class WasmGatewayProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether the gateway's upstream connections are pooled per event loop, so that an
+	 * upstream's answer arrives on the thread that owns the request and its plugin VMs
+	 * (no hand-over between threads). Each event loop then has its own pool with the
+	 * gateway's pool settings.
+	 */
+	private boolean upstreamPoolPerEventLoop = true;
+
+	public boolean isUpstreamPoolPerEventLoop() {
+		return this.upstreamPoolPerEventLoop;
+	}
+
+	public void setUpstreamPoolPerEventLoop(boolean upstreamPoolPerEventLoop) {
+		this.upstreamPoolPerEventLoop = upstreamPoolPerEventLoop;
+	}
+
+	/**
 	 * Directory where compiled plugin classes are kept across restarts (keyed by sha256
 	 * and Chicory version); empty to compile at every start.
 	 */

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -298,6 +299,11 @@ class GatewayPhasesTests {
 				.doOnNext((text) -> assertThat(text).isEqualTo("with trailers"))
 				.then(response.trailerHeaders()))
 			.block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void upstreamConnectionsArePooledPerEventLoop(@Autowired reactor.netty.http.client.HttpClient gatewayClient) {
+		assertThat(gatewayClient.configuration().connectionProvider()).isInstanceOf(EventLoopConnectionPools.class);
 	}
 
 	@Test

@@ -108,6 +108,13 @@ class OperationsTests {
 	}
 
 	@Test
+	void upstreamPoolPerEventLoopCanBeSwitchedOff(@Autowired reactor.netty.http.client.HttpClient gatewayClient) {
+		// application-ops.yml switches it off: these tests run on Spring Cloud Gateway's
+		// own pool
+		assertThat(gatewayClient.configuration().connectionProvider()).isNotInstanceOf(EventLoopConnectionPools.class);
+	}
+
+	@Test
 	void pluginReplacedOnDiskUnderLoadTakesOverWithoutAFailedRequest() throws Exception {
 		AtomicBoolean running = new AtomicBoolean(true);
 		AtomicInteger failures = new AtomicInteger();
