@@ -48,6 +48,8 @@ class DemoGatewayIT {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).startsWith("POST /rust/hello")
 			.contains("x-rust-path: /rust/hello")
+			.contains("content-length: 11")
+			.doesNotContain("transfer-encoding")
 			.contains("\n\ndlrow olleh");
 	}
 
