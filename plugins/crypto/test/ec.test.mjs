@@ -211,6 +211,46 @@ test("digest to integer: the leftmost N bits (FIPS 186-4 §6.4), reduced below n
   assert.equal(w.ecVerifyDigest("P-256", key.jwk.x, key.jwk.y, digest, unb64u(key.signatures.sha256.raw)), 1);
 });
 
+test("field products (unrolled P-256/P-384 Montgomery multiply and square) against BigInt", () => {
+  const random = rng(0xec2).u32;
+  for (const [crv, { size, p }] of Object.entries(CURVES)) {
+    const bits = BigInt(size * 8);
+    const word = (1n << 32n) - 1n;
+    // limbs all 0 or all ones, the largest elements, powers of two and words next to
+    // p's sparse limbs: maximal column sums, carries and the final subtraction
+    const edge = [0n, 1n, 2n, 3n, p - 1n, p - 2n, p >> 1n, (p + 1n) >> 1n, (1n << (bits - 1n)) % p,
+      (1n << 224n) % p, (1n << 192n) % p, (1n << 128n) % p, (1n << 96n) % p, (1n << 32n) % p, word, word << 32n,
+      (((1n << bits) - 1n) ^ (word << 96n)) % p, p - (1n << 32n), p - (1n << 96n)];
+    const randomValue = () => {
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < size; i++) bytes[i] = random() & 0xff;
+      // bias some limbs to all ones or zero
+      for (let i = 0; i < size; i += 4) {
+        const pick = random() % 4;
+        if (pick === 0) bytes.fill(0xff, i, i + 4);
+        if (pick === 1) bytes.fill(0, i, i + 4);
+      }
+      return big(bytes) % p;
+    };
+    const values = [...edge];
+    for (let i = 0; i < 150; i++) values.push(randomValue());
+    const check = (a, b, square) => {
+      const got = big(w.ecFieldProduct(crv, bytesOf(a, size), bytesOf(b, size), square));
+      assert.equal(got, (a * b) % p, `${crv} ${a.toString(16)} · ${b.toString(16)}${square ? " (square)" : ""}`);
+    };
+    for (const a of values) {
+      check(a, a, true);
+      check(a, a, false);
+    }
+    for (const a of edge) for (const b of edge) check(a, b, false);
+    for (let i = 0; i < 2000; i++) {
+      const a = values[random() % values.length];
+      const b = i % 2 === 0 ? randomValue() : values[random() % values.length];
+      check(a, b, false);
+    }
+  }
+});
+
 test("timing and memory: ES256 and ES384 verify (Node, for reference)", (t) => {
   const before = memoryBytes();
   const results = [];

@@ -183,6 +183,11 @@ export function ecHashInteger(crv: string, hash: Uint8Array): Uint8Array {
   return c.ecCurve(crv)!.hashInteger(hash).toMinimalBytes();
 }
 
+/** a·b mod p (a² when square) through the curve's field product (EcCurve.fieldProduct). */
+export function ecFieldProduct(crv: string, a: Uint8Array, b: Uint8Array, square: bool): Uint8Array {
+  return c.ecCurve(crv)!.fieldProduct(c.BigUint.fromBytes(a), c.BigUint.fromBytes(b), square).toMinimalBytes();
+}
+
 export function ecLastError(): string {
   return c.ecError();
 }
