@@ -103,6 +103,15 @@ OUT="$WORK/out"
 TEST_OUT="$WORK/test-out"
 mkdir -p "$OUT" "$TEST_OUT"
 
+# generated source: crypto/ec-field.ts comes from crypto/tools/gen-ec-field.py
+command -v python3 >/dev/null 2>&1 || die "'python3' not found: install it (Debian: apt-get install python3)"
+python3 "$HERE/crypto/tools/gen-ec-field.py" "$WORK/ec-field.ts" || die "crypto/tools/gen-ec-field.py failed"
+if [ "$MODE" = build ]; then
+  cp "$WORK/ec-field.ts" "$HERE/crypto/ec-field.ts"
+elif ! cmp -s "$WORK/ec-field.ts" "$HERE/crypto/ec-field.ts"; then
+  die "crypto/ec-field.ts differs from what crypto/tools/gen-ec-field.py writes: run plugins/build.sh"
+fi
+
 # minimal runtime (the SDK collects after every callback), no start section
 # (--exportStart _start), abort routed to the SDK (no env.abort import), names
 # kept (--debug emits the name section; no source map, no DWARF).

@@ -3,12 +3,16 @@
 fields, unrolled (every limb in a local: Chicory turns a Wasm local into a JVM local,
 while each memory access is a bounds-checked call). Run from anywhere:
 
-    python3 plugins/crypto/tools/gen-ec-field.py
+    python3 plugins/crypto/tools/gen-ec-field.py [output]   (default: ../ec-field.ts)
+
+plugins/build.sh runs it before compiling; `build.sh --check` compares its output with
+the committed file.
 
 The arithmetic is explained in the header written below; ec.test.mjs checks the
 products against BigInt.
 """
 import os
+import sys
 
 # p = 2^(32k) + Σ sign·2^(32·offset) − 1: column offsets (from round i) and signs of
 # m_i·p beyond the −m_i that cancels column i
@@ -96,7 +100,8 @@ def main():
         parts.append(f"// {label}: p = {form}\n")
         parts.append(product(name, label, k, terms, False) + "\n")
         parts.append(product(name, label, k, terms, True) + "\n")
-    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ec-field.ts")
+    target = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "ec-field.ts")
     with open(target, "w", encoding="utf-8") as f:
         f.write("\n".join(parts))
 
