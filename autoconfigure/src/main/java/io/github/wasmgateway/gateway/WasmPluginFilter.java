@@ -241,12 +241,8 @@ final class WasmPluginFilter implements GatewayFilter {
 			BodyPhase phase = new BodyPhase(true);
 			BodyRelay relay = BodyRelay.of(phase.process(request.getBody()));
 			return relay.ready().then(Mono.defer(() -> {
-				HttpHeaders headers = HttpHeaders.copyOf(request.getHeaders());
-				phase.frame(headers);
-				ServerHttpRequest framed = request.mutate().headers((h) -> {
-					h.clear();
-					h.putAll(headers);
-				}).build();
+				// mutate() hands the framing a writable copy of the headers
+				ServerHttpRequest framed = request.mutate().headers(phase::frame).build();
 				Flux<DataBuffer> body = phase.checked(relay.body());
 				return this.chain.filter(next.mutate().request(new ServerHttpRequestDecorator(framed) {
 					@Override
