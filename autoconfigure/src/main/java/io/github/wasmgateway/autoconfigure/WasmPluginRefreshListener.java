@@ -42,24 +42,26 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof RefreshRoutesEvent refresh) {
 			if (!refresh.isScoped()) {
-				List<PluginDefinition> definitions;
-				try {
-					definitions = PluginDefinitions.read(this.environment);
-				}
-				catch (RuntimeException ex) {
-					logger.error("wasm-gateway.plugins could not be read after a configuration change; the plugins "
-							+ "stay as they are: " + ex.getMessage());
-					definitions = null;
-				}
-				if (definitions != null) {
-					this.registry.update(definitions);
-				}
+				updatePlugins();
 			}
 			this.registry.routesRefreshing(refresh.isScoped());
 		}
 		else if (event instanceof RefreshRoutesResultEvent result) {
 			this.registry.routesRefreshed(result.isSuccess());
 		}
+	}
+
+	private void updatePlugins() {
+		List<PluginDefinition> definitions;
+		try {
+			definitions = PluginDefinitions.read(this.environment);
+		}
+		catch (RuntimeException ex) {
+			logger.error("wasm-gateway.plugins could not be read after a configuration change; the plugins "
+					+ "stay as they are: " + ex.getMessage());
+			return;
+		}
+		this.registry.update(definitions);
 	}
 
 	/** Before the gateway's route cache hears of the refresh. */
