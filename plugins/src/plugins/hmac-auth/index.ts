@@ -234,20 +234,28 @@ function daysInMonth(year: i32, month: i32): i32 {
   return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
 }
 
-/** Seconds since the epoch of "Mon, 02 Jan 2006 15:04:05 GMT" (Go's layout), or -1. */
+/**
+ * Seconds since the epoch of an RFC 1123 date in GMT, "Mon, 02 Jan 2006 15:04:05 GMT"
+ * (Go's layout, what curl and `date` send), or -1. RFC 1123 lets the day and the hour
+ * have one digit ("Mon, 2 Jan 2006 5:04:05 GMT", what Java's RFC_1123_DATE_TIME sends on
+ * the first nine days of a month): both are accepted.
+ */
 function parseGmtDate(text: string): i64 {
-  // "Www, DD Mmm YYYY H:MM:SS GMT" or with a two-digit hour
-  let hourDigits = 2;
-  if (text.length == 28) hourDigits = 1;
-  else if (text.length != 29) return -1;
+  if (text.length < 27 || text.length > 29) return -1;
   if (!DAYS.includes(text.substring(0, 3)) || text.substring(3, 5) != ", ") return -1;
-  const day = digits(text, 5, 2);
-  if (day < 1 || text.charCodeAt(7) != 0x20) return -1;
-  const month = MONTHS.indexOf(text.substring(8, 11)) + 1;
-  if (month < 1 || text.charCodeAt(11) != 0x20) return -1;
-  const year = digits(text, 12, 4);
-  if (year < 0 || text.charCodeAt(16) != 0x20) return -1;
-  let at = 17;
+  let at = 5;
+  const dayDigits = text.charCodeAt(at + 1) == 0x20 ? 1 : 2;
+  const day = digits(text, at, dayDigits);
+  at += dayDigits;
+  if (day < 1 || text.charCodeAt(at) != 0x20) return -1;
+  const month = MONTHS.indexOf(text.substring(at + 1, at + 4)) + 1;
+  at += 4;
+  if (month < 1 || text.charCodeAt(at) != 0x20) return -1;
+  const year = digits(text, at + 1, 4);
+  at += 5;
+  if (year < 0 || text.charCodeAt(at) != 0x20) return -1;
+  at += 1;
+  const hourDigits = text.charCodeAt(at + 1) == 0x3a ? 1 : 2;
   const hour = digits(text, at, hourDigits);
   at += hourDigits;
   if (hour < 0 || hour > 23 || text.charCodeAt(at) != 0x3a) return -1;

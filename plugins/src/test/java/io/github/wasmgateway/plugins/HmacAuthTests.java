@@ -237,6 +237,26 @@ class HmacAuthTests {
 	}
 
 	@Test
+	void oneDigitDaysAndHoursOfRfc1123AreAccepted() {
+		PluginConfiguration configuration = configure(CONSUMERS);
+		// the first nine days of a month: Java's RFC_1123_DATE_TIME writes "Sun, 3 Dec
+		// 2023 ..."
+		Instant early = Instant.parse("2023-12-03T05:04:05Z");
+		harness.clock.advance(Duration.ofSeconds(early.getEpochSecond() - harness.clock.epochSeconds()));
+		String javaForm = DateTimeFormatter.RFC_1123_DATE_TIME.format(early.atZone(ZoneOffset.UTC));
+		String shortest = DateTimeFormatter.ofPattern("EEE, d MMM yyyy H:mm:ss 'GMT'", Locale.US)
+			.withZone(ZoneOffset.UTC)
+			.format(early);
+		assertThat(javaForm).isEqualTo("Sun, 3 Dec 2023 05:04:05 GMT");
+		assertThat(shortest).isEqualTo("Sun, 3 Dec 2023 5:04:05 GMT");
+		for (String value : new String[] { javaForm, shortest, date(0) }) {
+			Result result = send(configuration,
+					signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target date", "date", value));
+			assertThat(result.passed()).as(value).isTrue();
+		}
+	}
+
+	@Test
 	void allowedAlgorithmsRestrictTheAlgorithm() {
 		PluginConfiguration configuration = configure(CONSUMERS, "\"allowed_algorithms\": [\"hmac-sha512\"]");
 		assertDenied(send(configuration, signedGet("/", "ak1", "sk1", "hmac-sha256")), "Invalid algorithm");

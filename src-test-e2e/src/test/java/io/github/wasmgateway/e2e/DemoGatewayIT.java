@@ -121,7 +121,9 @@ class DemoGatewayIT {
 
 	@Test
 	void builtInHmacAuthChecksTheSignature() throws Exception {
-		String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+		// as curl users send it (`date -u '+%a, %d %b %Y %H:%M:%S GMT'`): a two-digit day
+		String date = java.time.format.DateTimeFormatter
+			.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
 			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
 		javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
 		mac.init(new javax.crypto.spec.SecretKeySpec("sk1".getBytes(), "HmacSHA256"));
