@@ -9,8 +9,9 @@ interface ApplicationRedis {
 
 	/**
 	 * The target for a database (null: the connection's own) and credentials (null: the
-	 * connection's own); null when the application's Redis cannot be used (a Redis
-	 * Cluster, which proxy_redis_call does not route).
+	 * connection's own); null when the application has no Redis plugins can use.
+	 * @throws IllegalArgumentException when the database cannot be served (a Redis
+	 * Cluster has database 0 only)
 	 */
 	RedisTarget target(Integer database, String username, String password);
 

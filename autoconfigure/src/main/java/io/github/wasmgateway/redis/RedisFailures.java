@@ -1,5 +1,8 @@
 package io.github.wasmgateway.redis;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -19,16 +22,24 @@ public final class RedisFailures {
 	/** The server refused the connection's handshake: authentication or database. */
 	public static final int REJECTED = 3;
 
+	/** The reply of a failed call. */
+	static final byte[] NO_REPLY = new byte[0];
+
 	private RedisFailures() {
 	}
 
 	static int status(Throwable failure) {
 		Throwable cause = unwrap(failure);
+		boolean connecting = false;
 		for (Throwable t = cause; t != null; t = t.getCause()) {
-			if (t instanceof TimeoutException) {
+			if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException) {
 				return TIMEOUT;
 			}
-			if (t instanceof RedisConnections.RedisRejectedException) {
+			if (t instanceof RedisConnectionException) {
+				connecting = true;
+			}
+			else if (connecting && t instanceof RedisCommandExecutionException) {
+				// an error reply while connecting: AUTH, HELLO or SELECT was refused
 				return REJECTED;
 			}
 			if (t.getCause() == t) {

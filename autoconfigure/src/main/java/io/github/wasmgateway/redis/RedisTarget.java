@@ -1,43 +1,84 @@
 package io.github.wasmgateway.redis;
 
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import java.time.Duration;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * A Redis server a cluster name resolved to, with the credentials and database to use:
- * one connection is kept per distinct target.
+ * A Redis deployment a cluster name resolved to, as Lettuce addresses it: one server, a
+ * master found through Sentinel (one URI with its Sentinels), or a Redis Cluster (its
+ * seed nodes). The URIs carry the credentials, database and TLS settings. One connection
+ * is kept per distinct target.
  *
- * @param host server host
- * @param port server port
- * @param database database selected on connect
- * @param username ACL user name, or null for the default user
- * @param password password, or null for no AUTH
- * @param clientName name given with CLIENT SETNAME, or null
- * @param tls whether to connect with TLS
- * @param verifyHost whether TLS checks the server's name against its certificate
- * @param keyManagers TLS client keys, or null
- * @param trustManagers TLS trust, or null for the JDK's (and none at all when
- * {@code verifyPeer} is false)
- * @param verifyPeer whether TLS checks the server's certificate
+ * @param kind what the URIs describe
+ * @param uris the server or Sentinel URI, or the cluster's seed nodes
+ * @param ssl TLS keys and trust for every connection of this target, or null for the
+ * JDK's defaults
  * @param timeout timeout of a call when the plugin gives none, and of connecting
+ * @param maxRedirects most MOVED/ASK redirections followed for one call (Redis Cluster)
+ * @param refreshPeriod how often the topology of a Redis Cluster is read again
  */
-record RedisTarget(String host, int port, int database, String username, String password, String clientName,
-		boolean tls, boolean verifyPeer, boolean verifyHost, KeyManagerFactory keyManagers,
-		TrustManagerFactory trustManagers, Duration timeout) {
+record RedisTarget(Kind kind, List<RedisURI> uris, SslOptions ssl, Duration timeout, int maxRedirects,
+		Duration refreshPeriod) {
 
-	/** Identity of the connection: server, database, credentials, TLS. */
-	String key() {
-		return (this.tls ? "rediss://" : "redis://") + this.host + ":" + this.port + "/" + this.database + "|"
-				+ this.username + "|" + this.password + "|" + this.clientName + "|" + this.verifyPeer + "|"
-				+ this.verifyHost + "|" + System.identityHashCode(this.keyManagers) + "|"
-				+ System.identityHashCode(this.trustManagers);
+	/** The kind of Redis deployment. */
+	enum Kind {
+
+		/** One server. */
+		SERVER,
+
+		/** A master found through Sentinel. */
+		SENTINEL,
+
+		/** A Redis Cluster. */
+		CLUSTER
+
 	}
 
-	/** The server, without credentials. */
+	RedisTarget {
+		uris = List.copyOf(uris);
+	}
+
+	/** The one URI of a server or Sentinel target. */
+	RedisURI uri() {
+		return this.uris.get(0);
+	}
+
+	/** Identity of the connection: servers, database, credentials, TLS, options. */
+	String key() {
+		return this.kind + "|" + this.uris.stream().map(RedisTarget::identity).collect(Collectors.joining(",")) + "|"
+				+ System.identityHashCode(this.ssl) + "|" + this.timeout + "|" + this.maxRedirects + "|"
+				+ this.refreshPeriod;
+	}
+
+	@SuppressWarnings("deprecation") // the URI's plain credentials are part of its
+										// identity
+	private static String identity(RedisURI uri) {
+		String sentinels = uri.getSentinels().stream().map(RedisTarget::identity).collect(Collectors.joining(";"));
+		return uri.getHost() + ":" + uri.getPort() + "[" + sentinels + "]#" + uri.getSentinelMasterId() + "/"
+				+ uri.getDatabase() + "|" + uri.getUsername() + "|"
+				+ ((uri.getPassword() != null) ? new String(uri.getPassword()) : null) + "|" + uri.isSsl() + "|"
+				+ uri.getVerifyMode() + "|" + uri.getClientName();
+	}
+
+	/** The deployment, without credentials: {@code redis://host:6379/0}. */
 	@Override
 	public String toString() {
-		return (this.tls ? "rediss://" : "redis://") + this.host + ":" + this.port + "/" + this.database;
+		return switch (this.kind) {
+			case SERVER -> (uri().isSsl() ? "rediss://" : "redis://") + uri().getHost() + ":" + uri().getPort() + "/"
+					+ uri().getDatabase();
+			case SENTINEL -> "redis-sentinel://"
+					+ uri().getSentinels()
+						.stream()
+						.map((sentinel) -> sentinel.getHost() + ":" + sentinel.getPort())
+						.collect(Collectors.joining(","))
+					+ "/" + uri().getDatabase() + "#" + uri().getSentinelMasterId();
+			case CLUSTER -> "redis-cluster://" + this.uris.stream()
+				.map((node) -> node.getHost() + ":" + node.getPort())
+				.collect(Collectors.joining(","));
+		};
 	}
 
 }

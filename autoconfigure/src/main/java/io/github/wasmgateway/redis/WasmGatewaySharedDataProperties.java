@@ -46,8 +46,9 @@ public class WasmGatewaySharedDataProperties {
 	public static class Redis {
 
 		/**
-		 * Cluster name, resolved as a plugin's would be (wasm-gateway.redis.clusters);
-		 * empty for the application's own Redis connection (spring.data.redis.*).
+		 * Cluster name, resolved as a plugin's would be (wasm-gateway.redis.clusters: one
+		 * server, Sentinel or Redis Cluster); empty for the application's own Redis
+		 * connection (spring.data.redis.*).
 		 */
 		private String cluster = "";
 
@@ -55,10 +56,17 @@ public class WasmGatewaySharedDataProperties {
 		private String keyPrefix = "wasm-gateway:shared-data:";
 
 		/**
-		 * Longest a shared-data call waits for Redis. The call is synchronous: the plugin
-		 * and its worker thread wait for the answer.
+		 * Longest a shared-data call waits for Redis: a write, or a read of a key the
+		 * gateway's local copy does not have. The call is synchronous: the plugin and its
+		 * worker thread wait for the answer.
 		 */
 		private Duration timeout = Duration.ofMillis(250);
+
+		/**
+		 * Most keys kept in the gateway's local copy of shared data (kept coherent by
+		 * Redis's client-side caching); a key dropped from it is read from Redis again.
+		 */
+		private int localCopyMaxKeys = 100_000;
 
 		/**
 		 * Expiry of a key after its last write; empty to keep keys forever (as the
@@ -88,6 +96,14 @@ public class WasmGatewaySharedDataProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public int getLocalCopyMaxKeys() {
+			return this.localCopyMaxKeys;
+		}
+
+		public void setLocalCopyMaxKeys(int localCopyMaxKeys) {
+			this.localCopyMaxKeys = localCopyMaxKeys;
 		}
 
 		public Duration getExpireAfterWrite() {

@@ -27,14 +27,18 @@ final class RedisServer implements AutoCloseable {
 
 	private final int port;
 
+	/** A configuration file given before the arguments, or null. */
+	private final Path config;
+
 	private final List<String> arguments;
 
 	private final Path log;
 
 	private Process process;
 
-	private RedisServer(int port, List<String> arguments) {
+	private RedisServer(int port, Path config, List<String> arguments) {
 		this.port = port;
+		this.config = config;
 		this.arguments = arguments;
 		try {
 			this.log = Files.createTempFile("redis-server-" + port, ".log");
@@ -46,9 +50,53 @@ final class RedisServer implements AutoCloseable {
 
 	/** A server without authentication. */
 	static RedisServer launch(String... extraArguments) {
-		RedisServer server = new RedisServer(freePort(), List.of(extraArguments));
+		RedisServer server = new RedisServer(freePort(), null, List.of(extraArguments));
 		server.start();
 		return server;
+	}
+
+	/**
+	 * A node of a Redis Cluster, not yet part of one (its cluster bus port, this port
+	 * plus 10000, must be free too).
+	 */
+	static RedisServer launchClusterNode(String... extraArguments) {
+		int port = freeClusterPort();
+		List<String> arguments = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+				tempFile("nodes-" + port, ".conf").toString(), "--cluster-node-timeout", "2000"));
+		arguments.addAll(List.of(extraArguments));
+		RedisServer server = new RedisServer(port, null, arguments);
+		server.start();
+		return server;
+	}
+
+	/**
+	 * A Sentinel watching the master on {@code masterPort} under the name {@code master}.
+	 */
+	static RedisServer launchSentinel(String master, int masterPort) {
+		Path config = tempFile("sentinel", ".conf");
+		try {
+			Files.writeString(config,
+					"sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n"
+							+ "sentinel down-after-milliseconds " + master + " 2000\n" + "sentinel failover-timeout "
+							+ master + " 10000\n" + "sentinel resolve-hostnames no\n");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		RedisServer server = new RedisServer(freePort(), config, List.of("--sentinel"));
+		server.start();
+		return server;
+	}
+
+	private static Path tempFile(String prefix, String suffix) {
+		try {
+			Path file = Files.createTempFile(prefix, suffix);
+			file.toFile().deleteOnExit();
+			return file;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	int port() {
@@ -64,8 +112,15 @@ final class RedisServer implements AutoCloseable {
 		if (this.process != null && this.process.isAlive()) {
 			return;
 		}
-		List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(this.port),
-				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
+		List<String> command = new ArrayList<>(List.of(binary().toString()));
+		if (this.config != null) {
+			command.add(this.config.toString());
+		}
+		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--daemonize", "no",
+				"--logfile", ""));
+		if (this.config == null) {
+			command.addAll(List.of("--save", "", "--appendonly", "no"));
+		}
 		command.addAll(this.arguments);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 		while (true) {
@@ -108,9 +163,62 @@ final class RedisServer implements AutoCloseable {
 		this.process = null;
 	}
 
-	/** Sends one command (inline) and returns the reply's first line. */
+	/** Sends one command and returns the reply's first line. */
 	String command(String... words) {
-		try (Socket socket = new Socket()) {
+		return request(false, words);
+	}
+
+	/**
+	 * Sends one command and returns its reply's text: a bulk string's content, a simple
+	 * string, error or integer without its type byte.
+	 */
+	String text(String... words) {
+		return request(true, words);
+	}
+
+	/** Sends one command whose reply is an array of bulk strings, and returns them. */
+	List<String> array(String... words) {
+		try (Socket socket = send(words)) {
+			InputStream in = socket.getInputStream();
+			String header = readLine(in);
+			if (!header.startsWith("*")) {
+				throw new IllegalStateException(List.of(words) + " answered " + header);
+			}
+			List<String> elements = new ArrayList<>();
+			for (int i = Integer.parseInt(header.substring(1)); i > 0; i--) {
+				int length = Integer.parseInt(readLine(in).substring(1));
+				elements.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+				readLine(in);
+			}
+			return elements;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("redis-server on port " + this.port + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private String request(boolean whole, String... words) {
+		try (Socket socket = send(words)) {
+			InputStream in = socket.getInputStream();
+			String line = readLine(in);
+			if (!whole) {
+				return line;
+			}
+			if (line.startsWith("$") && !line.equals("$-1")) {
+				byte[] bulk = in.readNBytes(Integer.parseInt(line.substring(1)));
+				return new String(bulk, StandardCharsets.UTF_8);
+			}
+			return line.substring(1);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("redis-server on port " + this.port + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** A connection on which {@code words} were sent as one command. */
+	private Socket send(String... words) throws IOException {
+		Socket socket = new Socket();
+		try {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
 			socket.setSoTimeout(5000);
 			StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
@@ -124,19 +232,23 @@ final class RedisServer implements AutoCloseable {
 			OutputStream out = socket.getOutputStream();
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			InputStream in = socket.getInputStream();
-			StringBuilder line = new StringBuilder();
-			int c;
-			while ((c = in.read()) != -1 && c != '\n') {
-				if (c != '\r') {
-					line.append((char) c);
-				}
-			}
-			return line.toString();
+			return socket;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("redis-server on port " + this.port + ": " + ex.getMessage(), ex);
+			socket.close();
+			throw ex;
 		}
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		int c;
+		while ((c = in.read()) != -1 && c != '\n') {
+			if (c != '\r') {
+				line.append((char) c);
+			}
+		}
+		return line.toString();
 	}
 
 	private boolean awaitReady(long deadline) {
@@ -172,6 +284,26 @@ final class RedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
+	}
+
+	/** A free port whose cluster bus port (plus 10000) is free too. */
+	static int freeClusterPort() {
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = freePort();
+			if (port + 10000 <= 65535 && isFree(port + 10000)) {
+				return port;
+			}
+		}
+		throw new IllegalStateException("no free port pair for a Redis Cluster node");
+	}
+
+	private static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	static int freePort() {

@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,16 +24,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shared data in a real Redis: the same semantics as the in-memory store (CAS tokens,
- * conditional writes), seen by two independent clients as by two gateway instances, and
- * what a call costs.
+ * conditional writes), seen by two independent stores as by two gateway instances; reads
+ * answered from the local copy without a round trip, and the copy kept coherent with
+ * writes made elsewhere, expiries and restarts of Redis.
  */
 class RedisSharedDataStoreTests {
 
 	static RedisServer redis;
 
-	RedisConnections firstConnections;
-
-	RedisConnections secondConnections;
+	final List<AutoCloseable> closeables = new ArrayList<>();
 
 	RedisSharedDataStore first;
 
@@ -48,27 +50,58 @@ class RedisSharedDataStoreTests {
 
 	@BeforeEach
 	void createStores() {
-		this.firstConnections = new RedisConnections(Duration.ofMillis(100));
-		this.secondConnections = new RedisConnections(Duration.ofMillis(100));
-		this.first = store(this.firstConnections, redis);
-		this.second = store(this.secondConnections, redis);
+		this.first = store(redis, "test:shared:", null);
+		this.second = store(redis, "test:shared:", null);
 	}
 
 	@AfterEach
-	void closeStores() {
-		this.firstConnections.close();
-		this.secondConnections.close();
+	void closeStores() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
 	}
 
-	static RedisSharedDataStore store(RedisConnections connections, RedisServer server) {
+	/** A store as one gateway instance has it, with Lettuce resources of its own. */
+	RedisSharedDataStore store(RedisServer server, String prefix, Duration expireAfterWrite) {
 		WasmGatewayRedisProperties properties = new WasmGatewayRedisProperties();
 		properties.getClusters().put("redis", RedisTestSupport.cluster(server.url()));
+		properties.setReconnectDelay(Duration.ofMillis(100));
 		RedisTarget target = new RedisClusterResolver(properties, null).resolve("redis", "", "");
-		return new RedisSharedDataStore(connections.connection(target), "test:shared:", Duration.ofSeconds(1), null);
+		RedisEndpoints endpoints = new RedisEndpoints(properties.getReconnectDelay(), List.of());
+		WasmGatewaySharedDataProperties.Redis settings = new WasmGatewaySharedDataProperties.Redis();
+		settings.setKeyPrefix(prefix);
+		settings.setTimeout(Duration.ofSeconds(2));
+		settings.setExpireAfterWrite(expireAfterWrite);
+		RedisSharedDataStore store = RedisSharedDataStore.open(target, endpoints, settings);
+		this.closeables.add(endpoints);
+		this.closeables.add(store);
+		return store;
 	}
 
 	static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The value {@code read} finds once the local copy has caught up (within 10 s). */
+	static SharedDataStore.Entry eventually(Supplier<SharedDataStore.Entry> read, byte[] expected) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		SharedDataStore.Entry entry = read.get();
+		while (!matches(entry, expected) && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+			entry = read.get();
+		}
+		return entry;
+	}
+
+	private static boolean matches(SharedDataStore.Entry entry, byte[] expected) {
+		return (expected == null) ? entry == null : entry != null && java.util.Arrays.equals(entry.value(), expected);
+	}
+
+	/** How many times Redis ran {@code command} so far. */
+	static long calls(String command) {
+		Matcher matcher = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+			.matcher(redis.text("INFO", "commandstats"));
+		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
 	}
 
 	@Test
@@ -103,6 +136,68 @@ class RedisSharedDataStoreTests {
 	}
 
 	@Test
+	void readsOfKeysTheLocalCopyHasMakeNoRoundTrip() {
+		SharedDataStore store = this.first.forPlugin("local");
+		assertThat(store.get("absent")).isNull();
+		assertThat(store.set("k", bytes("v"), 0)).isTrue();
+		long hmgets = calls("hmget");
+		long readsFromRedis = this.first.statistics().reads().count();
+		int reads = 5000;
+		long started = System.nanoTime();
+		for (int i = 0; i < reads; i++) {
+			assertThat(store.get("k").value()).isEqualTo(bytes("v"));
+			assertThat(store.get("absent")).isNull();
+		}
+		double localMicros = (System.nanoTime() - started) / 1000.0 / (2 * reads);
+		// the written value and the absent key were both kept: Redis saw no read at all
+		assertThat(calls("hmget")).isEqualTo(hmgets);
+		assertThat(this.first.statistics().reads().count()).isEqualTo(readsFromRedis);
+		assertThat(this.first.statistics().localReads()).isGreaterThanOrEqualTo(2L * reads);
+		// what a write costs: one round trip (the script and the read after it,
+		// pipelined)
+		int writes = 2000;
+		long written = this.first.statistics().writes().totalNanos();
+		for (int i = 0; i < writes; i++) {
+			assertThat(store.set("k", bytes("v" + i), store.get("k").cas())).isTrue();
+		}
+		double writeMicros = (this.first.statistics().writes().totalNanos() - written) / 1000.0 / writes;
+		System.out.println(String.format(Locale.ROOT,
+				"shared data on loopback Redis: read from the local copy %.2f us (mean of %d), conditional write"
+						+ " %.1f us (mean of %d, waits for Redis)",
+				localMicros, 2 * reads, writeMicros, writes));
+		assertThat(calls("hmget")).isEqualTo(hmgets + writes);
+	}
+
+	@Test
+	void aWriteElsewhereReachesTheLocalCopy() throws Exception {
+		SharedDataStore mine = this.first.forPlugin("coherent");
+		SharedDataStore theirs = this.second.forPlugin("coherent");
+		assertThat(theirs.set("k", bytes("one"), 0)).isTrue();
+		SharedDataStore.Entry seen = mine.get("k");
+		assertThat(seen.value()).isEqualTo(bytes("one"));
+		assertThat(theirs.set("k", bytes("two"), seen.cas())).isTrue();
+		assertThat(eventually(() -> mine.get("k"), bytes("two")).cas()).isEqualTo(seen.cas() + 1);
+		// any client's write counts, not only another gateway's
+		redis.command("HSET", "test:shared:coherent:k", "v", "three", "c", "9");
+		assertThat(eventually(() -> mine.get("k"), bytes("three")).cas()).isEqualTo(9);
+		redis.command("DEL", "test:shared:coherent:k");
+		assertThat(eventually(() -> mine.get("k"), null)).isNull();
+	}
+
+	@Test
+	void aStaleLocalCopyNeverLosesAnUpdate() {
+		SharedDataStore mine = this.first.forPlugin("stale");
+		assertThat(mine.set("k", bytes("mine"), 0)).isTrue();
+		SharedDataStore.Entry seen = mine.get("k");
+		// written by another instance; whether or not the invalidation arrived yet, a
+		// write
+		// with the token read before fails, and the copy then holds the current value
+		assertThat(this.second.forPlugin("stale").set("k", bytes("theirs"), seen.cas())).isTrue();
+		assertThat(mine.set("k", bytes("lost?"), seen.cas())).isFalse();
+		assertThat(mine.get("k").value()).isEqualTo(bytes("theirs"));
+	}
+
+	@Test
 	void twoInstancesIncrementingWithCompareAndSwapLoseNoUpdate() throws Exception {
 		String key = "counter-" + System.nanoTime();
 		assertThat(this.first.set(key, ByteBuffer.allocate(8).putLong(0).array(), 0)).isTrue();
@@ -130,8 +225,10 @@ class RedisSharedDataStoreTests {
 			for (Future<Integer> c : conflicts) {
 				mismatches += c.get();
 			}
-			assertThat(ByteBuffer.wrap(this.second.get(key).value()).getLong()).isEqualTo(800);
-			assertThat(this.first.get(key).cas()).isEqualTo(801);
+			assertThat(redis.text("HGET", "test:shared:" + key, "c")).isEqualTo("801");
+			assertThat(ByteBuffer
+				.wrap(eventually(() -> this.second.get(key), ByteBuffer.allocate(8).putLong(800).array()).value())
+				.getLong()).isEqualTo(800);
 			// the instances did race: without CAS some of those increments would be lost
 			assertThat(mismatches).isPositive();
 		}
@@ -141,79 +238,41 @@ class RedisSharedDataStoreTests {
 	}
 
 	@Test
-	void expiryAfterWriteRemovesIdleKeys() throws Exception {
-		WasmGatewayRedisProperties properties = new WasmGatewayRedisProperties();
-		properties.getClusters().put("redis", RedisTestSupport.cluster(redis.url()));
-		RedisTarget target = new RedisClusterResolver(properties, null).resolve("redis", "", "");
-		RedisSharedDataStore expiring = new RedisSharedDataStore(this.firstConnections.connection(target), "test:ttl:",
-				Duration.ofSeconds(1), Duration.ofMillis(300));
+	void expiryAfterWriteRemovesIdleKeysFromRedisAndFromTheCopy() throws Exception {
+		RedisSharedDataStore expiring = store(redis, "test:ttl:", Duration.ofMillis(200));
 		assertThat(expiring.set("k", bytes("v"), 0)).isTrue();
-		assertThat(expiring.get("k")).isNotNull();
-		Thread.sleep(600);
-		assertThat(expiring.get("k")).isNull();
+		long ttl = Long.parseLong(redis.text("PTTL", "test:ttl:k"));
+		assertThat(ttl).isPositive().isLessThanOrEqualTo(200);
+		assertThat(expiring.get("k").value()).isEqualTo(bytes("v"));
+		// Redis expires the key and tells the copy
+		assertThat(eventually(() -> expiring.get("k"), null)).isNull();
 	}
 
 	@Test
-	void withRedisDownReadsFindNothingAndWritesFailQuicklyThenWorkAgain() throws Exception {
+	void withRedisDownReadsFindNothingAndWritesFailThenWorkAgainWithoutStaleValues() throws Exception {
 		try (RedisServer own = RedisServer.launch()) {
-			RedisSharedDataStore store = store(this.firstConnections, own);
+			RedisSharedDataStore store = store(own, "test:down:", null);
 			assertThat(store.set("k", bytes("v"), 0)).isTrue();
+			assertThat(store.get("k").value()).isEqualTo(bytes("v"));
 			own.stop();
+			assertThat(eventually(() -> store.get("k"), null)).as("the copy is dropped with the connection").isNull();
 			long started = System.nanoTime();
-			assertThat(store.get("k")).isNull();
 			assertThat(store.set("k", bytes("w"), 0)).isFalse();
+			// failed at once, not after the 2 s timeout: the connection is known to be
+			// down
 			assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1000);
-			assertThat(store.failures()).isGreaterThanOrEqualTo(2);
+			assertThat(store.statistics().failures()).isGreaterThanOrEqualTo(1);
 			own.start();
+			// the restarted Redis is empty: the old value must not come back from the
+			// copy
 			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-			while (!store.set("k", bytes("back"), 0) && System.nanoTime() < deadline) {
+			while (!store.set("other", bytes("x"), 0) && System.nanoTime() < deadline) {
 				Thread.sleep(50);
 			}
+			assertThat(store.get("k")).isNull();
+			assertThat(store.set("k", bytes("back"), 0)).isTrue();
 			assertThat(store.get("k").value()).isEqualTo(bytes("back"));
 		}
-	}
-
-	/**
-	 * The cost of a shared-data call on Redis: one network round trip on the plugin's
-	 * thread. Measured here on loopback; docs/redis.md reports the figures.
-	 */
-	@Test
-	void costPerCallIsOneRoundTrip() {
-		SharedDataStore redisStore = this.first.forPlugin("cost");
-		SharedDataStore memory = new InMemorySharedData();
-		byte[] value = new byte[16];
-		for (SharedDataStore store : List.of(redisStore, memory)) {
-			for (int i = 0; i < 2000; i++) {
-				SharedDataStore.Entry entry = store.get("warm");
-				store.set("warm", value, (entry != null) ? entry.cas() : 0);
-			}
-		}
-		double[] redisCosts = measure(redisStore, value, 5000);
-		double[] memoryCosts = measure(memory, value, 5000);
-		System.out.println(String.format(Locale.ROOT,
-				"shared data cost per call (loopback Redis, 16-byte value, mean of 5000): get %.1f us, set %.1f us;"
-						+ " in memory: get %.2f us, set %.2f us",
-				redisCosts[0], redisCosts[1], memoryCosts[0], memoryCosts[1]));
-		// a round trip on loopback: well under a millisecond, far above memory
-		assertThat(redisCosts[0]).isLessThan(1000);
-		assertThat(redisCosts[1]).isLessThan(1000);
-		assertThat(redisCosts[0]).isGreaterThan(memoryCosts[0]);
-	}
-
-	/** Mean microseconds of a get and of a conditional set. */
-	static double[] measure(SharedDataStore store, byte[] value, int count) {
-		long getNanos = 0;
-		long setNanos = 0;
-		for (int i = 0; i < count; i++) {
-			long started = System.nanoTime();
-			SharedDataStore.Entry entry = store.get("cost");
-			long read = System.nanoTime();
-			assertThat(store.set("cost", value, (entry != null) ? entry.cas() : 0)).isTrue();
-			long written = System.nanoTime();
-			getNanos += read - started;
-			setNanos += written - read;
-		}
-		return new double[] { getNanos / 1000.0 / count, setNanos / 1000.0 / count };
 	}
 
 }

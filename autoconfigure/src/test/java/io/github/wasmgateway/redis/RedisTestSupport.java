@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wasmgateway.engine.host.RedisClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +59,23 @@ final class RedisTestSupport {
 		catch (Exception ex) {
 			throw new AssertionError("no completion within 10 s", ex);
 		}
+	}
+
+	/** A client as the auto-configuration builds it, with its own Lettuce resources. */
+	static Client client(WasmGatewayRedisProperties properties) {
+		RedisEndpoints endpoints = new RedisEndpoints(properties.getReconnectDelay(), List.of());
+		return new Client(new WasmRedisClient(new RedisClusterResolver(properties, null), endpoints), endpoints);
+	}
+
+	/** A client and the endpoints it owns. */
+	record Client(WasmRedisClient redis, RedisEndpoints endpoints) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.redis.close();
+			this.endpoints.close();
+		}
+
 	}
 
 	static WasmGatewayRedisProperties.Cluster cluster(String url) {

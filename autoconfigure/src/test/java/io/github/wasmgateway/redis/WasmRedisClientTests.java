@@ -32,7 +32,7 @@ class WasmRedisClientTests {
 
 	static RedisServer secured;
 
-	RedisConnections connections;
+	RedisTestSupport.Client owner;
 
 	WasmRedisClient client;
 
@@ -64,16 +64,15 @@ class WasmRedisClientTests {
 		configuredCredentials.setPassword("alice-secret");
 		properties.getClusters().put("secured-alice", configuredCredentials);
 		properties.setReconnectDelay(Duration.ofMillis(100));
-		this.connections = new RedisConnections(properties.getReconnectDelay());
-		this.client = new WasmRedisClient(new RedisClusterResolver(properties, null), this.connections);
+		this.owner = RedisTestSupport.client(properties);
+		this.client = this.owner.redis();
 		assertThat(this.client.init("p", "redis", "", "", Duration.ofSeconds(2))).isTrue();
 		this.prefix = "test:" + UUID.randomUUID() + ":";
 	}
 
 	@AfterEach
 	void closeClient() {
-		this.client.close();
-		this.connections.close();
+		this.owner.close();
 	}
 
 	Reply redis(String... words) {
@@ -296,8 +295,9 @@ class WasmRedisClientTests {
 		try (RedisServer restarted = RedisServer.launch()) {
 			WasmGatewayRedisProperties properties = new WasmGatewayRedisProperties();
 			properties.getClusters().put("r", RedisTestSupport.cluster(restarted.url()));
-			try (RedisConnections connections = new RedisConnections(Duration.ofMillis(200))) {
-				WasmRedisClient client = new WasmRedisClient(new RedisClusterResolver(properties, null), connections);
+			properties.setReconnectDelay(Duration.ofMillis(200));
+			try (RedisTestSupport.Client owner = RedisTestSupport.client(properties)) {
+				WasmRedisClient client = owner.redis();
 				assertThat(client.init("p", "r", "", "", Duration.ofSeconds(1))).isTrue();
 				assertThat(call(client, "p", "r", "PING").text()).isEqualTo("+PONG\r\n");
 				// calls in flight when the server goes away all complete

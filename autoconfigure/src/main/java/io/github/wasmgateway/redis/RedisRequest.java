@@ -1,5 +1,8 @@
 package io.github.wasmgateway.redis;
 
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,56 +12,59 @@ import java.util.Set;
 
 /**
  * A command as a plugin encoded it for {@code proxy_redis_call}: a RESP array of bulk
- * strings (what every SDK sends), sent as is, or an inline command ({@code PING\r\n}),
- * sent as the equivalent array. Parsing checks that the bytes are exactly one command (a
- * partial one would leave the shared connection waiting for the rest) and finds the
- * commands that are not sent.
+ * strings (what every SDK sends) or an inline command ({@code PING\r\n}, which Redis also
+ * accepts). Lettuce sends commands, not bytes, so the plugin's bytes are read into the
+ * command's name and arguments, which Lettuce writes again as the same array. Reading
+ * checks that the bytes are exactly one command and finds the commands that are not sent.
  */
-final class RespCommand {
+final class RedisRequest {
 
 	/**
 	 * Commands that change the state of the connection they run on. Every plugin of the
-	 * gateway shares one connection per Redis server, so these would change it under the
-	 * other plugins' feet (a transaction catching their commands, a subscription turning
-	 * replies into pushes, another database). They are answered with an error reply
-	 * instead of being sent.
+	 * gateway shares one connection per Redis deployment, so these would change it under
+	 * the other plugins' feet (a transaction catching their commands, a subscription
+	 * turning replies into pushes, another database or protocol) and under Lettuce's,
+	 * which restores the connection's state on reconnect. They are answered with an error
+	 * reply instead of being sent.
 	 */
 	private static final Set<String> CONNECTION_STATE = Set.of("AUTH", "HELLO", "SELECT", "RESET", "QUIT", "MULTI",
 			"EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-			"PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC", "REPLCONF");
+			"PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC", "REPLCONF", "READONLY", "READWRITE");
+
+	/** CLIENT subcommands that change the connection's state. */
+	private static final Set<String> CLIENT_STATE = Set.of("REPLY", "TRACKING", "SETNAME");
 
 	private final List<byte[]> arguments;
 
-	private final byte[] wire;
+	private String upperCaseName;
 
-	private RespCommand(List<byte[]> arguments, byte[] wire) {
+	private RedisRequest(List<byte[]> arguments) {
 		this.arguments = arguments;
-		this.wire = (wire != null) ? wire : encode(arguments);
 	}
 
 	/**
-	 * The bytes to send: the plugin's own for an array command, an array of bulk strings
-	 * for an inline one (which may lack its CRLF).
+	 * The command's type for Lettuce: the name as the plugin wrote it, equal to every
+	 * other type of the same name (Lettuce's command latency metrics are kept per type).
 	 */
-	byte[] wire() {
-		return this.wire;
+	ProtocolKeyword type() {
+		return new CommandName(upperCaseName(), this.arguments.get(0));
 	}
 
-	private static byte[] encode(List<byte[]> arguments) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] head = ("*" + arguments.size() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-		out.writeBytes(head);
-		for (byte[] argument : arguments) {
-			out.writeBytes(("$" + argument.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-			out.writeBytes(argument);
-			out.writeBytes(new byte[] { '\r', '\n' });
+	/**
+	 * The arguments after the name; the one at {@code keyIndex} (or none, when negative)
+	 * is marked as the key Lettuce routes a Redis Cluster command by.
+	 */
+	CommandArgs<byte[], byte[]> args(int keyIndex) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+		for (int i = 1; i < this.arguments.size(); i++) {
+			if (i - 1 == keyIndex) {
+				args.addKey(this.arguments.get(i));
+			}
+			else {
+				args.add(this.arguments.get(i));
+			}
 		}
-		return out.toByteArray();
-	}
-
-	/** The command name as the plugin wrote it (its first argument). */
-	byte[] name() {
-		return this.arguments.get(0);
+		return args;
 	}
 
 	/** The arguments after the name. */
@@ -67,7 +73,16 @@ final class RespCommand {
 	}
 
 	String upperCaseName() {
-		return new String(name(), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+		String name = this.upperCaseName;
+		if (name == null) {
+			name = upperCase(this.arguments.get(0));
+			this.upperCaseName = name;
+		}
+		return name;
+	}
+
+	private static String upperCase(byte[] word) {
+		return new String(word, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
 	}
 
 	/**
@@ -76,12 +91,17 @@ final class RespCommand {
 	 */
 	byte[] refusal() {
 		String name = upperCaseName();
-		boolean refused = CONNECTION_STATE.contains(name) || (name.equals("CLIENT") && this.arguments.size() > 1
-				&& new String(this.arguments.get(1), StandardCharsets.ISO_8859_1).equalsIgnoreCase("REPLY"));
-		if (!refused) {
+		String shown = name;
+		if (name.equals("CLIENT") && this.arguments.size() > 1) {
+			String subcommand = upperCase(this.arguments.get(1));
+			if (!CLIENT_STATE.contains(subcommand)) {
+				return null;
+			}
+			shown = "CLIENT " + subcommand;
+		}
+		else if (!CONNECTION_STATE.contains(name)) {
 			return null;
 		}
-		String shown = (name.equals("CLIENT")) ? "CLIENT REPLY" : name;
 		return ("-ERR wasm-gateway: " + shown
 				+ " changes the state of the connection every plugin shares and is not sent; use EVAL for atomic"
 				+ " sequences\r\n")
@@ -92,14 +112,14 @@ final class RespCommand {
 	 * Parses one command; null when {@code bytes} is not exactly one well-formed command
 	 * (malformed, incomplete, empty, or followed by more bytes).
 	 */
-	static RespCommand parse(byte[] bytes) {
+	static RedisRequest parse(byte[] bytes) {
 		if (bytes.length == 0) {
 			return null;
 		}
 		return (bytes[0] == '*') ? parseArray(bytes) : parseInline(bytes);
 	}
 
-	private static RespCommand parseArray(byte[] bytes) {
+	private static RedisRequest parseArray(byte[] bytes) {
 		int[] at = { 1 };
 		long count = readNumber(bytes, at);
 		if (count < 1 || count > bytes.length) {
@@ -125,7 +145,7 @@ final class RespCommand {
 			arguments.add(argument);
 			at[0] = end + 2;
 		}
-		return (at[0] == bytes.length) ? new RespCommand(arguments, bytes) : null;
+		return (at[0] == bytes.length) ? new RedisRequest(arguments) : null;
 	}
 
 	/**
@@ -156,7 +176,7 @@ final class RespCommand {
 	 * separate arguments; "double quotes" take the escapes \n \r \t \b \a \\ \" and \xHH;
 	 * 'single quotes' take \'; a closing quote must end the argument.
 	 */
-	private static RespCommand parseInline(byte[] bytes) {
+	private static RedisRequest parseInline(byte[] bytes) {
 		int end = bytes.length;
 		if (end >= 2 && bytes[end - 2] == '\r' && bytes[end - 1] == '\n') {
 			end -= 2;
@@ -249,7 +269,7 @@ final class RespCommand {
 			}
 			arguments.add(argument.toByteArray());
 		}
-		return arguments.isEmpty() ? null : new RespCommand(arguments, null);
+		return arguments.isEmpty() ? null : new RedisRequest(arguments);
 	}
 
 	private static boolean isBlank(byte b) {
@@ -258,6 +278,45 @@ final class RespCommand {
 
 	private static boolean isHex(byte b) {
 		return Character.digit(b, 16) >= 0;
+	}
+
+	/** A command name: written as the plugin wrote it, compared by its upper case. */
+	private static final class CommandName implements ProtocolKeyword {
+
+		private final String name;
+
+		private final byte[] bytes;
+
+		CommandName(String name, byte[] bytes) {
+			this.name = name;
+			this.bytes = bytes;
+		}
+
+		@Override
+		public byte[] getBytes() {
+			return this.bytes;
+		}
+
+		@Override
+		public String name() {
+			return this.name;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof CommandName command && command.name.equals(this.name);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.name.hashCode();
+		}
+
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
 	}
 
 }

@@ -2,29 +2,34 @@ package io.github.wasmgateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.protocol.Command;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What counts as one command, and what goes on the wire. */
-class RespCommandTests {
+/** What counts as one command, and what Lettuce writes for it. */
+class RedisRequestTests {
 
 	static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
+	/** The bytes Lettuce writes for the command the plugin sent. */
 	static String wire(String command) {
-		RespCommand parsed = RespCommand.parse(bytes(command));
+		RedisRequest parsed = RedisRequest.parse(bytes(command));
 		assertThat(parsed).as("parsed %s", command).isNotNull();
-		return new String(parsed.wire(), StandardCharsets.ISO_8859_1);
+		ByteBuf out = Unpooled.buffer();
+		new Command<>(parsed.type(), null, parsed.args(-1)).encode(out);
+		return out.toString(StandardCharsets.ISO_8859_1);
 	}
 
 	@Test
-	void arrayCommandIsSentAsTheVeryBytesThePluginGave() {
-		byte[] command = bytes("*3\r\n$3\r\nset\r\n$1\r\nk\r\n$4\r\na\r\nb\r\n");
-		RespCommand parsed = RespCommand.parse(command);
-		assertThat(parsed.wire()).isSameAs(command);
-		assertThat(parsed.upperCaseName()).isEqualTo("SET");
+	void arrayCommandIsWrittenAsTheVeryBytesThePluginGave() {
+		String command = "*3\r\n$3\r\nset\r\n$1\r\nk\r\n$4\r\na\r\nb\r\n";
+		assertThat(wire(command)).isEqualTo(command);
+		assertThat(RedisRequest.parse(bytes(command)).upperCaseName()).isEqualTo("SET");
 	}
 
 	@Test
@@ -32,12 +37,12 @@ class RespCommandTests {
 		for (String bad : List.of("", "*2\r\n$4\r\nPING\r\n", "*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n",
 				"*1\r\n$5\r\nPING\r\n", "*1\r\n$4\r\nPINGxx", "*0\r\n", "*-1\r\n", "*1\r\n:4\r\n", "*1\r\n$-1\r\n",
 				"*x\r\n", "PING\r\nPING\r\n", "ECHO \"open", "ECHO 'a'b", "ECHO \"a\"b", "   \r\n")) {
-			assertThat(RespCommand.parse(bytes(bad))).as("%s", bad.replace("\r\n", "\\r\\n")).isNull();
+			assertThat(RedisRequest.parse(bytes(bad))).as("%s", bad.replace("\r\n", "\\r\\n")).isNull();
 		}
 	}
 
 	@Test
-	void inlineCommandIsSplitAsRedisSplitsItAndSentAsAnArray() {
+	void inlineCommandIsSplitAsRedisSplitsItAndWrittenAsAnArray() {
 		assertThat(wire("PING")).isEqualTo("*1\r\n$4\r\nPING\r\n");
 		assertThat(wire("ECHO  hello\r\n")).isEqualTo("*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n");
 		assertThat(wire("EVAL \"return {1, 'two'}\" 0"))
@@ -48,13 +53,20 @@ class RespCommandTests {
 	}
 
 	@Test
+	void theKeyARedisClusterRoutesByIsTheMarkedArgument() {
+		RedisRequest request = RedisRequest.parse(bytes("*4\r\n$4\r\nEVAL\r\n$1\r\nx\r\n$1\r\n1\r\n$3\r\nkey\r\n"));
+		assertThat(request.args(2).getFirstEncodedKey()).isEqualTo(java.nio.ByteBuffer.wrap(bytes("key")));
+		assertThat(request.args(-1).getFirstEncodedKey()).isNull();
+	}
+
+	@Test
 	void commandsThatChangeTheSharedConnectionAreRefusedWhateverTheirCase() {
 		for (String refused : List.of("MULTI", "exec", "Select 2", "AUTH x", "HELLO 3", "subscribe a", "MONITOR",
-				"client reply off", "QUIT", "RESET", "WATCH k")) {
-			assertThat(RespCommand.parse(bytes(refused)).refusal()).as(refused).isNotNull();
+				"client reply off", "CLIENT TRACKING on", "client setname x", "QUIT", "RESET", "WATCH k", "READONLY")) {
+			assertThat(RedisRequest.parse(bytes(refused)).refusal()).as(refused).isNotNull();
 		}
 		for (String allowed : List.of("GET k", "EVAL x 0", "CLIENT INFO", "PING", "BLPOP k 1")) {
-			assertThat(RespCommand.parse(bytes(allowed)).refusal()).as(allowed).isNull();
+			assertThat(RedisRequest.parse(bytes(allowed)).refusal()).as(allowed).isNull();
 		}
 	}
 
