@@ -115,10 +115,16 @@ final class RedisConnector implements AutoCloseable {
 	private CompletableFuture<StatefulConnection<byte[], byte[]>> open() {
 		CompletableFuture<? extends StatefulConnection<byte[], byte[]>> attempt;
 		try {
-			attempt = (this.client instanceof RedisClusterClient cluster)
-					? cluster.connectAsync(ByteArrayCodec.INSTANCE)
-					: ((RedisClient) this.client).connectAsync(ByteArrayCodec.INSTANCE, this.target.uri())
-						.toCompletableFuture();
+			if (this.client instanceof RedisClusterClient cluster) {
+				// a cluster connection starts from the topology, read from the seed nodes
+				attempt = cluster.refreshPartitionsAsync()
+					.toCompletableFuture()
+					.thenCompose((topology) -> cluster.connectAsync(ByteArrayCodec.INSTANCE));
+			}
+			else {
+				attempt = ((RedisClient) this.client).connectAsync(ByteArrayCodec.INSTANCE, this.target.uri())
+					.toCompletableFuture();
+			}
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

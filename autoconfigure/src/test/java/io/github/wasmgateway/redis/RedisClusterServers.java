@@ -130,19 +130,41 @@ final class RedisClusterServers implements AutoCloseable {
 	 * operator does before maintenance) and returns the new master.
 	 */
 	RedisServer failOver(RedisServer master) {
-		String masterId = id(master);
-		RedisServer replica = this.replicas.stream()
-			.filter((node) -> node.text("CLUSTER", "NODES")
-				.lines()
-				.anyMatch((line) -> line.contains("myself") && line.contains(masterId)))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("no replica of " + masterId));
+		RedisServer replica = replicaOf(id(master));
 		expectOk(replica.command("CLUSTER", "FAILOVER"));
 		await("the replica took over", () -> replica.text("INFO", "replication").contains("role:master")
 				&& master.text("INFO", "replication").contains("role:slave"));
 		this.masters.set(this.masters.indexOf(master), replica);
 		this.replicas.set(this.replicas.indexOf(replica), master);
 		return replica;
+	}
+
+	/**
+	 * Stops {@code master} as a crash would, waits until the cluster has promoted its
+	 * replica, then starts the old master again (it comes back as the new master's
+	 * replica); returns the new master.
+	 */
+	RedisServer crash(RedisServer master) {
+		String masterId = id(master);
+		RedisServer replica = replicaOf(masterId);
+		master.stop();
+		await("the replica was promoted", () -> replica.text("INFO", "replication").contains("role:master")
+				&& replica.text("CLUSTER", "INFO").contains("cluster_state:ok"));
+		master.start();
+		await("the old master is back as a replica",
+				() -> master.text("INFO", "replication").contains("master_link_status:up"));
+		this.masters.set(this.masters.indexOf(master), replica);
+		this.replicas.set(this.replicas.indexOf(replica), master);
+		return replica;
+	}
+
+	private RedisServer replicaOf(String masterId) {
+		return this.replicas.stream()
+			.filter((node) -> node.text("CLUSTER", "NODES")
+				.lines()
+				.anyMatch((line) -> line.contains("myself") && line.contains(masterId)))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no replica of " + masterId));
 	}
 
 	/**

@@ -126,9 +126,10 @@ class RedisClusterTests {
 			.isEqualTo(":3\r\n");
 		assertThat(text("MGET", user + ":name", user + ":visits", user + ":none"))
 			.isEqualTo("*3\r\n$5\r\nalice\r\n$1\r\n3\r\n$-1\r\n");
-		assertThat(text("EVAL", "return {1, 'two', {3, false}, redis.status_reply('FINE'), redis.error_reply('BAD')}",
-				"1", user + ":x"))
-			.isEqualTo("*5\r\n:1\r\n$3\r\ntwo\r\n*2\r\n:3\r\n$-1\r\n+FINE\r\n-BAD\r\n");
+		assertThat(text("EVAL",
+				"return {1, 'two', {3, false}, redis.status_reply('FINE'), redis.error_reply('BAD thing')}", "1",
+				user + ":x"))
+			.isEqualTo("*5\r\n:1\r\n$3\r\ntwo\r\n*2\r\n:3\r\n$-1\r\n+FINE\r\n-BAD thing\r\n");
 		// keys of different slots in one command: Redis's answer is the plugin's answer
 		assertThat(text("MGET", this.prefix + "a", this.prefix + "b")).startsWith("-CROSSSLOT ");
 		assertThat(text("PING")).isEqualTo("+PONG\r\n");
@@ -163,14 +164,9 @@ class RedisClusterTests {
 		}, "cluster-traffic");
 		traffic.start();
 		try {
-			while (counted.values().stream().mapToInt(Integer::intValue).sum() < 100) {
-				Thread.sleep(10);
-			}
+			awaitCount(counted, failures, 100);
 			change.run();
-			int before = counted.values().stream().mapToInt(Integer::intValue).sum();
-			while (counted.values().stream().mapToInt(Integer::intValue).sum() < before + 200) {
-				Thread.sleep(10);
-			}
+			awaitCount(counted, failures, total(counted) + 200);
 		}
 		finally {
 			running.set(false);
@@ -185,6 +181,22 @@ class RedisClusterTests {
 		}
 	}
 
+	static int total(Map<String, Integer> counted) {
+		return counted.values().stream().mapToInt(Integer::intValue).sum();
+	}
+
+	/** Waits (at most a minute) until {@code count} increments were answered. */
+	static void awaitCount(Map<String, Integer> counted, List<String> failures, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+		while (total(counted) < count) {
+			assertThat(System.nanoTime())
+				.as("%d increments answered, failures: %s", total(counted),
+						failures.subList(0, Math.min(5, failures.size())))
+				.isLessThan(deadline);
+			Thread.sleep(10);
+		}
+	}
+
 	@Test
 	void aFailoverDuringTrafficIsFollowed() throws Exception {
 		List<String> keys = new ArrayList<>();
@@ -193,6 +205,41 @@ class RedisClusterTests {
 		}
 		RedisServer master = cluster.masterOf(cluster.slot(keys.get(0)));
 		countWhile("failover", keys, () -> cluster.failOver(master));
+	}
+
+	@Test
+	void aMasterThatCrashesIsReplacedAndCallsRecoverByThemselves() throws Exception {
+		String key = this.prefix + "crash";
+		assertThat(text("SET", key, "before")).isEqualTo("+OK\r\n");
+		RedisServer master = cluster.masterOf(cluster.slot(key));
+		List<Reply> whileDown = new CopyOnWriteArrayList<>();
+		AtomicBoolean running = new AtomicBoolean(true);
+		Thread traffic = new Thread(() -> {
+			while (running.get()) {
+				whileDown.add(redis("GET", key));
+			}
+		}, "cluster-traffic");
+		traffic.start();
+		try {
+			cluster.crash(master);
+		}
+		finally {
+			running.set(false);
+			traffic.join();
+		}
+		// while the slot had no master, calls failed with a status (never hung, never a
+		// wrong reply); once the replica took over, Lettuce's topology refresh found it
+		assertThat(whileDown).allSatisfy((reply) -> assertThat(
+				reply.status() == 0 ? reply.text().equals("$6\r\nbefore\r\n") : reply.bytes().length == 0)
+			.isTrue());
+		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+		Reply after = redis("GET", key);
+		while (after.status() != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			after = redis("GET", key);
+		}
+		assertThat(after.text()).isEqualTo("$6\r\nbefore\r\n");
+		assertThat(text("SET", key, "after")).isEqualTo("+OK\r\n");
 	}
 
 	@Test

@@ -34,6 +34,8 @@ final class RedisServer implements AutoCloseable {
 
 	private final Path log;
 
+	private final Path directory;
+
 	private Process process;
 
 	private RedisServer(int port, Path config, List<String> arguments) {
@@ -42,6 +44,7 @@ final class RedisServer implements AutoCloseable {
 		this.arguments = arguments;
 		try {
 			this.log = Files.createTempFile("redis-server-" + port, ".log");
+			this.directory = Files.createTempDirectory("redis-server-" + port);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -116,8 +119,10 @@ final class RedisServer implements AutoCloseable {
 		if (this.config != null) {
 			command.add(this.config.toString());
 		}
+		// a directory of its own: a replica's or a test's snapshot must not be loaded by
+		// the next server
 		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--daemonize", "no",
-				"--logfile", ""));
+				"--logfile", "", "--dir", this.directory.toString()));
 		if (this.config == null) {
 			command.addAll(List.of("--save", "", "--appendonly", "no"));
 		}
@@ -284,6 +289,12 @@ final class RedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
+		try (var files = Files.walk(this.directory)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind
+		}
 	}
 
 	/** A free port whose cluster bus port (plus 10000) is free too. */

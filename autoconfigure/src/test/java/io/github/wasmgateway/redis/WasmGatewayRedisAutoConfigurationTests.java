@@ -8,11 +8,14 @@ import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.SharedDataStore;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
@@ -89,19 +92,58 @@ class WasmGatewayRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenAClusterHasNoUrlShouldFail() {
+	void runWhenAClusterNamesNoServerShouldFail() {
 		this.runner.withPropertyValues("wasm-gateway.redis.clusters.cache.timeout=1s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("wasm-gateway.redis.clusters.cache.url is not set"));
+				.hasMessageContaining("wasm-gateway.redis.clusters.cache: set exactly one of url"));
 	}
 
 	@Test
-	void runWhenAClusterUrlIsSentinelShouldFail() {
-		this.runner.withPropertyValues("wasm-gateway.redis.clusters.cache.url=redis-sentinel://127.0.0.1:26379#main")
+	void runWhenAClusterNamesBothAServerAndARedisClusterShouldFail() {
+		this.runner
+			.withPropertyValues("wasm-gateway.redis.clusters.cache.url=" + redis.url(),
+					"wasm-gateway.redis.clusters.cache.cluster.nodes=127.0.0.1:7000")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("only redis:// and rediss:// URLs of one server"));
+				.hasMessageContaining("set exactly one of url"));
+	}
+
+	@Test
+	void runWhenASentinelHasNoMasterShouldFail() {
+		this.runner.withPropertyValues("wasm-gateway.redis.clusters.cache.sentinel.nodes=127.0.0.1:26379")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("a Sentinel deployment needs sentinel.master"));
+	}
+
+	@Test
+	void runWhenAClusterUrlIsAUnixSocketShouldFail() {
+		this.runner.withPropertyValues("wasm-gateway.redis.clusters.cache.url=redis-socket:///tmp/redis.sock")
+			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("not a Unix socket"));
+	}
+
+	@Test
+	void runWhenClustersNameServersSentinelsAndRedisClustersShouldResolveEach() {
+		this.runner
+			.withPropertyValues("wasm-gateway.redis.application-fallback=false",
+					"wasm-gateway.redis.clusters.server.url=" + redis.url(),
+					"wasm-gateway.redis.clusters.watched.url=redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/2#main",
+					"wasm-gateway.redis.clusters.sentinels.sentinel.master=main",
+					"wasm-gateway.redis.clusters.sentinels.sentinel.nodes=127.0.0.1:26379",
+					"wasm-gateway.redis.clusters.shards.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001")
+			.run((context) -> {
+				RedisClusterResolver resolver = context.getBean(RedisClusterResolver.class);
+				assertThat(resolver.resolve("server", "", "")).hasToString(redis.url() + "/0");
+				assertThat(resolver.resolve("outbound|26379||watched.default.svc", "", ""))
+					.hasToString("redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/2#main");
+				assertThat(resolver.resolve("sentinels?db=3", "", ""))
+					.hasToString("redis-sentinel://127.0.0.1:26379/3#main");
+				assertThat(resolver.resolve("shards", "", ""))
+					.hasToString("redis-cluster://127.0.0.1:7000,127.0.0.1:7001");
+				assertThat(context.getBean(RedisClient.class).init("p", "shards?db=1", "", "", Duration.ofSeconds(1)))
+					.isFalse();
+			});
 	}
 
 	@Test
@@ -129,11 +171,50 @@ class WasmGatewayRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenTheApplicationsRedisIsAClusterShouldRefuseNamesItWouldServe() {
-		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:" + redis.port())
-			.run((context) -> assertThat(
-					context.getBean(RedisClient.class).init("p", "anything", "", "", Duration.ofSeconds(1)))
-				.isFalse());
+	void runWhenTheApplicationsRedisIsAClusterOrSentinelShouldServeNamesWithIt() {
+		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001")
+			.run((context) -> {
+				RedisClusterResolver resolver = context.getBean(RedisClusterResolver.class);
+				assertThat(resolver.resolve("anything", "", ""))
+					.hasToString("redis-cluster://127.0.0.1:7000,127.0.0.1:7001");
+				assertThat(context.getBean(RedisClient.class).init("p", "anything?db=1", "", "", Duration.ofSeconds(1)))
+					.isFalse();
+			});
+		this.runner
+			.withPropertyValues("spring.data.redis.sentinel.master=main",
+					"spring.data.redis.sentinel.nodes=127.0.0.1:26379", "spring.data.redis.database=5")
+			.run((context) -> assertThat(context.getBean(RedisClusterResolver.class).resolve("anything", "", ""))
+				.hasToString("redis-sentinel://127.0.0.1:26379/5#main"));
+	}
+
+	@Test
+	void runWhenActuatorIsPresentShouldShowEachRedisPluginsUse() {
+		this.runner
+			.withPropertyValues("wasm-gateway.redis.clusters.up.url=" + redis.url(),
+					"wasm-gateway.redis.clusters.away.url=redis://127.0.0.1:" + RedisServer.freePort())
+			.run((context) -> {
+				WasmRedisHealthIndicator health = context.getBean(WasmRedisHealthIndicator.class);
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+				RedisClient client = context.getBean(RedisClient.class);
+				assertThat(client.init("p", "up", "", "", Duration.ofSeconds(1))).isTrue();
+				assertThat(call(client, "p", "up", "PING").text()).isEqualTo("+PONG\r\n");
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+				assertThat(client.init("p", "away", "", "", Duration.ofSeconds(1))).isTrue();
+				assertThat(call(client, "p", "away", "PING").status()).isEqualTo(RedisFailures.NETWORK);
+				Health down = health.health();
+				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(down.getDetails()).containsKey(redis.url() + "/0");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> away = (Map<String, Object>) down.getDetails()
+					.entrySet()
+					.stream()
+					.filter((entry) -> !entry.getKey().equals(redis.url() + "/0"))
+					.findFirst()
+					.orElseThrow()
+					.getValue();
+				assertThat(away).containsEntry("status", "DOWN").containsEntry("connection", "cannot connect");
+				assertThat((String) away.get("failing")).contains("Connection refused");
+			});
 	}
 
 }
