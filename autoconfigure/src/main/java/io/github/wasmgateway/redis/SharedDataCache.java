@@ -3,9 +3,11 @@ package io.github.wasmgateway.redis;
 import io.github.wasmgateway.engine.host.SharedDataStore;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.net.SocketAddress;
 import java.util.Iterator;
@@ -121,9 +123,10 @@ final class SharedDataCache implements RedisConnectionStateListener {
 
 	@Override
 	public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-		if (!(connection instanceof StatefulRedisConnection<?, ?> node)) {
+		if (!isDataConnection(connection)) {
 			return;
 		}
+		StatefulRedisConnection<?, ?> node = (StatefulRedisConnection<?, ?>) connection;
 		this.untracked.add(connection);
 		this.entries.clear();
 		node.async().clientTracking(TrackingArgs.Builder.enabled().noloop()).whenComplete((ok, failure) -> {
@@ -139,8 +142,20 @@ final class SharedDataCache implements RedisConnectionStateListener {
 
 	@Override
 	public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-		this.untracked.remove(connection);
-		this.entries.clear();
+		if (isDataConnection(connection)) {
+			this.untracked.remove(connection);
+			this.entries.clear();
+		}
+	}
+
+	/**
+	 * Whether {@code connection} carries shared data (byte arrays): a Redis Cluster
+	 * client also opens short connections of its own to read the topology (strings),
+	 * which neither read nor write shared data.
+	 */
+	private static boolean isDataConnection(RedisChannelHandler<?, ?> connection) {
+		return connection instanceof StatefulRedisConnectionImpl<?, ?> node
+				&& node.getCodec() instanceof ByteArrayCodec;
 	}
 
 }

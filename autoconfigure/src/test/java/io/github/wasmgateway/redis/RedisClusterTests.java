@@ -3,6 +3,7 @@ package io.github.wasmgateway.redis;
 import static io.github.wasmgateway.redis.RedisTestSupport.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wasmgateway.engine.host.SharedDataStore;
 import io.github.wasmgateway.redis.RedisTestSupport.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,44 @@ class RedisClusterTests {
 		// keys of different slots in one command: Redis's answer is the plugin's answer
 		assertThat(text("MGET", this.prefix + "a", this.prefix + "b")).startsWith("-CROSSSLOT ");
 		assertThat(text("PING")).isEqualTo("+PONG\r\n");
+	}
+
+	@Test
+	void sharedDataOnTheClusterIsSharedAndItsLocalCopyCoherent() throws Exception {
+		WasmGatewayRedisProperties properties = new WasmGatewayRedisProperties();
+		WasmGatewayRedisProperties.Cluster redis = new WasmGatewayRedisProperties.Cluster();
+		redis.getCluster().setNodes(cluster.nodes());
+		properties.getClusters().put("shared", redis);
+		RedisTarget target = new RedisClusterResolver(properties, null).resolve("shared", "", "");
+		WasmGatewaySharedDataProperties.Redis settings = new WasmGatewaySharedDataProperties.Redis();
+		settings.setKeyPrefix(this.prefix);
+		settings.setTimeout(Duration.ofSeconds(5));
+		try (RedisEndpoints firstResources = new RedisEndpoints(Duration.ofMillis(200), List.of());
+				RedisEndpoints secondResources = new RedisEndpoints(Duration.ofMillis(200), List.of());
+				RedisSharedDataStore first = RedisSharedDataStore.open(target, firstResources, settings);
+				RedisSharedDataStore second = RedisSharedDataStore.open(target, secondResources, settings)) {
+			for (int i = 0; i < 20; i++) {
+				assertThat(first.set("k" + i, ("one" + i).getBytes(), 0)).isTrue();
+			}
+			for (int i = 0; i < 20; i++) {
+				SharedDataStore.Entry seen = second.get("k" + i);
+				assertThat(seen.value()).isEqualTo(("one" + i).getBytes());
+				assertThat(first.set("k" + i, ("two" + i).getBytes(), seen.cas())).isTrue();
+			}
+			// the keys live on every master, and each instance's copy follows the other's
+			// writes
+			for (int i = 0; i < 20; i++) {
+				String key = "k" + i;
+				byte[] expected = ("two" + i).getBytes();
+				assertThat(RedisSharedDataStoreTests.eventually(() -> second.get(key), expected).value())
+					.isEqualTo(expected);
+			}
+			long waited = second.statistics().reads().count();
+			for (int i = 0; i < 20; i++) {
+				assertThat(second.get("k" + i).value()).isEqualTo(("two" + i).getBytes());
+			}
+			assertThat(second.statistics().reads().count()).isEqualTo(waited);
+		}
 	}
 
 	@Test
