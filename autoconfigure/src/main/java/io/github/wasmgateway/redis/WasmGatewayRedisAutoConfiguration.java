@@ -7,6 +7,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -125,18 +126,13 @@ public final class WasmGatewayRedisAutoConfiguration {
 					.builder("wasm.shared.data.local.reads", statistics, RedisSharedDataStore.Statistics::localReads)
 					.description("Shared-data reads answered from the gateway's local copy, without waiting")
 					.register(registry);
-				FunctionTimer
-					.builder("wasm.shared.data.redis.waits", statistics.reads(), RedisSharedDataStore.Waits::count,
-							RedisSharedDataStore.Waits::totalNanos, TimeUnit.NANOSECONDS)
-					.tag("operation", "read")
-					.description("Shared-data calls that waited for Redis")
-					.register(registry);
-				FunctionTimer
-					.builder("wasm.shared.data.redis.waits", statistics.writes(), RedisSharedDataStore.Waits::count,
-							RedisSharedDataStore.Waits::totalNanos, TimeUnit.NANOSECONDS)
-					.tag("operation", "write")
-					.description("Shared-data calls that waited for Redis")
-					.register(registry);
+				Map.of("read", statistics.reads(), "write", statistics.writes())
+					.forEach((operation, waits) -> FunctionTimer
+						.builder("wasm.shared.data.redis.waits", waits, RedisSharedDataStore.Waits::count,
+								RedisSharedDataStore.Waits::totalNanos, TimeUnit.NANOSECONDS)
+						.tag("operation", operation)
+						.description("Shared-data calls that waited for Redis")
+						.register(registry));
 				FunctionCounter
 					.builder("wasm.shared.data.redis.failures", statistics, RedisSharedDataStore.Statistics::failures)
 					.description("Shared-data calls that failed or timed out (the plugin saw no value or a mismatch)")

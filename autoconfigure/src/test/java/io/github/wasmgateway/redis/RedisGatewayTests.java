@@ -166,13 +166,13 @@ class RedisGatewayTests {
 		try {
 			List<String> statuses = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
-				long started = System.nanoTime();
+				// answered, not stuck: the plugin got a failure status and let the
+				// request
+				// go on
 				String seen = upstreamSaw(first, "/ex/redis", "x-op", "redis-call", "x-cluster", "flaky");
-				// answered, not stuck: the plugin got a failure status at once and let
-				// the request go on
-				assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1000);
 				statuses.add(header(seen, "x-redis-status"));
 			}
+			// status 1 at once, never 2 (a call that waited for its timeout)
 			assertThat(statuses).containsOnly(Integer.toString(RedisFailures.NETWORK));
 		}
 		finally {

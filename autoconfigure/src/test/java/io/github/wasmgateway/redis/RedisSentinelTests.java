@@ -59,12 +59,12 @@ class RedisSentinelTests {
 		WasmGatewayRedisProperties.Cluster cluster = new WasmGatewayRedisProperties.Cluster();
 		cluster.getSentinel().setMaster("main");
 		cluster.getSentinel().setNodes(List.of("127.0.0.1:" + sentinel.port()));
-		cluster.setTimeout(Duration.ofSeconds(2));
+		cluster.setTimeout(Duration.ofSeconds(5));
 		properties.getClusters().put("sentinel", cluster);
 		properties.setReconnectDelay(Duration.ofMillis(200));
 		try (RedisTestSupport.Client owner = RedisTestSupport.client(properties)) {
 			WasmRedisClient client = owner.redis();
-			assertThat(client.init("p", "sentinel", "", "", Duration.ofSeconds(2))).isTrue();
+			assertThat(client.init("p", "sentinel", "", "", Duration.ofSeconds(5))).isTrue();
 			assertThat(port(client)).isEqualTo(Integer.toString(master.port()));
 			assertThat(call(client, "p", "sentinel", "SET", "sentinel:k", "before").text()).isEqualTo("+OK\r\n");
 

@@ -81,7 +81,7 @@ final class RedisTestSupport {
 	static WasmGatewayRedisProperties.Cluster cluster(String url) {
 		WasmGatewayRedisProperties.Cluster cluster = new WasmGatewayRedisProperties.Cluster();
 		cluster.setUrl(url);
-		cluster.setTimeout(Duration.ofSeconds(2));
+		cluster.setTimeout(Duration.ofSeconds(5));
 		return cluster;
 	}
 

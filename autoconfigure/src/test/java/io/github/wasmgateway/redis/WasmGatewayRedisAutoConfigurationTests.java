@@ -7,6 +7,8 @@ import io.github.wasmgateway.autoconfigure.WasmGatewayAutoConfiguration;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.SharedDataStore;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -71,13 +73,24 @@ class WasmGatewayRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenSharedDataIsInRedisShouldUseTheRedisStore() {
-		this.runner.withPropertyValues("wasm-gateway.shared-data.store=redis", "spring.data.redis.port=" + redis.port())
+	void runWhenSharedDataIsInRedisShouldUseTheRedisStoreAndMeasureItsWaits() {
+		this.runner
+			.withPropertyValues("wasm-gateway.shared-data.store=redis", "wasm-gateway.shared-data.redis.timeout=5s",
+					"spring.data.redis.port=" + redis.port())
 			.run((context) -> {
 				SharedDataStore store = context.getBean(SharedDataStore.class);
 				assertThat(store).isInstanceOf(RedisSharedDataStore.class);
 				assertThat(store.set("auto-config", new byte[] { 1 }, 0)).isTrue();
 				assertThat(redis.command("HGET", "wasm-gateway:shared-data:auto-config", "c")).isEqualTo("$1");
+				assertThat(store.get("auto-config").value()).containsExactly(1);
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(MeterBinder.class).bindTo(registry);
+				assertThat(
+						registry.get("wasm.shared.data.redis.waits").tag("operation", "write").functionTimer().count())
+					.isEqualTo(1);
+				assertThat(registry.get("wasm.shared.data.local.reads").functionCounter().count()).isEqualTo(1);
+				assertThat(context.getBean(WasmRedisHealthIndicator.class).health().getDetails())
+					.containsKey("shared-data");
 			});
 	}
 
@@ -151,7 +164,7 @@ class WasmGatewayRedisAutoConfigurationTests {
 		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.database=4")
 			.run((context) -> {
 				RedisClient client = context.getBean(RedisClient.class);
-				assertThat(client.init("p", "outbound|6379||anything.svc", "", "", Duration.ofSeconds(1))).isTrue();
+				assertThat(client.init("p", "outbound|6379||anything.svc", "", "", Duration.ofSeconds(5))).isTrue();
 				assertThat(call(client, "p", "outbound|6379||anything.svc", "CLIENT", "INFO").text())
 					.contains(" db=4 ");
 			});
@@ -196,7 +209,7 @@ class WasmGatewayRedisAutoConfigurationTests {
 				WasmRedisHealthIndicator health = context.getBean(WasmRedisHealthIndicator.class);
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 				RedisClient client = context.getBean(RedisClient.class);
-				assertThat(client.init("p", "up", "", "", Duration.ofSeconds(1))).isTrue();
+				assertThat(client.init("p", "up", "", "", Duration.ofSeconds(5))).isTrue();
 				assertThat(call(client, "p", "up", "PING").text()).isEqualTo("+PONG\r\n");
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 				assertThat(client.init("p", "away", "", "", Duration.ofSeconds(1))).isTrue();
