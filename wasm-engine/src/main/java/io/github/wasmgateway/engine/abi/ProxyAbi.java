@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * The proxy-wasm host functions of one VM. Each reads its arguments (unsigned 32-bit
  * pointers and lengths) with bounds checks and answers a status; nothing the guest passes
- * makes it throw.
+ * makes it throw, and an exception of a host service is answered as a status too
+ * ({@link PluginVm#hostFailure}).
  */
 final class ProxyAbi {
 
@@ -45,6 +46,11 @@ final class ProxyAbi {
 	ProxyAbi(PluginVm vm) {
 		this.vm = vm;
 		this.memory = new GuestMemory(vm);
+	}
+
+	/** See {@link PluginVm#hostFailure}. */
+	long hostFailure(String function, RuntimeException error) {
+		return this.vm.hostFailure(function, error);
 	}
 
 	Function function(String name) {
@@ -597,10 +603,17 @@ final class ProxyAbi {
 		int token = this.vm.registerCall();
 		HttpCalloutRequest request = new HttpCalloutRequest(this.vm.core().name(), cluster, headerMap, body, trailerMap,
 				Duration.ofMillis(GuestMemory.u32(a[8])));
-		boolean started = this.vm.core()
-			.services()
-			.httpCallouts()
-			.dispatch(request, (response) -> this.vm.post(() -> this.vm.deliverHttpCallResponse(token, response)));
+		boolean started;
+		try {
+			started = this.vm.core()
+				.services()
+				.httpCallouts()
+				.dispatch(request, (response) -> this.vm.post(() -> this.vm.deliverHttpCallResponse(token, response)));
+		}
+		catch (RuntimeException ex) {
+			this.vm.forgetCall(token);
+			throw ex;
+		}
 		if (!started) {
 			this.vm.forgetCall(token);
 			return Status.BAD_ARGUMENT;
@@ -677,11 +690,18 @@ final class ProxyAbi {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
 		int token = this.vm.registerCall();
-		boolean started = this.vm.core()
-			.services()
-			.redis()
-			.call(this.vm.core().name(), cluster, query,
-					(status, reply) -> this.vm.post(() -> this.vm.deliverRedisResponse(token, status, reply)));
+		boolean started;
+		try {
+			started = this.vm.core()
+				.services()
+				.redis()
+				.call(this.vm.core().name(), cluster, query,
+						(status, reply) -> this.vm.post(() -> this.vm.deliverRedisResponse(token, status, reply)));
+		}
+		catch (RuntimeException ex) {
+			this.vm.forgetCall(token);
+			throw ex;
+		}
 		if (!started) {
 			this.vm.forgetCall(token);
 			return Status.BAD_ARGUMENT;

@@ -233,6 +233,10 @@ public final class PluginVm {
 			this.depth--;
 			if (outermost) {
 				this.guard.exit();
+				if (this.state == State.FAILED) {
+					// fail() queued the streams' failure notices
+					drainDeferred();
+				}
 			}
 		}
 	}
@@ -335,13 +339,54 @@ public final class PluginVm {
 				&& this.instance.getMachine() instanceof TracingInterpreterMachine tracing)
 						? WasmStackTraces.fromInterpreter(tracing.drainFrames(), this.core.module.names())
 						: WasmStackTraces.fromJvmStack(error, this.core.module.names());
-		PluginFailure recorded = new PluginFailure(Instant.now(), this.core.name, routeOfEffectiveStream(), callback,
-				kind, message, stack);
+		PluginFailure recorded = new PluginFailure(now(), this.core.name, routeOfEffectiveStream(), callback, kind,
+				message, stack);
 		this.failure = recorded;
 		this.state = State.FAILED;
-		log.error("{} (VM {} on {}; a fresh VM replaces it)", recorded.describe(), this.id, this.owner.getName());
+		long suppressed = this.core.failureLog.admit();
+		if (suppressed >= 0) {
+			log.error("{} (VM {} on {}; a fresh VM replaces it{})", recorded.describe(), this.id, this.owner.getName(),
+					LogThrottle.suppressedNote(suppressed));
+		}
 		this.core.failures.accept(recorded);
-		return new PluginCallException(recorded, error);
+		PluginCallException failed = new PluginCallException(recorded, error);
+		// streams waiting on this VM (for a callout, a tick, a resume) are answered now,
+		// per the host's failure policy, not when their stream timeout ends
+		this.deferred.add(() -> failOpenStreams(failed));
+		return failed;
+	}
+
+	private void failOpenStreams(PluginCallException failure) {
+		for (StreamContext stream : java.util.List.copyOf(this.streams.values())) {
+			stream.vmFailed(failure);
+		}
+	}
+
+	/**
+	 * A host service failed while serving the guest's call of {@code function} (an
+	 * exception from a callout client, Redis, metrics, shared data): the call is answered
+	 * with a status and the VM lives on, as Envoy answers a host-side failure. Failures
+	 * the guest caused (traps, deadlines, exits) pass through.
+	 * @return BAD_ARGUMENT for input the host could not use, INTERNAL_FAILURE otherwise
+	 */
+	public long hostFailure(String function, RuntimeException error) {
+		if (error instanceof PluginCallException || error instanceof ChicoryException) {
+			throw error;
+		}
+		boolean badArgument = error instanceof IllegalArgumentException;
+		long suppressed = this.core.hostFailureLog.admit();
+		if (suppressed >= 0) {
+			String route = routeOfEffectiveStream();
+			log.warn("Plugin '{}'{}: the host failed to serve {} ({}); answered {}, the VM goes on{}", this.core.name,
+					(route != null) ? " on route '" + route + "'" : "", function, describe(error),
+					badArgument ? "BAD_ARGUMENT" : "INTERNAL_FAILURE", LogThrottle.suppressedNote(suppressed), error);
+		}
+		return badArgument ? io.github.wasmgateway.engine.abi.Status.BAD_ARGUMENT
+				: io.github.wasmgateway.engine.abi.Status.INTERNAL_FAILURE;
+	}
+
+	private Instant now() {
+		return Instant.ofEpochSecond(0, this.core.services.clock().epochNanos());
 	}
 
 	/**
@@ -379,18 +424,12 @@ public final class PluginVm {
 		return (text != null) ? text : error.getClass().getSimpleName();
 	}
 
-	/** A failed VM still inside its rebuild backoff. */
-	public PluginCallException unavailableForRebuild() {
-		return unavailable("proxy_on_context_create");
-	}
-
 	PluginCallException unavailable(String callback) {
 		PluginFailure cause = this.failure;
 		String message = "VM " + this.id + " is " + this.state.name().toLowerCase()
 				+ ((cause != null) ? " after " + cause.kind() + " in " + cause.callback() : "");
 		return new PluginCallException(
-				new PluginFailure(Instant.now(), this.core.name, callback, Kind.VM_UNAVAILABLE, message, List.of()),
-				null);
+				new PluginFailure(now(), this.core.name, callback, Kind.VM_UNAVAILABLE, message, List.of()), null);
 	}
 
 	// ---- root contexts
@@ -400,7 +439,7 @@ public final class PluginVm {
 	 * use.
 	 */
 	RootContext root(int index) {
-		if (index < this.roots.length && this.roots[index] != null) {
+		if (hasRoot(index)) {
 			return this.roots[index];
 		}
 		byte[] configuration = this.core.configuration(index);
@@ -449,6 +488,11 @@ public final class PluginVm {
 		return root;
 	}
 
+	/** Whether the root context of configuration {@code index} is ready. */
+	public boolean hasRoot(int index) {
+		return index < this.roots.length && this.roots[index] != null;
+	}
+
 	/**
 	 * Creates (and so checks) the root context of configuration {@code index}: VM start
 	 * and configure, without opening a stream.
@@ -471,7 +515,7 @@ public final class PluginVm {
 			root = root(configurationIndex);
 		}
 		catch (PluginLoadException ex) {
-			throw new PluginCallException(new PluginFailure(Instant.now(), this.core.name, "proxy_on_configure",
+			throw new PluginCallException(new PluginFailure(now(), this.core.name, "proxy_on_configure",
 					Kind.VM_UNAVAILABLE, ex.getMessage(), List.of()), ex);
 		}
 		StreamContext stream = new StreamContext(this, this.nextContextId++, root, exchange);
@@ -567,7 +611,7 @@ public final class PluginVm {
 					response.headers().size(), response.body().length, trailers);
 		}
 		catch (PluginCallException ex) {
-			notifyFailure(call, ex);
+			// the waiting stream, with every other one of this VM, was told by fail()
 		}
 		finally {
 			this.calloutResponse = null;
@@ -589,7 +633,7 @@ public final class PluginVm {
 					reply.length);
 		}
 		catch (PluginCallException ex) {
-			notifyFailure(call, ex);
+			// the waiting stream, with every other one of this VM, was told by fail()
 		}
 		finally {
 			this.redisReply = null;
@@ -630,12 +674,6 @@ public final class PluginVm {
 	private void afterAsync() {
 		for (StreamContext stream : this.streams.values()) {
 			stream.dispatchAsyncOutcome();
-		}
-	}
-
-	private void notifyFailure(PendingCall call, PluginCallException failure) {
-		if (call.stream != null) {
-			call.stream.exchange.failed(failure);
 		}
 	}
 

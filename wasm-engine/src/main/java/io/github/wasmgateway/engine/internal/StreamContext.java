@@ -325,6 +325,16 @@ public final class StreamContext {
 		this.exchange.close(direction);
 	}
 
+	/**
+	 * The VM failed while this stream was open and not in a callback of its own (it waits
+	 * for a callout, a tick or the upstream): the host answers it now.
+	 */
+	void vmFailed(io.github.wasmgateway.engine.PluginCallException failure) {
+		if (!this.finished && !this.inCallback) {
+			this.exchange.failed(failure);
+		}
+	}
+
 	/** Sends a local response decided outside a callback to the host. */
 	void dispatchAsyncOutcome() {
 		if (this.localResponse != null && !this.localResponseDispatched && !this.inCallback) {
