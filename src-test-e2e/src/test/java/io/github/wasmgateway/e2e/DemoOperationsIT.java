@@ -34,7 +34,9 @@ class DemoOperationsIT {
 
 	@AfterAll
 	static void stop() throws Exception {
-		gateway.close();
+		if (gateway != null) {
+			gateway.close();
+		}
 	}
 
 	static JsonNode getJson(String path) throws Exception {
