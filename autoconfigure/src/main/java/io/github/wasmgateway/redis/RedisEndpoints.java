@@ -56,7 +56,8 @@ public final class RedisEndpoints implements AutoCloseable {
 	public void close() {
 		this.endpoints.values().forEach(RedisEndpoint::close);
 		this.endpoints.clear();
-		this.resources.shutdown(0, 2, TimeUnit.SECONDS);
+		// a short quiet period lets the closed connections' last notifications run
+		this.resources.shutdown(100, 2000, TimeUnit.MILLISECONDS);
 	}
 
 }
