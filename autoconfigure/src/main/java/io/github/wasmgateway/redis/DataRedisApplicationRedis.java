@@ -44,7 +44,9 @@ final class DataRedisApplicationRedis implements ApplicationRedis {
 				RedisCredentials.of(this.details.getUsername(), this.details.getPassword()));
 		Duration timeout = timeout();
 		SslBundle bundle = this.details.getSslBundle();
-		boolean tls = bundle != null || this.properties.getSsl().isEnabled();
+		String url = this.properties.getUrl();
+		boolean tls = bundle != null || this.properties.getSsl().isEnabled()
+				|| (url != null && url.startsWith("rediss://"));
 		SslOptions ssl = (bundle != null) ? sslOptions(bundle) : null;
 		DataRedisConnectionDetails.Sentinel sentinel = this.details.getSentinel();
 		DataRedisConnectionDetails.Cluster cluster = this.details.getCluster();

@@ -201,6 +201,13 @@ class WasmGatewayRedisAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenTheApplicationsRedisUrlIsTlsShouldConnectWithTls() {
+		this.runner.withPropertyValues("spring.data.redis.url=rediss://user:secret@127.0.0.1:6380/3")
+			.run((context) -> assertThat(context.getBean(RedisClusterResolver.class).resolve("anything", "", ""))
+				.hasToString("rediss://127.0.0.1:6380/3"));
+	}
+
+	@Test
 	void runWhenActuatorIsPresentShouldShowEachRedisPluginsUse() {
 		this.runner
 			.withPropertyValues("wasm-gateway.redis.clusters.up.url=" + redis.url(),
