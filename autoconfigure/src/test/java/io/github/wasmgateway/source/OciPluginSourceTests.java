@@ -114,7 +114,7 @@ class OciPluginSourceTests {
 
 	@Test
 	void bearerTokenAuthentication() throws Exception {
-		TestCertificate certificate = TestCertificate.create(Files.createDirectories(this.directory.resolve("cert")));
+		TestCertificate certificate = TestCertificate.shared();
 		try (TokenServer tokens = TokenServer.start(certificate);
 				RegistryServer registry = RegistryServer.token(this.directory.resolve("registry"), tokens)) {
 			new ImagePusher(registry, "private/demo", null).pushWasmArtifact("v1", PLUGIN);
@@ -135,7 +135,7 @@ class OciPluginSourceTests {
 
 	@Test
 	void tlsRegistryWithTheConfiguredTrust() throws Exception {
-		TestCertificate certificate = TestCertificate.create(Files.createDirectories(this.directory.resolve("cert")));
+		TestCertificate certificate = TestCertificate.shared();
 		try (RegistryServer registry = RegistryServer.tls(this.directory.resolve("registry"), certificate)) {
 			new ImagePusher(registry, "plugins/demo", certificate.clientContext()).pushWasmArtifact("v1", PLUGIN);
 			String location = "oci://" + registry.host() + "/plugins/demo:v1";

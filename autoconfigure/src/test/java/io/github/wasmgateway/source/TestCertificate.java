@@ -41,7 +41,22 @@ final class TestCertificate {
 		Files.writeString(this.keyPem, pem("PRIVATE KEY", this.key.getEncoded()));
 	}
 
-	static TestCertificate create(Path directory) throws Exception {
+	private static TestCertificate shared;
+
+	/** One certificate for every test of this JVM (keytool takes seconds). */
+	static synchronized TestCertificate shared() throws Exception {
+		if (shared == null) {
+			Path directory = Files.createTempDirectory("wasm-gateway-test-cert");
+			directory.toFile().deleteOnExit();
+			shared = create(directory);
+			try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+				files.forEach((file) -> file.toFile().deleteOnExit());
+			}
+		}
+		return shared;
+	}
+
+	private static TestCertificate create(Path directory) throws Exception {
 		Path store = directory.resolve("test.p12");
 		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
 				"-genkeypair", "-alias", "test", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
