@@ -8,6 +8,8 @@ import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.source.PluginSourceException;
+import io.github.wasmgateway.source.PluginSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -43,6 +45,9 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private final ResourceLoader resources;
 
+	/** Fetches https: and oci:// locations; null: they are read as resources. */
+	private final PluginSources sources;
+
 	/** The plugins serving, by name: replaced as a whole, read without a lock. */
 	private volatile Map<String, PluginHandle> plugins;
 
@@ -66,8 +71,14 @@ public class WasmPluginRegistry implements AutoCloseable {
 	private boolean scopedRefresh;
 
 	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
+		this(engine, resources, null, definitions);
+	}
+
+	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, PluginSources sources,
+			Iterable<PluginDefinition> definitions) {
 		this.engine = engine;
 		this.resources = resources;
+		this.sources = sources;
 		Map<String, PluginHandle> loaded = new LinkedHashMap<>();
 		this.plugins = loaded;
 		try {
@@ -86,9 +97,8 @@ public class WasmPluginRegistry implements AutoCloseable {
 		String name = definition.name();
 		String location = definition.location();
 		if (location == null || location.isBlank()) {
-			throw new WasmPluginException(name, null, "no location is configured",
-					"Set wasm-gateway.plugins." + name + ".location to file:, classpath:, https: or builtin:NAME.",
-					null);
+			throw new WasmPluginException(name, null, "no location is configured", "Set wasm-gateway.plugins." + name
+					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
 		}
 		long started = System.nanoTime();
 		CompiledPlugin compiled;
@@ -124,6 +134,16 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private PluginBinary read(PluginDefinition definition) {
 		String location = definition.location();
+		if (this.sources != null && PluginSources.isRemote(location)) {
+			try {
+				return PluginBinary.of(this.sources.fetch(definition.name(), location, definition.sha256()).bytes(),
+						location);
+			}
+			catch (PluginSourceException ex) {
+				throw new WasmPluginException(definition.name(), null, ex.getMessage(), "Check wasm-gateway.plugins."
+						+ definition.name() + ".location and wasm-gateway.sources.* (see docs/plugin-sources.md).", ex);
+			}
+		}
 		if (location.startsWith("https:") || location.startsWith("http:")) {
 			if (definition.sha256() == null || definition.sha256().isBlank()) {
 				throw new WasmPluginException(definition.name(), null,
