@@ -53,13 +53,33 @@ class HostFunctionsFuzzTests {
 		((Logger) LoggerFactory.getLogger(PluginVm.class)).detachAppender(hostFailures);
 	}
 
+	/** The fixture runs what the script says: here, one proxy_log of the data bytes. */
+	@BothModes
+	void theScriptReachesTheHostFunctions(ExecutionMode mode) {
+		byte[] data = "script ran".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		ByteBuffer script = ByteBuffer.allocate(4 + data.length + RECORD).order(ByteOrder.LITTLE_ENDIAN);
+		script.putInt(data.length).put(data);
+		// proxy_log(warn, data, length)
+		script.putInt(0).putInt(3).putInt(DATA_ADDRESS).putInt(data.length);
+		script.put(new byte[RECORD - 16]);
+		run(mode, script.array(), exchange());
+		assertThat(runs.get(mode).host.logger.contains("script ran")).isTrue();
+	}
+
 	@FuzzTest(maxDuration = "10s")
 	void everyHostCallAnswersAStatus(FuzzedDataProvider data) {
 		ExecutionMode mode = data.consumeBoolean() ? ExecutionMode.AOT : ExecutionMode.INTERPRETER;
-		byte[] script = script(data);
-		Run run = run(mode);
+		run(mode, script(data), exchange());
+	}
+
+	private static TestExchange exchange() {
 		TestExchange exchange = TestExchange.get("/fuzz", "x-a", "1", "x-b", "two");
 		exchange.withResponse(200, "x-r", "3");
+		return exchange;
+	}
+
+	private static void run(ExecutionMode mode, byte[] script, TestExchange exchange) {
+		Run run = run(mode);
 		hostFailures.list.clear();
 		HttpStream stream = run.plugin.openStream(run.configuration, exchange);
 		try {
@@ -119,7 +139,7 @@ class HostFunctionsFuzzTests {
 						.withMemoryLimitBytes(16L * 1024 * 1024)
 						.build(),
 					host.services());
-			run = new Run(plugin, plugin.configure(new byte[0]));
+			run = new Run(host, plugin, plugin.configure(new byte[0]));
 			runs.put(mode, run);
 		}
 		return run;
@@ -127,13 +147,16 @@ class HostFunctionsFuzzTests {
 
 	private static final class Run {
 
+		final TestHost host;
+
 		final Plugin plugin;
 
 		final PluginConfiguration configuration;
 
 		int inputs;
 
-		Run(Plugin plugin, PluginConfiguration configuration) {
+		Run(TestHost host, Plugin plugin, PluginConfiguration configuration) {
+			this.host = host;
 			this.plugin = plugin;
 			this.configuration = configuration;
 		}
