@@ -12,7 +12,8 @@ final class SourceSettingsFactory {
 	private SourceSettingsFactory() {
 	}
 
-	static SourceSettings of(WasmGatewayProperties.Sources sources, SslBundles sslBundles) {
+	static SourceSettings of(WasmGatewayProperties properties, SslBundles sslBundles) {
+		WasmGatewayProperties.Sources sources = properties.getSources();
 		SSLContext sslContext = null;
 		if (sources.getSslBundle() != null && !sources.getSslBundle().isBlank()) {
 			if (sslBundles == null) {
@@ -26,8 +27,8 @@ final class SourceSettingsFactory {
 			.forEach((host, registry) -> registries.put(host,
 					new SourceSettings.Credentials(registry.getUsername(), registry.getPassword())));
 		return new SourceSettings(sources.getConnectTimeout(), sources.getReadTimeout(), sources.getRetries(),
-				sources.getRetryBackoff(), sources.getMaxBinarySize().toBytes(), sources.getLocalCopies(), sslContext,
-				sources.isPlainHttpLoopback(), registries);
+				sources.getRetryBackoff(), properties.getMaxBinarySize().toBytes(), sources.getLocalCopies(),
+				sslContext, sources.isPlainHttpLoopback(), registries);
 	}
 
 }

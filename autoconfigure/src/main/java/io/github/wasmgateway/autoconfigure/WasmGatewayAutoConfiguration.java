@@ -133,14 +133,17 @@ public final class WasmGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PluginSources wasmPluginSources(WasmGatewayProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		return new PluginSources(SourceSettingsFactory.of(properties.getSources(), sslBundles.getIfAvailable()));
+		return new PluginSources(SourceSettingsFactory.of(properties, sslBundles.getIfAvailable()));
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader, PluginSources sources,
 			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
-		return new WasmPluginRegistry(engine, resourceLoader, sources, PluginDefinitions.of(properties, environment));
+		return new WasmPluginRegistry(engine, resourceLoader, sources,
+				new WasmPluginRegistry.Limits(properties.getMaxBinarySize().toBytes(),
+						properties.getMaxConfigurationSize().toBytes()),
+				PluginDefinitions.of(properties, environment));
 	}
 
 	/** Re-resolves OCI tags and re-checks https plugins; a new binary is a hot reload. */

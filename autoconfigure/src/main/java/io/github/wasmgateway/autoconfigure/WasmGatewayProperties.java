@@ -40,6 +40,34 @@ public class WasmGatewayProperties {
 	 */
 	private Path compileCache = userCacheDirectory().resolve("compile-cache");
 
+	/**
+	 * Largest plugin binary accepted from any location (for an OCI image: also the
+	 * largest layer); a larger one is refused.
+	 */
+	private DataSize maxBinarySize = DataSize.ofMegabytes(64);
+
+	/**
+	 * Largest plugin or VM configuration, of a plugin or of a route; a larger one is
+	 * refused.
+	 */
+	private DataSize maxConfigurationSize = DataSize.ofMegabytes(1);
+
+	public DataSize getMaxBinarySize() {
+		return this.maxBinarySize;
+	}
+
+	public void setMaxBinarySize(DataSize maxBinarySize) {
+		this.maxBinarySize = maxBinarySize;
+	}
+
+	public DataSize getMaxConfigurationSize() {
+		return this.maxConfigurationSize;
+	}
+
+	public void setMaxConfigurationSize(DataSize maxConfigurationSize) {
+		this.maxConfigurationSize = maxConfigurationSize;
+	}
+
 	/** Where remote plugins (https:, oci://) are fetched from, and how. */
 	private final Sources sources = new Sources();
 
@@ -374,9 +402,6 @@ public class WasmGatewayProperties {
 		 */
 		private Duration recheckInterval = Duration.ofMinutes(1);
 
-		/** Largest plugin binary (or image layer) accepted from a remote source. */
-		private DataSize maxBinarySize = DataSize.ofMegabytes(64);
-
 		/**
 		 * Directory of the verified local copies of remote plugins, used when the source
 		 * is unreachable at start-up; owner-only. Empty: no local copies.
@@ -440,14 +465,6 @@ public class WasmGatewayProperties {
 
 		public void setRecheckInterval(Duration recheckInterval) {
 			this.recheckInterval = recheckInterval;
-		}
-
-		public DataSize getMaxBinarySize() {
-			return this.maxBinarySize;
-		}
-
-		public void setMaxBinarySize(DataSize maxBinarySize) {
-			this.maxBinarySize = maxBinarySize;
 		}
 
 		public Path getLocalCopies() {

@@ -131,12 +131,12 @@ final class HttpFetcher {
 			long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
 			if (declared > maxBytes) {
 				throw PluginSourceException.refused(location + ": " + withoutQuery(uri) + " is " + declared
-						+ " bytes, more than the " + maxBytes + " allowed (wasm-gateway.sources.max-binary-size)");
+						+ " bytes, more than the " + maxBytes + " allowed (wasm-gateway.max-binary-size)");
 			}
 			byte[] bytes = body.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
 			if (bytes.length > maxBytes) {
 				throw PluginSourceException.refused(location + ": " + withoutQuery(uri) + " is more than the "
-						+ maxBytes + " bytes allowed (wasm-gateway.sources.max-binary-size)");
+						+ maxBytes + " bytes allowed (wasm-gateway.max-binary-size)");
 			}
 			return new Response(response.statusCode(), response.headers(), bytes);
 		}

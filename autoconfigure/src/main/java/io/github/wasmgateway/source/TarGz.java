@@ -38,7 +38,7 @@ final class TarGz {
 				long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
 				if (padded > budget) {
 					throw PluginSourceException.refused(location + ": the plugin layer expands past the " + maxBytes
-							+ " bytes allowed (wasm-gateway.sources.max-binary-size)");
+							+ " bytes allowed (wasm-gateway.max-binary-size)");
 				}
 				budget -= padded;
 				if (type == 'L' || type == 'x') {
@@ -53,9 +53,8 @@ final class TarGz {
 				boolean regular = type == '0' || type == 0 || type == '7';
 				if (regular && baseName(name).equals(fileName)) {
 					if (size > maxBytes) {
-						throw PluginSourceException
-							.refused(location + ": " + fileName + " is " + size + " bytes, more than the " + maxBytes
-									+ " allowed (wasm-gateway.sources.max-binary-size)");
+						throw PluginSourceException.refused(location + ": " + fileName + " is " + size
+								+ " bytes, more than the " + maxBytes + " allowed (wasm-gateway.max-binary-size)");
 					}
 					return readExactly(in, (int) size);
 				}

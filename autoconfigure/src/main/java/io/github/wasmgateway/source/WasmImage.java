@@ -119,7 +119,7 @@ final class WasmImage {
 		long size = layer.path("size").asLong(0);
 		if (size > maxBytes) {
 			throw PluginSourceException.refused(location + ": the plugin layer is " + size + " bytes, more than the "
-					+ maxBytes + " allowed (wasm-gateway.sources.max-binary-size)");
+					+ maxBytes + " allowed (wasm-gateway.max-binary-size)");
 		}
 	}
 

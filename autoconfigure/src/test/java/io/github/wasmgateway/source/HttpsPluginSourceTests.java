@@ -203,7 +203,7 @@ class HttpsPluginSourceTests {
 		assertThatExceptionOfType(PluginSourceException.class)
 			.isThrownBy(() -> settings().withMaxBinaryBytes(1000).sources().fetch("demo", location(), SHA256))
 			.withMessageContaining("is " + PLUGIN.length + " bytes, more than the 1000 allowed")
-			.withMessageContaining("wasm-gateway.sources.max-binary-size");
+			.withMessageContaining("wasm-gateway.max-binary-size");
 	}
 
 }
