@@ -125,10 +125,13 @@ class HostFunctionsFuzzTests {
 		return out.toByteArray();
 	}
 
-	/** A plugin per mode, renewed now and then so shared data does not pile up. */
+	/**
+	 * A plugin per mode, renewed now and then so that shared data and the recorded log
+	 * do not pile up.
+	 */
 	private static Run run(ExecutionMode mode) {
 		Run run = runs.get(mode);
-		if (run == null || run.inputs >= 2000) {
+		if (run == null || run.inputs >= 200) {
 			if (run != null) {
 				run.plugin.close();
 			}
