@@ -3,8 +3,6 @@ package io.github.wasmgateway.source;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * A plugin served by a web server ({@code https:}, or {@code http:} from a loopback
@@ -12,8 +10,6 @@ import org.apache.commons.logging.LogFactory;
  * asks with the last ETag, so an unchanged binary is not downloaded again.
  */
 final class HttpsPluginSource implements PluginSource {
-
-	private static final Log logger = LogFactory.getLog(HttpsPluginSource.class);
 
 	private final String name;
 
@@ -88,29 +84,11 @@ final class HttpsPluginSource implements PluginSource {
 		return fetched;
 	}
 
-	/**
-	 * The source is unreachable: the version already running (a re-check) or else the
-	 * verified local copy (a start).
-	 */
 	private FetchedBinary standIn(PluginSourceException failure, FetchedBinary previous) {
-		if (!failure.isUnreachable()) {
-			throw failure;
-		}
-		if (previous != null) {
-			logger.warn("Wasm plugin '" + this.name + "': " + failure.getMessage()
-					+ "; the version running stays (sha256 " + previous.sha256() + ")");
-			return previous;
-		}
-		FetchedBinary copy = (this.copies != null) ? this.copies.load(this.name, this.location, this.sha256, null)
-				: null;
-		if (copy == null) {
-			throw PluginSourceException.unreachable(
-					failure.getMessage() + "; there is no verified local copy to start from", failure.getCause());
-		}
-		logger.warn("Wasm plugin '" + this.name + "': " + failure.getMessage() + "; starting from its verified local "
-				+ "copy (sha256 " + copy.sha256() + ")");
-		this.last = copy;
-		return copy;
+		FetchedBinary binary = LocalCopies.standIn(this.copies, this.name, this.location, failure, previous,
+				this.sha256, null);
+		this.last = binary;
+		return binary;
 	}
 
 }

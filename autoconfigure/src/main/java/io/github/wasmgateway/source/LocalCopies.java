@@ -94,6 +94,31 @@ final class LocalCopies {
 		}
 	}
 
+	/**
+	 * What stands in for a source that failed: nothing when it answered wrongly (the
+	 * failure is thrown); when it is unreachable, the version already running (a
+	 * re-check) or else the verified local copy (a start).
+	 */
+	static FetchedBinary standIn(LocalCopies copies, String name, String location, PluginSourceException failure,
+			FetchedBinary previous, String pinnedSha256, String pinnedVersion) {
+		if (!failure.isUnreachable()) {
+			throw failure;
+		}
+		if (previous != null) {
+			logger.warn("Wasm plugin '" + name + "': " + failure.getMessage() + "; the version running stays ("
+					+ previous.version() + ", sha256 " + previous.sha256() + ")");
+			return previous;
+		}
+		FetchedBinary copy = (copies != null) ? copies.load(name, location, pinnedSha256, pinnedVersion) : null;
+		if (copy == null) {
+			throw PluginSourceException.unreachable(
+					failure.getMessage() + "; there is no verified local copy to start from", failure.getCause());
+		}
+		logger.warn("Wasm plugin '" + name + "': " + failure.getMessage() + "; starting from its verified local copy ("
+				+ copy.version() + ", sha256 " + copy.sha256() + ")");
+		return copy;
+	}
+
 	private Path file(String name, String suffix) {
 		// plugin names are property keys: keep only what is safe in a file name
 		return this.directory.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + suffix);

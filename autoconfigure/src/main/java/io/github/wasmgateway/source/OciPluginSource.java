@@ -83,24 +83,10 @@ final class OciPluginSource implements PluginSource {
 	}
 
 	private FetchedBinary standIn(PluginSourceException failure, FetchedBinary previous) {
-		if (!failure.isUnreachable()) {
-			throw failure;
-		}
-		if (previous != null) {
-			logger.warn("Wasm plugin '" + this.name + "': " + failure.getMessage() + "; the version running stays ("
-					+ previous.version() + ")");
-			return previous;
-		}
-		FetchedBinary copy = (this.copies != null)
-				? this.copies.load(this.name, this.location, this.sha256, this.reference.digest()) : null;
-		if (copy == null) {
-			throw PluginSourceException.unreachable(
-					failure.getMessage() + "; there is no verified local copy to start from", failure.getCause());
-		}
-		logger.warn("Wasm plugin '" + this.name + "': " + failure.getMessage() + "; starting from its verified local "
-				+ "copy (" + copy.version() + ", sha256 " + copy.sha256() + ")");
-		this.last = copy;
-		return copy;
+		FetchedBinary binary = LocalCopies.standIn(this.copies, this.name, this.location, failure, previous,
+				this.sha256, this.reference.digest());
+		this.last = binary;
+		return binary;
 	}
 
 }
