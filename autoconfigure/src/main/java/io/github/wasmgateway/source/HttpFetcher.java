@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * GETs with the sources' timeouts, bounded retries with exponential backoff and a size
@@ -18,6 +19,10 @@ import java.util.Map;
  * never on an event loop, so a blocking client is the simple one).
  */
 final class HttpFetcher {
+
+	/** An IPv4 or IPv6 literal (InetAddress parses these without asking DNS). */
+	private static final Pattern IP_LITERAL = Pattern
+		.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
 	private final HttpClient client;
 
@@ -67,8 +72,9 @@ final class HttpFetcher {
 		if (bare.equalsIgnoreCase("localhost")) {
 			return true;
 		}
-		if (!bare.chars().allMatch((c) -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-			return false; // a name: never resolved here, so never loopback
+		if (!IP_LITERAL.matcher(bare).matches()) {
+			return false; // a name other than localhost: never resolved here, so never
+							// loopback
 		}
 		try {
 			return InetAddress.getByName(bare).isLoopbackAddress();

@@ -126,8 +126,8 @@ class HostFunctionsFuzzTests {
 	}
 
 	/**
-	 * A plugin per mode, renewed now and then so that shared data and the recorded log
-	 * do not pile up.
+	 * A plugin per mode, renewed now and then so that shared data and the recorded log do
+	 * not pile up.
 	 */
 	private static Run run(ExecutionMode mode) {
 		Run run = runs.get(mode);

@@ -2,7 +2,6 @@ package io.github.wasmgateway.engine.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -67,9 +66,7 @@ public final class PrivateDirectory {
 
 	private static void check(Path real, Path configured, String what) throws IOException {
 		PosixFileAttributes attributes = Files.readAttributes(real, PosixFileAttributes.class);
-		UserPrincipal me = FileSystems.getDefault()
-			.getUserPrincipalLookupService()
-			.lookupPrincipalByName(System.getProperty("user.name"));
+		UserPrincipal me = currentUser(real);
 		if (!attributes.owner().equals(me)) {
 			throw new IllegalStateException("The " + what + " " + configured + " belongs to "
 					+ attributes.owner().getName() + ", not to " + me.getName() + " who runs the gateway; "
@@ -81,6 +78,27 @@ public final class PrivateDirectory {
 			throw new IllegalStateException("The " + what + " " + configured + " is writable by other users ("
 					+ PosixFilePermissions.toString(permissions) + "); whoever can write there could put code into "
 					+ "the gateway. Make it owner-only (chmod 700 " + configured + ") or use another directory.");
+		}
+	}
+
+	/**
+	 * Who runs the gateway, as the file system names owners: the owner of a file made now
+	 * (a name lookup fails where the user has no account entry, as in some containers).
+	 */
+	private static UserPrincipal currentUser(Path directory) throws IOException {
+		Path probe;
+		try {
+			probe = Files.createTempFile(directory, ".owner", ".tmp");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("The directory " + directory + " cannot be written by the user running the "
+					+ "gateway (" + ex.getMessage() + "); use a directory of your own.", ex);
+		}
+		try {
+			return Files.getOwner(probe);
+		}
+		finally {
+			Files.deleteIfExists(probe);
 		}
 	}
 
