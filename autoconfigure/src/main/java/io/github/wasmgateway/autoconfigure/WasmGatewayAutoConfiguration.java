@@ -11,6 +11,7 @@ import io.github.wasmgateway.actuate.WasmPluginMeters;
 import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
 import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
 import io.github.wasmgateway.gateway.ExchangeObserver;
+import io.github.wasmgateway.gateway.PluginHandle;
 import io.github.wasmgateway.gateway.PluginTrailers;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
@@ -18,6 +19,8 @@ import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
+import io.github.wasmgateway.source.PluginSources;
+import io.github.wasmgateway.source.RemoteSourceWatcher;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.context.annotation.Bean;
@@ -126,11 +130,33 @@ public final class WasmGatewayAutoConfiguration {
 			.build();
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	PluginSources wasmPluginSources(WasmGatewayProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		return new PluginSources(SourceSettingsFactory.of(properties, sslBundles.getIfAvailable()));
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader,
+	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader, PluginSources sources,
 			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
-		return new WasmPluginRegistry(engine, resourceLoader, PluginDefinitions.of(properties, environment));
+		return new WasmPluginRegistry(engine, resourceLoader, sources,
+				new WasmPluginRegistry.Limits(properties.getMaxBinarySize().toBytes(),
+						properties.getMaxConfigurationSize().toBytes()),
+				PluginDefinitions.of(properties, environment));
+	}
+
+	/** Re-resolves OCI tags and re-checks https plugins; a new binary is a hot reload. */
+	@Bean
+	RemoteSourceWatcher wasmRemoteSourceWatcher(WasmPluginRegistry registry, WasmGatewayProperties properties) {
+		return new RemoteSourceWatcher(properties.getSources().getRecheckInterval(),
+				() -> registry.plugins()
+					.values()
+					.stream()
+					.filter((plugin) -> PluginSources.isRemote(plugin.definition().location()))
+					.map(PluginHandle::name)
+					.toList(),
+				(name) -> registry.reload(name, false));
 	}
 
 	@Bean

@@ -35,9 +35,55 @@ public class WasmGatewayProperties {
 
 	/**
 	 * Directory where compiled plugin classes are kept across restarts (keyed by sha256
-	 * and Chicory version); empty to compile at every start.
+	 * and Chicory version, each entry verified before it is loaded); owner-only, refused
+	 * when others can write it; empty to compile at every start.
 	 */
-	private Path compileCache = Path.of(System.getProperty("java.io.tmpdir"), "wasm-gateway-cache");
+	private Path compileCache = userCacheDirectory().resolve("compile-cache");
+
+	/**
+	 * Largest plugin binary accepted from any location (for an OCI image: also the
+	 * largest layer); a larger one is refused.
+	 */
+	private DataSize maxBinarySize = DataSize.ofMegabytes(64);
+
+	/**
+	 * Largest plugin or VM configuration, of a plugin or of a route; a larger one is
+	 * refused.
+	 */
+	private DataSize maxConfigurationSize = DataSize.ofMegabytes(1);
+
+	public DataSize getMaxBinarySize() {
+		return this.maxBinarySize;
+	}
+
+	public void setMaxBinarySize(DataSize maxBinarySize) {
+		this.maxBinarySize = maxBinarySize;
+	}
+
+	public DataSize getMaxConfigurationSize() {
+		return this.maxConfigurationSize;
+	}
+
+	public void setMaxConfigurationSize(DataSize maxConfigurationSize) {
+		this.maxConfigurationSize = maxConfigurationSize;
+	}
+
+	/** Where remote plugins (https:, oci://) are fetched from, and how. */
+	private final Sources sources = new Sources();
+
+	public Sources getSources() {
+		return this.sources;
+	}
+
+	/**
+	 * The per-user cache directory of wasm-gateway: {@code $XDG_CACHE_HOME/wasm-gateway},
+	 * else {@code ~/.cache/wasm-gateway}; never the shared temporary directory.
+	 */
+	static Path userCacheDirectory() {
+		String xdg = System.getenv("XDG_CACHE_HOME");
+		Path base = (xdg != null && !xdg.isBlank()) ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+		return base.resolve("wasm-gateway");
+	}
 
 	/**
 	 * Directory of plugin binaries: a plugin declared without a location is read from
@@ -149,8 +195,9 @@ public class WasmGatewayProperties {
 	public static class Plugin {
 
 		/**
-		 * Where the binary is: any Spring resource (file:, classpath:, https: which
-		 * requires sha256) or builtin:NAME for a plugin of the wasm-gateway-plugins jar.
+		 * Where the binary is: file:, classpath:, https: (requires sha256),
+		 * oci://registry/repository:tag or @sha256:digest, or builtin:NAME for a plugin
+		 * of the wasm-gateway-plugins jar.
 		 */
 		private String location;
 
@@ -325,6 +372,158 @@ public class WasmGatewayProperties {
 
 		public void setQuietPeriod(Duration quietPeriod) {
 			this.quietPeriod = quietPeriod;
+		}
+
+	}
+
+	/** Remote plugin sources: https: and oci:// locations. */
+	public static class Sources {
+
+		/** Longest wait for a connection to a plugin server or registry. */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/** Longest wait for one whole answer (a manifest, a binary, a layer). */
+		private Duration readTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Further attempts after a failed one (connection error, timeout, 5xx, 429); a
+		 * 404 or a refused credential is not retried.
+		 */
+		private int retries = 3;
+
+		/**
+		 * Wait before the first retry; doubled for each next one, at most 16 times this.
+		 */
+		private Duration retryBackoff = Duration.ofMillis(500);
+
+		/**
+		 * How often every remote plugin is asked again: an OCI tag is resolved again and
+		 * a new digest is hot-reloaded; an https binary is re-checked. 0 turns it off.
+		 */
+		private Duration recheckInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Directory of the verified local copies of remote plugins, used when the source
+		 * is unreachable at start-up; owner-only. Empty: no local copies.
+		 */
+		private Path localCopies = userCacheDirectory().resolve("plugins");
+
+		/**
+		 * Name of the Spring SSL bundle (spring.ssl.bundle.*) whose trust material
+		 * verifies plugin servers and registries; the JVM's default trust when not set.
+		 */
+		private String sslBundle;
+
+		/**
+		 * Whether http: locations and OCI registries on a loopback address (127.0.0.1,
+		 * ::1, localhost) are used without TLS. Never applies to any other address.
+		 */
+		private boolean plainHttpLoopback;
+
+		/**
+		 * Credentials per registry, keyed by host or host:port (in brackets:
+		 * "[registry.example.com:5000]"); used for Basic authentication and to obtain
+		 * bearer tokens.
+		 */
+		private Map<String, Registry> registries = new LinkedHashMap<>();
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public Duration getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(Duration retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public Duration getRecheckInterval() {
+			return this.recheckInterval;
+		}
+
+		public void setRecheckInterval(Duration recheckInterval) {
+			this.recheckInterval = recheckInterval;
+		}
+
+		public Path getLocalCopies() {
+			return this.localCopies;
+		}
+
+		public void setLocalCopies(Path localCopies) {
+			this.localCopies = localCopies;
+		}
+
+		public String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public boolean isPlainHttpLoopback() {
+			return this.plainHttpLoopback;
+		}
+
+		public void setPlainHttpLoopback(boolean plainHttpLoopback) {
+			this.plainHttpLoopback = plainHttpLoopback;
+		}
+
+		public Map<String, Registry> getRegistries() {
+			return this.registries;
+		}
+
+		public void setRegistries(Map<String, Registry> registries) {
+			this.registries = registries;
+		}
+
+	}
+
+	/** Credentials of one OCI registry. */
+	public static class Registry {
+
+		/** User name (for a token, whatever the registry expects, often the account). */
+		private String username;
+
+		/** Password or access token. */
+		private String password;
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
 		}
 
 	}

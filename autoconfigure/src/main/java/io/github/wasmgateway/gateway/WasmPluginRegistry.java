@@ -8,6 +8,8 @@ import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.source.PluginSourceException;
+import io.github.wasmgateway.source.PluginSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -43,6 +45,11 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private final ResourceLoader resources;
 
+	/** Fetches https: and oci:// locations; null: they are read as resources. */
+	private final PluginSources sources;
+
+	private final Limits limits;
+
 	/** The plugins serving, by name: replaced as a whole, read without a lock. */
 	private volatile Map<String, PluginHandle> plugins;
 
@@ -66,8 +73,15 @@ public class WasmPluginRegistry implements AutoCloseable {
 	private boolean scopedRefresh;
 
 	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
+		this(engine, resources, null, Limits.DEFAULTS, definitions);
+	}
+
+	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, PluginSources sources, Limits limits,
+			Iterable<PluginDefinition> definitions) {
 		this.engine = engine;
 		this.resources = resources;
+		this.sources = sources;
+		this.limits = limits;
 		Map<String, PluginHandle> loaded = new LinkedHashMap<>();
 		this.plugins = loaded;
 		try {
@@ -86,9 +100,8 @@ public class WasmPluginRegistry implements AutoCloseable {
 		String name = definition.name();
 		String location = definition.location();
 		if (location == null || location.isBlank()) {
-			throw new WasmPluginException(name, null, "no location is configured",
-					"Set wasm-gateway.plugins." + name + ".location to file:, classpath:, https: or builtin:NAME.",
-					null);
+			throw new WasmPluginException(name, null, "no location is configured", "Set wasm-gateway.plugins." + name
+					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
 		}
 		long started = System.nanoTime();
 		CompiledPlugin compiled;
@@ -105,6 +118,8 @@ public class WasmPluginRegistry implements AutoCloseable {
 			throw new WasmPluginException(name, null, ex.getMessage(),
 					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
 		}
+		this.limits.checkConfiguration(name, null, "vm-configuration", definition.settings().vmConfiguration());
+		this.limits.checkConfiguration(name, null, "configuration", definition.configuration());
 		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
 		PluginConfiguration defaults;
 		try {
@@ -124,6 +139,16 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private PluginBinary read(PluginDefinition definition) {
 		String location = definition.location();
+		if (this.sources != null && PluginSources.isRemote(location)) {
+			try {
+				return PluginBinary.of(this.sources.fetch(definition.name(), location, definition.sha256()).bytes(),
+						location);
+			}
+			catch (PluginSourceException ex) {
+				throw new WasmPluginException(definition.name(), null, ex.getMessage(), "Check wasm-gateway.plugins."
+						+ definition.name() + ".location and wasm-gateway.sources.* (see docs/plugin-sources.md).", ex);
+			}
+		}
 		if (location.startsWith("https:") || location.startsWith("http:")) {
 			if (definition.sha256() == null || definition.sha256().isBlank()) {
 				throw new WasmPluginException(definition.name(), null,
@@ -133,7 +158,14 @@ public class WasmPluginRegistry implements AutoCloseable {
 		}
 		Resource resource = this.resources.getResource(location);
 		try (InputStream in = resource.getInputStream()) {
-			return PluginBinary.of(in.readAllBytes(), location);
+			byte[] bytes = in.readNBytes((int) Math.min(this.limits.maxBinaryBytes() + 1, Integer.MAX_VALUE - 8));
+			if (bytes.length > this.limits.maxBinaryBytes()) {
+				throw new WasmPluginException(definition.name(), null,
+						location + " is larger than the " + this.limits.maxBinaryBytes()
+								+ " bytes allowed (wasm-gateway.max-binary-size)",
+						"Raise wasm-gateway.max-binary-size if the plugin really is that large.", null);
+			}
+			return PluginBinary.of(bytes, location);
 		}
 		catch (IOException ex) {
 			throw new WasmPluginException(definition.name(), null,
@@ -319,6 +351,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 					"Declare it under wasm-gateway.plugins." + pluginName + " or use one of: " + this.plugins.keySet(),
 					null);
 		}
+		this.limits.checkConfiguration(pluginName, routeId, "configuration", configuration);
 		try {
 			if (!bind) {
 				handle.current().configure(configuration);
@@ -424,6 +457,29 @@ public class WasmPluginRegistry implements AutoCloseable {
 		@Override
 		public int hashCode() {
 			return this.name.hashCode();
+		}
+
+	}
+
+	/**
+	 * The largest binary and configuration a plugin may have.
+	 *
+	 * @param maxBinaryBytes largest binary read from a file: or classpath: location
+	 * (remote sources apply the same limit themselves)
+	 * @param maxConfigurationBytes largest plugin, VM or route configuration
+	 */
+	public record Limits(long maxBinaryBytes, long maxConfigurationBytes) {
+
+		/** wasm-gateway.max-binary-size and max-configuration-size as they default. */
+		public static final Limits DEFAULTS = new Limits(64L * 1024 * 1024, 1024 * 1024);
+
+		void checkConfiguration(String plugin, String route, String what, byte[] configuration) {
+			if (configuration != null && configuration.length > this.maxConfigurationBytes) {
+				throw new WasmPluginException(plugin, route,
+						"its " + what + " is " + configuration.length + " bytes, more than the "
+								+ this.maxConfigurationBytes + " allowed (wasm-gateway.max-configuration-size)",
+						"Shorten it, or raise wasm-gateway.max-configuration-size.", null);
+			}
 		}
 
 	}

@@ -2,21 +2,51 @@ package io.github.wasmgateway.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.wasmgateway.engine.internal.CompileCache;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * AOT compiles each binary once; the classes are kept on disk, keyed by sha256 and
- * Chicory version, so that a restart skips compilation.
+ * Chicory version, so that a restart skips compilation. What the cache holds is code the
+ * gateway runs: an entry the gateway did not write is refused and compiled again, and a
+ * directory others can write is refused.
  */
 class CompileCacheTests {
 
 	@TempDir
 	Path cache;
+
+	private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+	@BeforeEach
+	void captureLog() {
+		this.logged.start();
+		((Logger) LoggerFactory.getLogger(CompileCache.class)).addAppender(this.logged);
+	}
+
+	@AfterEach
+	void releaseLog() {
+		((Logger) LoggerFactory.getLogger(CompileCache.class)).detachAppender(this.logged);
+	}
 
 	@Test
 	void secondEngineLoadsCompiledClassesFromTheCache() throws IOException {
@@ -27,7 +57,7 @@ class CompileCacheTests {
 		}
 		try (Stream<Path> files = Files.list(this.cache)) {
 			assertThat(files.map((file) -> file.getFileName().toString()))
-				.containsExactly(binary.sha256() + "-chicory-1.7.5.jar");
+				.containsExactlyInAnyOrder(binary.sha256() + "-chicory-1.7.5.jar", "cache.key");
 		}
 		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
 			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
@@ -64,6 +94,107 @@ class CompileCacheTests {
 			assertThat(interpreted.interpretedFunctions()).isPositive();
 			assertThat(aot.retainedBytesEstimate()).isPositive();
 		}
+	}
+
+	@Test
+	void tamperedClassIsRefusedLoggedAndRecompiled() throws IOException {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		rewrite(entry, (name, bytes) -> {
+			if (name.endsWith(".class")) {
+				bytes[bytes.length - 1] ^= 1; // one bit of one class: a tampered method
+												// body
+			}
+			return bytes;
+		});
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
+			assertThat(compiled.fromCache()).isFalse();
+			assertThat(this.logged.list).extracting(ILoggingEvent::getFormattedMessage)
+				.anySatisfy((message) -> assertThat(message).contains("Refused the compile cache entry " + entry)
+					.contains("compiling again"));
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
+				.isTrue();
+		}
+	}
+
+	@Test
+	void entryOfAnotherBinaryIsRefused() throws IOException {
+		PluginBinary go = Fixtures.binary("go-profile");
+		PluginBinary tinygo = Fixtures.binary("tinygo-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(go, ExecutionMode.AOT);
+			Files.copy(this.cache.resolve(go.sha256() + "-chicory-1.7.5.jar"),
+					this.cache.resolve(tinygo.sha256() + "-chicory-1.7.5.jar"));
+			CompiledPlugin compiled = engine.compile(tinygo, ExecutionMode.AOT);
+			assertThat(compiled.fromCache()).isFalse();
+			assertThat(compiled.profile().abiVersion()).isEqualTo(
+					WasmEngine.builder().build().compile(tinygo, ExecutionMode.INTERPRETER).profile().abiVersion());
+		}
+	}
+
+	@Test
+	void entryWrittenWithAnotherKeyIsRefused() throws IOException {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Files.delete(this.cache.resolve("cache.key"));
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(engine.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
+		}
+	}
+
+	@Test
+	void directoryAndKeyAreCreatedOwnerOnly() throws IOException {
+		Path directory = this.cache.resolve("new/cache");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(directory).build()) {
+			engine.compile(Fixtures.binary("go-profile"), ExecutionMode.AOT);
+		}
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+		try (Stream<Path> files = Files.list(directory)) {
+			assertThat(files)
+				.allSatisfy((file) -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+					.isEqualTo("rw-------"));
+		}
+	}
+
+	@Test
+	void worldWritableDirectoryIsRefused() throws IOException {
+		Path shared = Files.createDirectory(this.cache.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatIllegalStateException().isThrownBy(() -> WasmEngine.builder().withCompileCache(shared).build())
+			.withMessageContaining("The compile cache directory (wasm-gateway.compile-cache) " + shared
+					+ " is writable by other users (rwxrwxrwx)")
+			.withMessageContaining("chmod 700");
+	}
+
+	@Test
+	void keyOthersCanReadIsRefused() throws IOException {
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(engine.compileCacheDirectory()).isNotNull();
+		}
+		Files.setPosixFilePermissions(this.cache.resolve("cache.key"), PosixFilePermissions.fromString("rw-r--r--"));
+		assertThatIllegalStateException().isThrownBy(() -> WasmEngine.builder().withCompileCache(this.cache).build())
+			.withMessageContaining("can be read or written by other users (rw-r--r--)");
+	}
+
+	/** Rewrites every entry of a jar through {@code change}. */
+	private static void rewrite(Path jar, java.util.function.BiFunction<String, byte[], byte[]> change)
+			throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(jar)));
+				JarOutputStream rewritten = new JarOutputStream(out)) {
+			for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+				rewritten.putNextEntry(new JarEntry(entry.getName()));
+				rewritten.write(change.apply(entry.getName(), in.readAllBytes()));
+				rewritten.closeEntry();
+			}
+		}
+		Files.write(jar, out.toByteArray());
 	}
 
 }

@@ -6,7 +6,6 @@ import com.dylibso.chicory.compiler.internal.Compiler;
 import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
@@ -42,7 +41,10 @@ public final class ModuleCompiler {
 		try {
 			return Parser.parse(bytes);
 		}
-		catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException ex) {
+		catch (RuntimeException ex) {
+			// Chicory's own errors, and whatever else malformed bytes make its parser
+			// throw
+			// (fuzzing found a NullPointerException on an unbalanced block end)
 			throw new PluginLoadException(origin + " is not a valid WebAssembly module: " + ex.getMessage()
 					+ "; the file is corrupt or truncated, rebuild or re-download it", ex);
 		}
