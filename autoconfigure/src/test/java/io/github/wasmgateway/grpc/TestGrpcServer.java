@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * plain UTF-8 messages:
  * <ul>
  * <li>{@code Echo} (unary): {@code echo:<message>}</li>
+ * <li>{@code Say} (unary): the message itself</li>
  * <li>{@code Deny} (unary): PERMISSION_DENIED "not for you", trailers only</li>
  * <li>{@code Slow} (unary): never answers; {@link #cancelled} gets a permit when the
  * caller gives up</li>
@@ -142,6 +143,11 @@ final class TestGrpcServer implements AutoCloseable {
 			.addMethod(method("Echo", MethodDescriptor.MethodType.UNARY),
 					ServerCalls.asyncUnaryCall((String message, StreamObserver<String> answer) -> {
 						answer.onNext("echo:" + message);
+						answer.onCompleted();
+					}))
+			.addMethod(method("Say", MethodDescriptor.MethodType.UNARY),
+					ServerCalls.asyncUnaryCall((String message, StreamObserver<String> answer) -> {
+						answer.onNext(message);
 						answer.onCompleted();
 					}))
 			.addMethod(method("Deny", MethodDescriptor.MethodType.UNARY),
