@@ -23,6 +23,8 @@ final class DemoGateway implements AutoCloseable {
 
 	final int echoPort;
 
+	final int grpcPort;
+
 	final Path output;
 
 	private final Process process;
@@ -30,9 +32,11 @@ final class DemoGateway implements AutoCloseable {
 	private DemoGateway(List<String> arguments) throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
+		this.grpcPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar(), "--server.port=" + this.port,
-				"--demo.echo.port=" + this.echoPort, "--wasm-gateway.compile-cache="));
+		List<String> command = new ArrayList<>(
+				List.of(javaBinary(), "-jar", jar(), "--server.port=" + this.port, "--demo.echo.port=" + this.echoPort,
+						"--demo.grpc.port=" + this.grpcPort, "--wasm-gateway.compile-cache="));
 		command.addAll(arguments);
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.output.toFile())
