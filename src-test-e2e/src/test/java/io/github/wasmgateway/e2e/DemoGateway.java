@@ -55,12 +55,13 @@ final class DemoGateway implements AutoCloseable {
 
 	/**
 	 * The README's command, {@code java -jar demo-app/target/demo.jar} from the
-	 * repository root, without arguments: the ports come from PORT and ECHO_PORT, as the
-	 * README says.
+	 * repository root, without arguments: the ports come from PORT, ECHO_PORT and
+	 * GRPC_PORT, as the README says.
 	 */
 	private DemoGateway() throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
+		this.grpcPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
 		Path root = jar().getParent().getParent().getParent();
 		ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", root.relativize(jar()).toString())
@@ -69,6 +70,7 @@ final class DemoGateway implements AutoCloseable {
 			.redirectOutput(this.output.toFile());
 		builder.environment().put("PORT", Integer.toString(this.port));
 		builder.environment().put("ECHO_PORT", Integer.toString(this.echoPort));
+		builder.environment().put("GRPC_PORT", Integer.toString(this.grpcPort));
 		this.process = builder.start();
 	}
 
