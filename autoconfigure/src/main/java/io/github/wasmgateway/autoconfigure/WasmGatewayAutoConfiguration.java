@@ -1,6 +1,7 @@
 package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.GrpcClient;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.HttpCalloutClient;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
@@ -113,13 +114,14 @@ public final class WasmGatewayAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	WasmEngine wasmEngine(WasmGatewayProperties properties, HttpCalloutClient httpCallouts,
-			ObjectProvider<MetricsSink> metrics, ObjectProvider<RedisClient> redis,
+			ObjectProvider<MetricsSink> metrics, ObjectProvider<RedisClient> redis, ObjectProvider<GrpcClient> grpc,
 			ObjectProvider<SharedDataStore> sharedData) {
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
 			.withWorkers(EventLoops.workers());
 		metrics.ifAvailable(services::withMetrics);
 		redis.ifAvailable(services::withRedis);
+		grpc.ifAvailable(services::withGrpc);
 		SharedDataStore shared = sharedData.getIfAvailable();
 		if (shared != null) {
 			services.withSharedData(shared::forPlugin);

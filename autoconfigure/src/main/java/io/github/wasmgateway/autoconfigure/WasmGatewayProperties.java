@@ -118,7 +118,10 @@ public class WasmGatewayProperties {
 	/** The plugins, by name: the name used by routes, logs and metrics. */
 	private Map<String, Plugin> plugins = new LinkedHashMap<>();
 
-	/** Upstreams plugins may call by name with proxy_http_call. */
+	/**
+	 * Upstreams plugins may call by name: proxy_http_call, and proxy_grpc_call and
+	 * proxy_grpc_stream (http:// as h2c, https:// as TLS).
+	 */
 	private Map<String, Cluster> clusters = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
@@ -536,6 +539,20 @@ public class WasmGatewayProperties {
 
 		/** Timeout of a call when the plugin gives none. */
 		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * Name of an SSL bundle (spring.ssl.bundle.*) whose trust material, and key for
+		 * mutual TLS, secure gRPC calls to an https URL; empty: the JVM's default trust.
+		 */
+		private String sslBundle;
+
+		public String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
 
 		public String getUrl() {
 			return this.url;

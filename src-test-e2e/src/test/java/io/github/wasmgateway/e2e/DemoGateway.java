@@ -31,6 +31,8 @@ final class DemoGateway implements AutoCloseable {
 
 	final int echoPort;
 
+	final int grpcPort;
+
 	final Path output;
 
 	private final Process process;
@@ -40,9 +42,11 @@ final class DemoGateway implements AutoCloseable {
 	private DemoGateway(List<String> arguments) throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
+		this.grpcPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(),
-				"--server.port=" + this.port, "--demo.echo.port=" + this.echoPort, "--wasm-gateway.compile-cache="));
+				"--server.port=" + this.port, "--demo.echo.port=" + this.echoPort, "--demo.grpc.port=" + this.grpcPort,
+				"--wasm-gateway.compile-cache="));
 		command.addAll(arguments);
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.output.toFile())
@@ -51,12 +55,13 @@ final class DemoGateway implements AutoCloseable {
 
 	/**
 	 * The README's command, {@code java -jar demo-app/target/demo.jar} from the
-	 * repository root, without arguments: the ports come from PORT and ECHO_PORT, as the
-	 * README says.
+	 * repository root, without arguments: the ports come from PORT, ECHO_PORT and
+	 * GRPC_PORT, as the README says.
 	 */
 	private DemoGateway() throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
+		this.grpcPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
 		Path root = jar().getParent().getParent().getParent();
 		ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", root.relativize(jar()).toString())
@@ -65,6 +70,7 @@ final class DemoGateway implements AutoCloseable {
 			.redirectOutput(this.output.toFile());
 		builder.environment().put("PORT", Integer.toString(this.port));
 		builder.environment().put("ECHO_PORT", Integer.toString(this.echoPort));
+		builder.environment().put("GRPC_PORT", Integer.toString(this.grpcPort));
 		this.process = builder.start();
 	}
 

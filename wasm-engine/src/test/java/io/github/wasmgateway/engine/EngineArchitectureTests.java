@@ -8,7 +8,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine is a pure-Java host: it must run without Spring, Reactor or Netty.
+ * The engine is a pure-Java host: it must run without Spring, Reactor or Netty (or
+ * grpc-java, which the gateway's gRPC client brings).
  */
 class EngineArchitectureTests {
 
@@ -20,7 +21,8 @@ class EngineArchitectureTests {
 	void engineImportsNothingFromSpringReactorOrNetty() {
 		noClasses().should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "io.micrometer..")
+			.resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "io.micrometer..", "io.grpc..",
+					"com.google.protobuf..")
 			.check(ENGINE);
 	}
 

@@ -555,11 +555,13 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	}
 
 	@BothModes
-	void getStatusHasNothingToReportOutsideGrpc(ExecutionMode mode) {
+	void getStatusBeforeAnyGrpcCloseIsZeroWithoutAMessage(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode)) {
+			// Envoy answers the root context's status, 0 until a gRPC call closes
 			Outcome outcome = exerciser.run("get-status");
-			assertThat(outcome.status()).isEqualTo(NOT_FOUND);
-			assertThat(outcome.result()).isNull();
+			assertThat(outcome.status()).isEqualTo(OK);
+			assertThat(outcome.result()).isEqualTo("0");
+			assertThat(outcome.header("x-result-message")).isEmpty();
 		}
 	}
 
@@ -616,19 +618,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 		}
 	}
 
-	// ---- gRPC and Higress upstream functions: offered, answered UNIMPLEMENTED
-
-	@BothModes
-	void grpcFunctionsAreUnimplemented(ExecutionMode mode) {
-		try (Exerciser exerciser = exerciser(mode)) {
-			for (String op : List.of("grpc-call", "grpc-stream", "grpc-send:1", "grpc-cancel:1", "grpc-close:1")) {
-				Outcome outcome = exerciser.run(op);
-				assertThat(outcome.status()).as(op).isEqualTo(UNIMPLEMENTED);
-				assertThat(outcome.result()).as(op).isNull();
-			}
-			assertThat(exerciser.run("stats").header("x-result-grpc-events")).isEqualTo("0");
-		}
-	}
+	// ---- Higress upstream functions: offered, answered UNIMPLEMENTED
 
 	@BothModes
 	void higressUpstreamFunctionsAreUnimplemented(ExecutionMode mode) {
@@ -901,16 +891,13 @@ class HostFunctionsTests extends ExerciserTestSupport {
 				"proxy_register_shared_queue", "proxy_resolve_shared_queue", "proxy_enqueue_shared_queue",
 				"proxy_dequeue_shared_queue", "proxy_define_metric", "proxy_get_metric", "proxy_get_property",
 				"proxy_set_property", "proxy_call_foreign_function", "proxy_get_configuration", "proxy_redis_init",
-				"proxy_redis_call")) {
+				"proxy_redis_call", "proxy_get_status", "proxy_grpc_call", "proxy_grpc_stream", "proxy_grpc_send")) {
 			answers.put(function, INVALID_MEMORY_ACCESS);
 		}
 		// buffer 0 (the request body) does not exist during request headers
 		answers.put("proxy_get_buffer_bytes", NOT_FOUND);
 		answers.put("proxy_get_buffer_status", NOT_FOUND);
-		// there is no status to write outside a gRPC reply
-		answers.put("proxy_get_status", NOT_FOUND);
-		for (String function : List.of("proxy_grpc_call", "proxy_grpc_stream", "proxy_grpc_send",
-				"proxy_get_upstream_hosts", "proxy_set_upstream_override_host",
+		for (String function : List.of("proxy_get_upstream_hosts", "proxy_set_upstream_override_host",
 				"proxy_inject_encoded_data_to_filter_chain")) {
 			answers.put(function, UNIMPLEMENTED);
 		}

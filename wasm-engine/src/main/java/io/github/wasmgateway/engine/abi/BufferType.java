@@ -2,7 +2,8 @@ package io.github.wasmgateway.engine.abi;
 
 /**
  * The buffers a plugin names by number ({@code proxy_buffer_type_t}; the names of
- * proxy-wasm-cpp-host's {@code WasmBufferType}, plus Higress's Redis reply).
+ * proxy-wasm-cpp-host's {@code WasmBufferType}, plus Higress's Redis reply; the
+ * specification calls 5 {@code GRPC_CALL_MESSAGE}, the SDKs {@code GrpcReceiveBuffer}).
  */
 enum BufferType {
 

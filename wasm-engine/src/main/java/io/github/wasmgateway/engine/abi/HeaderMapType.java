@@ -1,8 +1,10 @@
 package io.github.wasmgateway.engine.abi;
 
 /**
- * The header maps a plugin names by number ({@code proxy_header_map_type_t}; the names of
- * proxy-wasm-cpp-host's {@code WasmHeaderMapType}).
+ * The header maps a plugin names by number ({@code proxy_map_type_t}; the names of
+ * proxy-wasm-cpp-host's {@code WasmHeaderMapType}, which the Rust, C++ and Go SDKs use
+ * too; the specification calls 4 and 5 {@code GRPC_CALL_INITIAL_METADATA} and
+ * {@code GRPC_CALL_TRAILING_METADATA}). One numbering for ABI 0.1.0, 0.2.0 and 0.2.1.
  */
 enum HeaderMapType {
 
@@ -16,9 +18,13 @@ enum HeaderMapType {
 		return (abiValue >= 0 && abiValue < VALUES.length) ? VALUES[(int) abiValue] : null;
 	}
 
-	/** Whether a plugin may change the map: a callout's response is read-only. */
+	/**
+	 * Whether a plugin may change the map: only the stream's own; what a callout or a
+	 * gRPC call received is read-only.
+	 */
 	boolean writable() {
-		return this != HTTP_CALL_RESPONSE_HEADERS && this != HTTP_CALL_RESPONSE_TRAILERS;
+		return this == REQUEST_HEADERS || this == REQUEST_TRAILERS || this == RESPONSE_HEADERS
+				|| this == RESPONSE_TRAILERS;
 	}
 
 }

@@ -51,7 +51,9 @@ public final class HostFunctions {
 				{ "proxy_set_tick_period_milliseconds", 1 }, { "proxy_get_current_time_nanoseconds", 1 },
 				{ "proxy_define_metric", 4 }, { "proxy_increment_metric", 2 }, { "proxy_record_metric", 2 },
 				{ "proxy_get_metric", 2 }, { "proxy_call_foreign_function", 6 }, { "proxy_get_status", 3 },
-				{ "proxy_redis_init", 7 }, { "proxy_redis_call", 5 } };
+				{ "proxy_redis_init", 7 }, { "proxy_redis_call", 5 }, { "proxy_grpc_call", 12 },
+				{ "proxy_grpc_stream", 9 }, { "proxy_grpc_send", 4 }, { "proxy_grpc_cancel", 1 },
+				{ "proxy_grpc_close", 1 } };
 		for (Object[] row : table) {
 			ARITY.put((String) row[0], (Integer) row[1]);
 		}

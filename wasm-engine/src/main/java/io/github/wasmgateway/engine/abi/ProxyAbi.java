@@ -44,9 +44,12 @@ final class ProxyAbi {
 
 	private final GuestMemory memory;
 
+	private final GrpcAbi grpc;
+
 	ProxyAbi(PluginVm vm) {
 		this.vm = vm;
 		this.memory = new GuestMemory(vm);
+		this.grpc = new GrpcAbi(vm, this.memory);
 	}
 
 	/** See {@link PluginVm#hostFailure}. */
@@ -100,7 +103,12 @@ final class ProxyAbi {
 			case "proxy_record_metric" -> (a) -> metrics().record((int) a[0], a[1]) ? Status.OK : Status.NOT_FOUND;
 			case "proxy_get_metric" -> this::getMetric;
 			case "proxy_call_foreign_function" -> this::callForeignFunction;
-			case "proxy_get_status" -> (a) -> Status.NOT_FOUND;
+			case "proxy_get_status" -> this::getStatus;
+			case "proxy_grpc_call" -> this.grpc::call;
+			case "proxy_grpc_stream" -> this.grpc::stream;
+			case "proxy_grpc_send" -> this.grpc::send;
+			case "proxy_grpc_cancel" -> this.grpc::cancel;
+			case "proxy_grpc_close" -> this.grpc::close;
 			case "proxy_redis_init" -> this::redisInit;
 			case "proxy_redis_call" -> this::redisCall;
 			default -> null;
@@ -369,7 +377,8 @@ final class ProxyAbi {
 	/** The map of {@code type} in the effective context, or null. */
 	private HeaderMap map(HeaderMapType type) {
 		StreamContext stream = this.vm.contexts().effectiveStream();
-		HttpCalloutResponse callout = this.vm.callbackData().calloutResponse();
+		CallbackData call = this.vm.callbackData();
+		HttpCalloutResponse callout = call.calloutResponse();
 		return switch (type) {
 			case REQUEST_HEADERS -> (stream != null) ? stream.exchange().requestHeaders() : null;
 			case REQUEST_TRAILERS -> (stream != null) ? stream.exchange().requestTrailers() : null;
@@ -377,7 +386,8 @@ final class ProxyAbi {
 			case RESPONSE_TRAILERS -> (stream != null) ? stream.exchange().responseTrailers() : null;
 			case HTTP_CALL_RESPONSE_HEADERS -> (callout != null) ? callout.headers() : null;
 			case HTTP_CALL_RESPONSE_TRAILERS -> (callout != null) ? callout.trailers() : null;
-			case GRPC_RECEIVE_INITIAL_METADATA, GRPC_RECEIVE_TRAILING_METADATA -> null;
+			case GRPC_RECEIVE_INITIAL_METADATA -> call.grpcInitialMetadata();
+			case GRPC_RECEIVE_TRAILING_METADATA -> call.grpcTrailingMetadata();
 		};
 	}
 
@@ -495,11 +505,11 @@ final class ProxyAbi {
 				}
 				yield (configuration != null) ? new ReadOnlyBuffer(configuration) : null;
 			}
+			case GRPC_RECEIVE_BUFFER -> (call.grpcMessage() != null) ? new ReadOnlyBuffer(call.grpcMessage()) : null;
 			case REDIS_CALL_RESPONSE -> (call.redisReply() != null) ? new ReadOnlyBuffer(call.redisReply()) : null;
-			// no TCP, no gRPC; CALL_DATA holds the arguments of
-			// proxy_on_foreign_function,
-			// which this host (like Envoy outside its tests) never calls
-			case NETWORK_DOWNSTREAM_DATA, NETWORK_UPSTREAM_DATA, GRPC_RECEIVE_BUFFER, CALL_DATA -> null;
+			// no TCP; CALL_DATA holds the arguments of proxy_on_foreign_function, which
+			// this host (like Envoy outside its tests) never calls
+			case NETWORK_DOWNSTREAM_DATA, NETWORK_UPSTREAM_DATA, CALL_DATA -> null;
 		};
 	}
 
@@ -614,6 +624,21 @@ final class ProxyAbi {
 		}
 		this.memory.writeU32(a[9], token);
 		return Status.OK;
+	}
+
+	/**
+	 * {@code proxy_get_status}, as Envoy's {@code Context::getStatus} of the effective
+	 * root context: the code of its last gRPC close (or BROKEN_CONNECTION after a failed
+	 * callout), 0 before any; the message only inside that callback.
+	 */
+	private long getStatus(long[] a) {
+		RootContext root = this.vm.contexts().effectiveRoot();
+		int code = (root != null) ? root.statusCode() : 0;
+		String message = (root != null) ? root.statusMessage() : "";
+		if (!this.memory.writeU32(a[0], code)) {
+			return Status.INVALID_MEMORY_ACCESS;
+		}
+		return this.memory.copyOut(utf8(message), a[1], a[2]);
 	}
 
 	// ---- metrics

@@ -23,6 +23,9 @@ public final class Status {
 
 	public static final int INTERNAL_FAILURE = 10;
 
+	/** What Envoy's {@code proxy_get_status} reports after a failed HTTP callout. */
+	public static final int BROKEN_CONNECTION = 11;
+
 	public static final int UNIMPLEMENTED = 12;
 
 	private Status() {

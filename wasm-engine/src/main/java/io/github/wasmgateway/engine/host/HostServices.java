@@ -7,12 +7,14 @@ import java.util.function.Function;
 
 /**
  * Everything a plugin reaches outside its VM, each with an in-memory default: callouts,
- * Redis, shared data and queues, metrics, clock, ticks, logging and the way back onto a
- * worker thread. The Spring side replaces what it implements.
+ * gRPC calls, Redis, shared data and queues, metrics, clock, ticks, logging and the way
+ * back onto a worker thread. The Spring side replaces what it implements.
  */
 public final class HostServices {
 
 	private final HttpCalloutClient httpCallouts;
+
+	private final GrpcClient grpc;
 
 	private final RedisClient redis;
 
@@ -32,6 +34,7 @@ public final class HostServices {
 
 	private HostServices(Builder builder) {
 		this.httpCallouts = builder.httpCallouts;
+		this.grpc = builder.grpc;
 		this.redis = builder.redis;
 		this.sharedData = builder.sharedData;
 		this.sharedQueues = builder.sharedQueues;
@@ -53,6 +56,10 @@ public final class HostServices {
 
 	public HttpCalloutClient httpCallouts() {
 		return this.httpCallouts;
+	}
+
+	public GrpcClient grpc() {
+		return this.grpc;
 	}
 
 	public RedisClient redis() {
@@ -92,6 +99,8 @@ public final class HostServices {
 
 		private HttpCalloutClient httpCallouts = HttpCalloutClient.none();
 
+		private GrpcClient grpc = GrpcClient.none();
+
 		private RedisClient redis = RedisClient.none();
 
 		private Function<String, SharedDataStore> sharedData = perPlugin();
@@ -118,6 +127,11 @@ public final class HostServices {
 
 		public Builder withHttpCallouts(HttpCalloutClient httpCallouts) {
 			this.httpCallouts = Objects.requireNonNull(httpCallouts);
+			return this;
+		}
+
+		public Builder withGrpc(GrpcClient grpc) {
+			this.grpc = Objects.requireNonNull(grpc);
 			return this;
 		}
 

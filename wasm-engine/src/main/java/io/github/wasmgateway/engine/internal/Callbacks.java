@@ -47,6 +47,14 @@ final class Callbacks {
 
 	final ExportFunction redisCallResponse;
 
+	final ExportFunction grpcReceiveInitialMetadata;
+
+	final ExportFunction grpcReceive;
+
+	final ExportFunction grpcReceiveTrailingMetadata;
+
+	final ExportFunction grpcClose;
+
 	final ExportFunction allocator;
 
 	Callbacks(Instance instance, AbiProfile profile) {
@@ -68,6 +76,10 @@ final class Callbacks {
 		this.httpCallResponse = find(instance, profile, "proxy_on_http_call_response");
 		this.queueReady = find(instance, profile, "proxy_on_queue_ready");
 		this.redisCallResponse = find(instance, profile, "proxy_on_redis_call_response");
+		this.grpcReceiveInitialMetadata = find(instance, profile, "proxy_on_grpc_receive_initial_metadata");
+		this.grpcReceive = find(instance, profile, "proxy_on_grpc_receive");
+		this.grpcReceiveTrailingMetadata = find(instance, profile, "proxy_on_grpc_receive_trailing_metadata");
+		this.grpcClose = find(instance, profile, "proxy_on_grpc_close");
 		this.allocator = instance.export(profile.allocator());
 	}
 

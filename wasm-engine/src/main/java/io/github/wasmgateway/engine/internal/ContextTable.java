@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * The contexts of one VM: root contexts (one per configuration) and streams, under ids
  * from one counter as in proxy-wasm-cpp-host; the effective context the host functions
- * act on; the callouts and Redis calls waiting for their reply; the properties set in
- * root contexts. Touched only on the VM's thread.
+ * act on; the callouts and Redis calls waiting for their reply; the gRPC calls and
+ * streams of the root contexts; the properties set in root contexts. Touched only on the
+ * VM's thread.
  */
 public final class ContextTable {
 
@@ -27,6 +28,13 @@ public final class ContextTable {
 	private final Map<Integer, PendingCall> pendingCalls = new HashMap<>();
 
 	private int nextToken = 1;
+
+	private final Map<Integer, GrpcCallout> grpcCallouts = new HashMap<>();
+
+	/** Envoy's numbering: the low two bits say call (1) or stream (2). */
+	private int lastGrpcCall = 1;
+
+	private int lastGrpcStream = 2;
 
 	private final Map<String, byte[]> rootProperties = new HashMap<>();
 
@@ -151,6 +159,47 @@ public final class ContextTable {
 	 */
 	PendingCall takeCall(int token) {
 		return this.pendingCalls.remove(token);
+	}
+
+	// ---- gRPC calls and streams
+
+	/**
+	 * A gRPC call or stream opened from the effective context, owned by its root context;
+	 * null when no root context is effective (start-up code).
+	 */
+	public GrpcCallout newGrpcCallout(boolean stream) {
+		if (this.effectiveRoot == null) {
+			return null;
+		}
+		int token = stream ? (this.lastGrpcStream += 4) : (this.lastGrpcCall += 4);
+		GrpcCallout callout = new GrpcCallout(token, this.effectiveRoot);
+		this.grpcCallouts.put(token, callout);
+		return callout;
+	}
+
+	/** The open call or stream of {@code token}, or null. */
+	public GrpcCallout grpcCallout(int token) {
+		return this.grpcCallouts.get(token);
+	}
+
+	public void forgetGrpcCallout(GrpcCallout callout) {
+		this.grpcCallouts.remove(callout.token);
+	}
+
+	/** Forgets every gRPC call and stream, returning them. */
+	List<GrpcCallout> takeGrpcCallouts() {
+		List<GrpcCallout> open = new ArrayList<>(this.grpcCallouts.values());
+		this.grpcCallouts.clear();
+		return open;
+	}
+
+	/** Whether {@code token} is numbered as a gRPC call or stream. */
+	public static boolean isGrpcToken(int token) {
+		return GrpcCallout.isCall(token) || GrpcCallout.isStream(token);
+	}
+
+	public static boolean isGrpcStreamToken(int token) {
+		return GrpcCallout.isStream(token);
 	}
 
 	// ---- properties set outside any stream

@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance of a plugin and its lifecycle: built and started, root contexts created
- * and configured, streams opened, asynchronous replies (callouts, Redis, ticks, queues)
- * delivered, then retired or closed. A VM belongs to the thread that created it
- * ({@link GuestCalls} checks every entry); replies that arrive on other threads are
- * handed to {@link #home()}. Its contexts are in {@link ContextTable}, what the current
- * callback may read in {@link CallbackData}.
+ * and configured, streams opened, asynchronous replies (callouts, Redis, ticks, queues;
+ * gRPC through {@link GrpcReplies}) delivered, then retired or closed. A VM belongs to
+ * the thread that created it ({@link GuestCalls} checks every entry); replies that arrive
+ * on other threads are handed to {@link #home()}. Its contexts are in
+ * {@link ContextTable}, what the current callback may read in {@link CallbackData}.
  */
 public final class PluginVm {
 
@@ -55,6 +55,8 @@ public final class PluginVm {
 	private final ContextTable contexts = new ContextTable();
 
 	private final CallbackData callbackData = new CallbackData();
+
+	private final GrpcReplies grpcReplies = new GrpcReplies(this);
 
 	private final MemoryCap memoryCap;
 
@@ -139,7 +141,8 @@ public final class PluginVm {
 	/**
 	 * A guest call failed: the VM is failed for good, the failure is logged and recorded,
 	 * and every stream open on it is told once the call has returned (its host answers it
-	 * per the failure policy now, not when its stream timeout ends).
+	 * per the failure policy now, not when its stream timeout ends); its gRPC calls are
+	 * cancelled.
 	 */
 	PluginCallException failed(PluginFailure recorded, Throwable error) {
 		this.failure = recorded;
@@ -152,6 +155,7 @@ public final class PluginVm {
 		this.core.failures.accept(recorded);
 		PluginCallException failed = new PluginCallException(recorded, error);
 		this.calls.defer(() -> failOpenStreams(failed));
+		this.calls.defer(this.grpcReplies::cancelAll);
 		return failed;
 	}
 
@@ -332,6 +336,10 @@ public final class PluginVm {
 		}
 		this.contexts.enterRoot(call.root());
 		this.callbackData.calloutResponse(response);
+		if (response.isFailure()) {
+			// Envoy's onHttpCallFailure: BrokenConnection for proxy_get_status
+			call.root().status(Status.BROKEN_CONNECTION, "reset");
+		}
 		try {
 			int trailers = (response.trailers() != null) ? response.trailers().size() : 0;
 			this.calls.invoke("proxy_on_http_call_response", this.callbacks.httpCallResponse, call.root().id, token,
@@ -342,6 +350,7 @@ public final class PluginVm {
 		}
 		finally {
 			this.callbackData.calloutResponse(null);
+			call.root().clearStatusMessage();
 		}
 		afterAsync();
 	}
@@ -397,11 +406,11 @@ public final class PluginVm {
 		afterAsync();
 	}
 
-	private boolean serving() {
+	boolean serving() {
 		return this.state == State.READY || this.state == State.RETIRING;
 	}
 
-	private void afterAsync() {
+	void afterAsync() {
 		for (StreamContext stream : this.contexts.streams()) {
 			stream.dispatchAsyncOutcome();
 		}
@@ -452,6 +461,11 @@ public final class PluginVm {
 
 	public CallbackData callbackData() {
 		return this.callbackData;
+	}
+
+	/** Where the answers of this VM's gRPC calls are delivered. */
+	public GrpcReplies grpcReplies() {
+		return this.grpcReplies;
 	}
 
 	GuestCalls calls() {
@@ -537,6 +551,7 @@ public final class PluginVm {
 		for (RootContext root : this.contexts.roots()) {
 			root.cancelTick();
 		}
+		this.grpcReplies.cancelAll();
 		this.calls.close();
 		if (this.wasi != null) {
 			this.wasi.close();

@@ -13,6 +13,15 @@ public final class RootContext {
 
 	AutoCloseable tick;
 
+	/**
+	 * What {@code proxy_get_status} answers (Envoy's status_code_ and status_message_ of
+	 * the root context): the code of the last gRPC close or failed callout, kept; the
+	 * message only while that callback runs.
+	 */
+	private int statusCode;
+
+	private String statusMessage = "";
+
 	RootContext(int id, int configurationIndex, byte[] configuration) {
 		this.id = id;
 		this.configurationIndex = configurationIndex;
@@ -21,6 +30,23 @@ public final class RootContext {
 
 	public int id() {
 		return this.id;
+	}
+
+	public int statusCode() {
+		return this.statusCode;
+	}
+
+	public String statusMessage() {
+		return this.statusMessage;
+	}
+
+	void status(int code, String message) {
+		this.statusCode = code;
+		this.statusMessage = message;
+	}
+
+	void clearStatusMessage() {
+		this.statusMessage = "";
 	}
 
 	void cancelTick() {
