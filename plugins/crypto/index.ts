@@ -8,6 +8,7 @@
 // RFC 7518 (JWK RSA and EC members), FIPS 186-4 (ECDSA on P-256 and P-384). See
 // README.md beside this file.
 export * from "./sha";
+export * from "./md5";
 export * from "./hmac";
 export * from "./base64";
 export * from "./bytes";

@@ -36,6 +36,20 @@ export function hashReused(alg: i32, data: Uint8Array): bool {
   return c.constantTimeEqual(a, b);
 }
 
+export function md5(data: Uint8Array): Uint8Array {
+  return c.md5(data);
+}
+
+/** The MD5 of `data` fed in pieces of `chunk` bytes, twice with the same hasher (digest resets it). */
+export function md5Streamed(data: Uint8Array, chunk: i32): Uint8Array {
+  const h = new c.Md5();
+  for (let round = 0; round < 2; round++) {
+    for (let at = 0; at < data.length; at += chunk) h.update(data.subarray(at, min(at + chunk, data.length)));
+    if (round == 0) h.digest();
+  }
+  return h.digest();
+}
+
 export function hmac(alg: i32, key: Uint8Array, data: Uint8Array): Uint8Array {
   return c.hmac(<c.HashAlgorithm>alg, key, data);
 }
