@@ -19,6 +19,7 @@ import {
   ConfigParser,
   FeedingVisitor,
   currentTimeSeconds,
+  equalsIgnoreCase,
   getRequestHeader,
   HeadersAction,
   HttpContext,
@@ -251,6 +252,18 @@ function parseGmtDate(text: string): i64 {
   return utcSeconds(year, month, day, hour, minute, second);
 }
 
+/**
+ * Whether the signature's `headers` list names `header`, in any case (header names are
+ * case-insensitive; Higress's documented example configures `X-Custom-Header-A` and signs
+ * `x-custom-header-a`).
+ */
+function signs(headers: string[], header: string): bool {
+  for (let i = 0; i < headers.length; i++) {
+    if (equalsIgnoreCase(headers[i], header)) return true;
+  }
+  return false;
+}
+
 function hashOf(algorithm: string): i32 {
   if (algorithm == "hmac-sha1") return HashAlgorithm.SHA1;
   if (algorithm == "hmac-sha256") return HashAlgorithm.SHA256;
@@ -296,7 +309,7 @@ class HmacAuthApisixContext extends HttpContext {
     if (config.signedHeaders.length > 0) {
       if (params.headers.length == 0) return this.deny("headers missing");
       for (let i = 0; i < config.signedHeaders.length; i++) {
-        if (!params.headers.includes(config.signedHeaders[i])) {
+        if (!signs(params.headers, config.signedHeaders[i])) {
           return this.deny("expected header \"" + config.signedHeaders[i] + "\" missing in signing");
         }
       }

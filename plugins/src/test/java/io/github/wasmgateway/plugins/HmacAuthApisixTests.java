@@ -132,6 +132,97 @@ class HmacAuthApisixTests {
 		assertThat(result.body()).isEqualTo("{\"message\":\"client request can't be validated: " + reason + "\"}");
 	}
 
+	/** Higress's README, example 1, instance-level configuration, unchanged. */
+	static final String HIGRESS_EXAMPLE = """
+			global_auth: false
+			consumers:
+			- name: consumer1
+			  access_key: consumer1-key
+			  secret_key: 2bda943c-ba2b-11ec-ba07-00163e1250b5
+			- name: consumer2
+			  access_key: consumer2-key
+			  secret_key: c8c8e9ca-558e-4a2d-bb62-e700dcc40e35
+			""";
+
+	/**
+	 * Its route-level (allow: consumer1) and domain-level (allow: consumer2)
+	 * configurations, as _rules_.
+	 */
+	static final String HIGRESS_EXAMPLE_RULES = """
+			_rules_:
+			- _match_route_: [route-a, route-b]
+			  allow:
+			  - consumer1  # Only consumer1 is allowed access
+			- _match_domain_: ["*.example.com", test.com]
+			  allow:
+			  - consumer2  # Only consumer2 is allowed access
+			""";
+
+	@Test
+	void higressDocumentedExamplesWithTheirSignedRequests() {
+		PluginConfiguration configuration = harness
+			.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + HIGRESS_EXAMPLE_RULES));
+		String date = "Fri, 12 Sep 2025 23:53:18 GMT";
+		setClock(1757721198L);
+		TestExchange passed = TestExchange
+			.request("POST", "/foo", "authorization",
+					"Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
+							+ "signature=\"746z4VISwZehUwZdzTV486ZMMbBtakmMHKPfs/A4RdU=\"",
+					"date", date, "content-type", "application/json")
+			.route("route-a");
+		assertThat(send(configuration, passed).requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		TestExchange put = TestExchange
+			.request("PUT", "/foo", "authorization",
+					"Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
+							+ "signature=\"746z4VISwZehUwZdzTV486ZMMbBtakmMHKPfs/A4RdU=\"",
+					"date", date)
+			.route("route-a");
+		assertDenied(send(configuration, put), "Invalid signature");
+		setClock(1757721541L);
+		TestExchange notAllowed = TestExchange
+			.request("POST", "/foo", "authorization",
+					"Signature keyId=\"consumer2-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
+							+ "signature=\"dltotPwd4iWGGz//kuehPJlHXZemR5WKwCPAJD/KPhE=\"",
+					"date", "Fri, 12 Sep 2025 23:59:01 GMT")
+			.route("route-a");
+		assertDenied(send(configuration, notAllowed), "consumer 'consumer2' is not allowed");
+		// the first request again, over five minutes later: its date is too old
+		TestExchange replayed = TestExchange
+			.request("POST", "/foo", "authorization", passed.requestHeaders.get("authorization"), "date", date)
+			.route("route-a");
+		assertDenied(send(configuration, replayed), "Clock skew exceeded");
+
+		// example 2: signed headers and the body's digest
+		PluginConfiguration example2 = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + """
+				signed_headers:  # Custom request headers to be included in the signature
+				- X-Custom-Header-A
+				- X-Custom-Header-B
+				validate_request_body: true  # Enable request body signature verification
+				""" + HIGRESS_EXAMPLE_RULES));
+		setClock(1757721874L);
+		String[] headers = { "authorization",
+				"Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\","
+						+ "headers=\"@request-target date x-custom-header-a x-custom-header-b\","
+						+ "signature=\"KoOlbkDIR/JzlKK47eURewnIpmhpkQU+KIyBUhqVfmo=\"",
+				"date", "Sat, 13 Sep 2025 00:04:34 GMT", "digest",
+				"SHA-256=RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=", "x-custom-header-a", "test1",
+				"x-custom-header-b", "test2", "content-type", "application/json" };
+		Result ok = harness.sendBody(example2, TestExchange.request("POST", "/foo", headers).route("route-a"),
+				"{}".getBytes(StandardCharsets.UTF_8));
+		assertThat(ok.passed()).isTrue();
+		Result tampered = harness.sendBody(example2, TestExchange.request("POST", "/foo", headers).route("route-a"),
+				"{\"x\":1}".getBytes(StandardCharsets.UTF_8));
+		assertBodyDenied(tampered, "Invalid digest");
+		String[] missingA = headers.clone();
+		missingA[1] = missingA[1].replace(" x-custom-header-a", "");
+		assertDenied(send(example2, TestExchange.request("POST", "/foo", missingA).route("route-a")),
+				"expected header \"X-Custom-Header-A\" missing in signing");
+	}
+
+	private static void setClock(long epochSeconds) {
+		harness.clock.advance(Duration.ofSeconds(epochSeconds - harness.clock.epochSeconds()));
+	}
+
 	@Test
 	void signedRequestAuthenticatesAndNamesTheConsumer() {
 		PluginConfiguration configuration = configure(CONSUMERS);
