@@ -1,13 +1,12 @@
 package io.github.wasmgateway.engine;
 
 import io.github.wasmgateway.engine.internal.StreamContext;
-import java.util.concurrent.Executor;
 
 /**
  * One HTTP request/response through a plugin. The host calls the phase methods in order
  * (request headers, body chunks, trailers; response headers, body chunks, trailers) and
  * finally {@link #finish()}; each phase answers an {@link Action}. Every method must be
- * called on the thread of the VM running the stream ({@link #executor()} gets there).
+ * called on the thread of the VM running the stream.
  * <p>
  * A method that throws {@link PluginCallException} means the plugin failed: answer the
  * client per the plugin's failure policy and still call {@link #finish()}.
@@ -70,11 +69,6 @@ public final class HttpStream {
 	/** Whether the plugin let go of the stream (on_delete ran or the VM is gone). */
 	public boolean deleted() {
 		return this.context.deleted();
-	}
-
-	/** Runs a task on the thread of this stream's VM. */
-	public Executor executor() {
-		return this.context.vm().home();
 	}
 
 	/** The proxy-wasm context id of this stream. */

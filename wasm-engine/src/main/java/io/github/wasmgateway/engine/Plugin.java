@@ -256,10 +256,6 @@ public final class Plugin implements AutoCloseable {
 		}
 	}
 
-	public boolean retired() {
-		return this.retired;
-	}
-
 	/**
 	 * Closes every VM. Streams still open should be finished first; their VMs are
 	 * released either way.

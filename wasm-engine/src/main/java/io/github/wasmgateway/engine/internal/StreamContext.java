@@ -72,7 +72,7 @@ public final class StreamContext {
 	// ---- phases
 
 	public Action onRequestHeaders(boolean endOfStream) {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestHeaders == null) {
 			return Action.CONTINUE;
 		}
@@ -85,7 +85,7 @@ public final class StreamContext {
 
 	public Action onRequestBody(BodyBuffer body, boolean endOfStream) {
 		this.requestBody = body;
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestBody == null) {
 			return Action.CONTINUE;
 		}
@@ -94,7 +94,7 @@ public final class StreamContext {
 	}
 
 	public Action onRequestTrailers() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		HeaderMap trailers = this.exchange.requestTrailers();
 		if (callbacks.requestTrailers == null) {
 			return Action.CONTINUE;
@@ -105,7 +105,7 @@ public final class StreamContext {
 	}
 
 	public Action onResponseHeaders(boolean endOfStream) {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseHeaders == null) {
 			return Action.CONTINUE;
 		}
@@ -119,7 +119,7 @@ public final class StreamContext {
 
 	public Action onResponseBody(BodyBuffer body, boolean endOfStream) {
 		this.responseBody = body;
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseBody == null) {
 			return Action.CONTINUE;
 		}
@@ -128,7 +128,7 @@ public final class StreamContext {
 	}
 
 	public Action onResponseTrailers() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		HeaderMap trailers = this.exchange.responseTrailers();
 		if (callbacks.responseTrailers == null) {
 			return Action.CONTINUE;
@@ -150,7 +150,7 @@ public final class StreamContext {
 		this.finished = true;
 		try {
 			if (this.vm.usable() || this.vm.state() == PluginVm.State.RETIRING) {
-				PluginVm.Callbacks callbacks = this.vm.callbacks();
+				Callbacks callbacks = this.vm.callbacks();
 				if (callbacks.log != null) {
 					call("proxy_on_log", callbacks.log, this.id);
 				}
@@ -175,7 +175,7 @@ public final class StreamContext {
 			return false;
 		}
 		this.awaitingDone = false;
-		this.vm.runWhenIdle(() -> {
+		this.vm.calls().runWhenIdle(() -> {
 			try {
 				delete();
 			}
@@ -188,7 +188,7 @@ public final class StreamContext {
 	}
 
 	private void delete() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.delete != null && (this.vm.usable() || this.vm.state() == PluginVm.State.RETIRING)) {
 			call("proxy_on_delete", callbacks.delete, this.id);
 		}
@@ -203,7 +203,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0));
 		}
 		finally {
 			this.inCallback = false;
@@ -213,7 +213,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0, long a1) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0, a1));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0, a1));
 		}
 		finally {
 			this.inCallback = false;
@@ -223,7 +223,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0, long a1, long a2) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0, a1, a2));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0, a1, a2));
 		}
 		finally {
 			this.inCallback = false;
@@ -232,7 +232,7 @@ public final class StreamContext {
 
 	private void enterCallback() {
 		this.inCallback = true;
-		this.vm.enterStream(this);
+		this.vm.contexts().enterStream(this);
 	}
 
 	/**
@@ -241,7 +241,7 @@ public final class StreamContext {
 	 */
 	private long afterCallback(long[] result) {
 		long code = (result != null && result.length > 0) ? result[0] : 0;
-		this.vm.drainDeferred();
+		this.vm.calls().drainDeferred();
 		return code;
 	}
 
@@ -295,7 +295,7 @@ public final class StreamContext {
 		this.localResponse = response;
 		this.localResponseDispatched = false;
 		if (!this.inCallback) {
-			this.vm.runWhenIdle(this::dispatchAsyncOutcome);
+			this.vm.calls().runWhenIdle(this::dispatchAsyncOutcome);
 		}
 	}
 
