@@ -2,12 +2,14 @@
 # plugins/build.sh - builds the built-in plugins from src/plugins/<name>/index.ts
 # (AssemblyScript, on the SDK in sdk/) into
 # src/main/resources/wasm-gateway/plugins/<name>.wasm, writes the index
-# src/main/resources/META-INF/wasm-gateway/builtin-plugins.properties, and builds
+# src/main/resources/META-INF/wasm-gateway/builtin-plugins.properties, builds
 # the test-only plugins src/test-plugins/<name>/index.ts into
-# src/test/resources/test-plugins/<name>.wasm (not shipped).
+# src/test/resources/test-plugins/<name>.wasm (not shipped), packs the SDK (npm pack
+# of sdk/) into dist/wasm-gateway-sdk-<version>.tgz, and builds the template plugin
+# (template/) against that package as an author would.
 #
 #   plugins/build.sh           build and overwrite the committed .wasm files, the
-#                              index and toolchain.txt
+#                              index, the SDK package and toolchain.txt
 #   plugins/build.sh --check   build into a temporary directory and fail (exit 1,
 #                              naming the files) if any committed file differs
 #
@@ -26,9 +28,10 @@ COMMITTED="$RESOURCES/wasm-gateway/plugins"
 INDEX="$RESOURCES/META-INF/wasm-gateway/builtin-plugins.properties"
 TEST_COMMITTED="$HERE/src/test/resources/test-plugins"
 TOOLCHAIN_FILE="$HERE/toolchain.txt"
+DIST="$HERE/dist"
 CLASS_PACKAGE="io.github.wasmgateway.plugins.compiled"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 die() {
   echo "build.sh: error: $*" >&2
   exit 1
@@ -112,17 +115,35 @@ elif ! cmp -s "$WORK/ec-field.ts" "$HERE/crypto/ec-field.ts"; then
   die "crypto/ec-field.ts differs from what crypto/tools/gen-ec-field.py writes: run plugins/build.sh"
 fi
 
-# minimal runtime (the SDK collects after every callback), no start section
-# (--exportStart _start), abort routed to the SDK (no env.abort import), names
-# kept (--debug emits the name section; no source map, no DWARF).
+# the SDK's own build script (sdk/tools/build-plugin.mjs, the one authors run as
+# wasm-gateway-build): the plugin options every build uses, then the module checks
 cd "$HERE"
 compile() { # source, output
-  "$ASC" "$1" --outFile "$2" --runtime minimal --exportStart _start --use abort=sdk/runtime/sdkAbort -O --debug ||
-    die "asc failed for $1"
+  node sdk/tools/build-plugin.mjs "$1" "$2" || die "building $1 failed (see above)"
 }
 for name in "${PLUGINS[@]}"; do compile "src/plugins/$name/index.ts" "$OUT/$name.wasm"; done
 for name in "${TEST_PLUGINS[@]}"; do compile "src/test-plugins/$name/index.ts" "$TEST_OUT/$name.wasm"; done
-node tools/check-wasm.mjs "$OUT"/*.wasm "$TEST_OUT"/*.wasm || die "a built plugin failed its checks (see above)"
+
+# the SDK as a package, versioned as the Maven project (the plugins jar attaches it)
+project_version="$(sed -n '/<parent>/,/<\/parent>/s:.*<version>\(.*\)</version>.*:\1:p' "$HERE/pom.xml")"
+sdk_version="$(node -p "require('$HERE/sdk/package.json').version")"
+[ "$sdk_version" = "$project_version" ] ||
+  die "sdk/package.json has version $sdk_version, the Maven project $project_version: make them equal"
+SDK_TGZ="wasm-gateway-sdk-$sdk_version.tgz"
+mkdir -p "$WORK/dist"
+(cd "$WORK/dist" && npm pack "$HERE/sdk" --silent >/dev/null) || die "npm pack of sdk/ failed"
+[ -f "$WORK/dist/$SDK_TGZ" ] || die "npm pack wrote no $SDK_TGZ"
+
+# the template, built against the packed SDK as an author's copy builds it
+TEMPLATE_WORK="$WORK/template"
+mkdir -p "$TEMPLATE_WORK/node_modules/@wasm-gateway/sdk"
+cp -R "$HERE/template/assembly" "$TEMPLATE_WORK/"
+tar -xzf "$WORK/dist/$SDK_TGZ" -C "$TEMPLATE_WORK/node_modules/@wasm-gateway/sdk" --strip-components=1
+for dependency in assemblyscript binaryen long; do
+  [ -e "$HERE/node_modules/$dependency" ] && ln -s "$HERE/node_modules/$dependency" "$TEMPLATE_WORK/node_modules/$dependency"
+done
+(cd "$TEMPLATE_WORK" && node node_modules/@wasm-gateway/sdk/tools/build-plugin.mjs assembly/index.ts my-plugin.wasm) ||
+  die "the template plugin (template/assembly/index.ts) does not build against the SDK package"
 
 {
   echo "# Built-in plugins: location builtin:<name> -> binary resource and precompiled class."
@@ -145,8 +166,11 @@ if [ "$MODE" = build ]; then
   mkdir -p "$TEST_COMMITTED"
   rm -f "$TEST_COMMITTED"/*.wasm
   for n in "${TEST_PLUGINS[@]}"; do cp "$TEST_OUT/$n.wasm" "$TEST_COMMITTED/"; done
+  mkdir -p "$DIST"
+  rm -f "$DIST"/wasm-gateway-sdk-*.tgz
+  cp "$WORK/dist/$SDK_TGZ" "$DIST/"
   toolchain_report >"$TOOLCHAIN_FILE"
-  echo "build.sh: built ${#PLUGINS[@]} plugins into ${COMMITTED#"$HERE"/}"
+  echo "build.sh: built ${#PLUGINS[@]} plugins into ${COMMITTED#"$HERE"/}, the SDK package dist/$SDK_TGZ"
   for n in "${PLUGINS[@]}"; do printf '  %-28s %8d bytes\n' "$n.wasm" "$(wc -c <"$COMMITTED/$n.wasm")"; done
   exit 0
 fi
@@ -170,6 +194,21 @@ done
 for f in "$TEST_COMMITTED"/*.wasm; do
   [ -e "$f" ] || continue
   [ -f "$TEST_OUT/$(basename "$f")" ] || differ+=("src/test/resources/test-plugins/$(basename "$f") (committed, but built from no source)")
+done
+# the package's files, not the gzip bytes (npm's gzip may differ between npm versions)
+sdk_files() { # tgz
+  local dir
+  dir="$(mktemp -d "$WORK/unpacked.XXXXXX")"
+  tar -xzf "$1" -C "$dir" && echo "$dir"
+}
+if [ ! -f "$DIST/$SDK_TGZ" ]; then
+  differ+=("dist/$SDK_TGZ (not committed)")
+elif ! diff -r "$(sdk_files "$WORK/dist/$SDK_TGZ")" "$(sdk_files "$DIST/$SDK_TGZ")" >/dev/null; then
+  differ+=("dist/$SDK_TGZ (its files differ from sdk/)")
+fi
+for f in "$DIST"/*.tgz; do
+  [ -e "$f" ] || continue
+  [ "$(basename "$f")" = "$SDK_TGZ" ] || differ+=("dist/$(basename "$f") (a stale SDK package)")
 done
 if ! cmp -s "$OUT/builtin-plugins.properties" "$INDEX" 2>/dev/null; then
   differ+=("src/main/resources/META-INF/wasm-gateway/builtin-plugins.properties (differs from the plugin list)")

@@ -1,7 +1,8 @@
-// JOSE for the auth plugins: JWK and JWK Set parsing (RFC 7517, RFC 7518 §6),
-// compact JWS parsing, verification and signing (RFC 7515 §7.1) with HS256/384/512
-// and RS256/384/512 (RFC 7518 §3.2, §3.3), verification with ES256/384 (§3.4), and
-// JWT numeric-date checks (RFC 7519 §4.1.4, §4.1.5).
+// JOSE for the auth plugins: JWK and JWK Set parsing (RFC 7517, RFC 7518 §6, RFC 8037
+// §2), compact JWS parsing, verification and signing (RFC 7515 §7.1) with HS256/384/512
+// and RS256/384/512 (RFC 7518 §3.2, §3.3), verification with ES256/384/512 (§3.4),
+// PS256/384/512 (§3.5) and EdDSA with Ed25519 (RFC 8037 §3.1), and JWT numeric-date
+// checks (RFC 7519 §4.1.4, §4.1.5).
 //
 // Uses the SDK's JSON parser (sdk/json.ts, which imports nothing else of the SDK).
 // Nothing here traps on hostile input: every parse answers a result with an error.
@@ -9,11 +10,15 @@ import { JsonKind, JsonObject, JsonValue, parseJson, quoteJson } from "../sdk/js
 import { base64UrlDecode, base64UrlDecodeRange, base64UrlEncode, base64UrlEncodeString, Padding } from "./base64";
 import { constantTimeEqual, utf8Bytes, utf8Decode } from "./bytes";
 import { ecCurve, ecdsaVerify, ecError, EcPublicKey, ecPublicKeyFromJwk } from "./ec";
+import { ed25519PublicKey, Ed25519PublicKey, ed25519Verify } from "./ed25519";
 import { hmac } from "./hmac";
-import { rsaError, rsaPkcs1v15Sign, rsaPkcs1v15Verify, RsaPrivateKey, RsaPublicKey, rsaPrivateKeyFromJwk, rsaPublicKeyFromJwk } from "./rsa";
+import {
+  rsaError, rsaPkcs1v15Sign, rsaPkcs1v15Verify, RsaPrivateKey, RsaPublicKey, rsaPrivateKeyFromJwk, rsaPssVerify,
+  rsaPublicKeyFromJwk,
+} from "./rsa";
 import { HashAlgorithm } from "./sha";
 
-/** The JWS algorithms this module verifies (and signs, but for ES*). */
+/** The JWS algorithms this module verifies (and signs: HS* and RS*). */
 export enum JwsAlgorithm {
   None = 0,
   HS256 = 1,
@@ -24,6 +29,11 @@ export enum JwsAlgorithm {
   RS512 = 6,
   ES256 = 7,
   ES384 = 8,
+  ES512 = 9,
+  PS256 = 10,
+  PS384 = 11,
+  PS512 = 12,
+  EdDSA = 13,
 }
 
 /** The algorithm named `name` ("HS256", ...), or None for anything else (also "none"). */
@@ -36,6 +46,11 @@ export function jwsAlgorithm(name: string): JwsAlgorithm {
   if (name == "RS512") return JwsAlgorithm.RS512;
   if (name == "ES256") return JwsAlgorithm.ES256;
   if (name == "ES384") return JwsAlgorithm.ES384;
+  if (name == "ES512") return JwsAlgorithm.ES512;
+  if (name == "PS256") return JwsAlgorithm.PS256;
+  if (name == "PS384") return JwsAlgorithm.PS384;
+  if (name == "PS512") return JwsAlgorithm.PS512;
+  if (name == "EdDSA") return JwsAlgorithm.EdDSA;
   return JwsAlgorithm.None;
 }
 
@@ -49,6 +64,11 @@ export function jwsAlgorithmName(alg: JwsAlgorithm): string {
     case JwsAlgorithm.RS512: return "RS512";
     case JwsAlgorithm.ES256: return "ES256";
     case JwsAlgorithm.ES384: return "ES384";
+    case JwsAlgorithm.ES512: return "ES512";
+    case JwsAlgorithm.PS256: return "PS256";
+    case JwsAlgorithm.PS384: return "PS384";
+    case JwsAlgorithm.PS512: return "PS512";
+    case JwsAlgorithm.EdDSA: return "EdDSA";
     default: return "none";
   }
 }
@@ -57,18 +77,30 @@ export function isHmacAlgorithm(alg: JwsAlgorithm): bool {
   return alg >= JwsAlgorithm.HS256 && alg <= JwsAlgorithm.HS512;
 }
 
+/** RS256/384/512 (RSASSA-PKCS1-v1_5). */
 export function isRsaAlgorithm(alg: JwsAlgorithm): bool {
   return alg >= JwsAlgorithm.RS256 && alg <= JwsAlgorithm.RS512;
 }
 
-export function isEcAlgorithm(alg: JwsAlgorithm): bool {
-  return alg == JwsAlgorithm.ES256 || alg == JwsAlgorithm.ES384;
+/** PS256/384/512 (RSASSA-PSS). */
+export function isPssAlgorithm(alg: JwsAlgorithm): bool {
+  return alg >= JwsAlgorithm.PS256 && alg <= JwsAlgorithm.PS512;
 }
 
-/** The curve an ES* algorithm signs on (RFC 7518 §3.4): "P-256", "P-384"; "" for others. */
+/** The algorithms of an RSA key: RS* and PS*. */
+export function isRsaKeyAlgorithm(alg: JwsAlgorithm): bool {
+  return isRsaAlgorithm(alg) || isPssAlgorithm(alg);
+}
+
+export function isEcAlgorithm(alg: JwsAlgorithm): bool {
+  return alg >= JwsAlgorithm.ES256 && alg <= JwsAlgorithm.ES512;
+}
+
+/** The curve an ES* algorithm signs on (RFC 7518 §3.4): "P-256", "P-384", "P-521"; "" for others. */
 export function jwsCurve(alg: JwsAlgorithm): string {
   if (alg == JwsAlgorithm.ES256) return "P-256";
   if (alg == JwsAlgorithm.ES384) return "P-384";
+  if (alg == JwsAlgorithm.ES512) return "P-521";
   return "";
 }
 
@@ -78,9 +110,13 @@ export function jwsHash(alg: JwsAlgorithm): HashAlgorithm {
     case JwsAlgorithm.HS384:
     case JwsAlgorithm.RS384:
     case JwsAlgorithm.ES384:
+    case JwsAlgorithm.PS384:
       return HashAlgorithm.SHA384;
     case JwsAlgorithm.HS512:
     case JwsAlgorithm.RS512:
+    case JwsAlgorithm.ES512:
+    case JwsAlgorithm.PS512:
+    case JwsAlgorithm.EdDSA: // Ed25519 hashes with SHA-512 itself (RFC 8032 §5.1)
       return HashAlgorithm.SHA512;
     default:
       return HashAlgorithm.SHA256;
@@ -89,7 +125,7 @@ export function jwsHash(alg: JwsAlgorithm): HashAlgorithm {
 
 // ------------------------------------------------------------------ JWK
 
-/** A verification key of a JWK Set: a shared secret ("oct"), an RSA or an EC public key. */
+/** A verification key of a JWK Set: a shared secret ("oct"), an RSA, an EC or an Ed25519 ("OKP") public key. */
 export class Jwk {
   kty: string = "";
   kid: string = "";
@@ -98,15 +134,18 @@ export class Jwk {
   /** The "oct" key bytes. */
   secret: Uint8Array | null = null;
   rsa: RsaPublicKey | null = null;
-  /** The "EC" public key (P-256 or P-384). */
+  /** The "EC" public key (P-256, P-384 or P-521). */
   ec: EcPublicKey | null = null;
+  /** The "OKP" public key (Ed25519). */
+  ed25519: Ed25519PublicKey | null = null;
 
   /** Whether this key can verify a token signed with `alg`. */
   accepts(alg: JwsAlgorithm): bool {
     if (alg == JwsAlgorithm.None) return false;
     if (this.alg.length > 0 && this.alg != jwsAlgorithmName(alg)) return false;
     if (isHmacAlgorithm(alg)) return this.secret !== null;
-    if (isRsaAlgorithm(alg)) return this.rsa !== null;
+    if (isRsaKeyAlgorithm(alg)) return this.rsa !== null;
+    if (alg == JwsAlgorithm.EdDSA) return this.ed25519 !== null;
     const ec = this.ec;
     return isEcAlgorithm(alg) && ec !== null && ec.curve.name == jwsCurve(alg);
   }
@@ -197,7 +236,7 @@ function parseJwkObject(o: JsonObject, where: string, problem: string[], skip: s
       problem[0] = label + ": \"n\" and \"e\" are required for an RSA key";
       return null;
     }
-    if (jwk.alg.length > 0 && !isRsaAlgorithm(jwsAlgorithm(jwk.alg))) {
+    if (jwk.alg.length > 0 && !isRsaKeyAlgorithm(jwsAlgorithm(jwk.alg))) {
       problem[0] = label + ": algorithm " + jwk.alg + " does not fit an RSA key";
       return null;
     }
@@ -233,14 +272,44 @@ function parseJwkObject(o: JsonObject, where: string, problem: string[], skip: s
     jwk.ec = key;
     return jwk;
   }
+  if (jwk.kty == "OKP") {
+    const crv = stringMember(o, "crv");
+    const x = stringMember(o, "x");
+    if (crv === null || x === null) {
+      problem[0] = label + ": \"crv\" and \"x\" are required for an OKP key";
+      return null;
+    }
+    if (crv != "Ed25519") {
+      skip[0] = label + ": curve \"" + crv + "\" is not supported";
+      return null;
+    }
+    if (jwk.alg.length > 0 && jwk.alg != "EdDSA") {
+      problem[0] = label + ": algorithm " + jwk.alg + " does not fit an Ed25519 key";
+      return null;
+    }
+    // RFC 8037 §2: x is the 32-byte public key, base64url (padding tolerated when exact)
+    const bytes = x.length <= 44 ? base64UrlDecode(x, Padding.Optional) : null;
+    if (bytes === null || bytes.length != 32) {
+      problem[0] = label + ": \"x\" must be base64url of the 32-byte Ed25519 public key";
+      return null;
+    }
+    const key = ed25519PublicKey(bytes);
+    if (key === null) {
+      problem[0] = label + ": \"x\" is not a point of Ed25519";
+      return null;
+    }
+    jwk.ed25519 = key;
+    return jwk;
+  }
   skip[0] = label + ": key type \"" + jwk.kty + "\" is not supported";
   return null;
 }
 
 /**
- * A JWK Set (RFC 7517 §5) from its JSON text, or a single JWK. Keys of other types
- * (OKP), EC keys on other curves than P-256 and P-384, and keys for encryption are
- * left out and listed in `skipped`; a malformed key (an EC point off its curve too),
+ * A JWK Set (RFC 7517 §5) from its JSON text, or a single JWK. Keys of other types,
+ * EC keys on other curves than P-256, P-384 and P-521, OKP keys on other curves than
+ * Ed25519 (Ed448, X25519), and keys for encryption are left out and listed in
+ * `skipped`; a malformed key (an EC point off its curve, an Ed25519 x that is no point),
  * an empty set, or a set with no usable key is an error.
  */
 export function parseJwks(text: string): JwksResult {
@@ -401,6 +470,8 @@ export function verifyJws(jws: CompactJws, key: Jwk): bool {
     return constantTimeEqual(expected, jws.signature);
   }
   if (isEcAlgorithm(alg)) return ecdsaVerify(changetype<EcPublicKey>(key.ec), jwsHash(alg), input, jws.signature);
+  if (alg == JwsAlgorithm.EdDSA) return ed25519Verify(changetype<Ed25519PublicKey>(key.ed25519), input, jws.signature);
+  if (isPssAlgorithm(alg)) return rsaPssVerify(changetype<RsaPublicKey>(key.rsa), jwsHash(alg), input, jws.signature);
   return rsaPkcs1v15Verify(changetype<RsaPublicKey>(key.rsa), jwsHash(alg), input, jws.signature);
 }
 

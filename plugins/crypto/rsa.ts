@@ -1,11 +1,12 @@
 // RSA (RFC 8017): RSASSA-PKCS1-v1_5 signature verification (§8.2.2) and
 // generation (§8.2.1, with the Chinese remainder theorem when the private key has
-// its factors, §5.1.2), EMSA-PKCS1-v1_5 encoding (§9.2), and RSA keys from JWK
-// members (RFC 7518 §6.3).
+// its factors, §5.1.2), EMSA-PKCS1-v1_5 encoding (§9.2), RSASSA-PSS verification
+// (§8.1.2, EMSA-PSS-VERIFY §9.1.2, MGF1 §B.2.1), and RSA keys from JWK members
+// (RFC 7518 §6.3).
 import { base64UrlDecode, Padding } from "./base64";
 import { BigUint, Montgomery } from "./bigint";
 import { constantTimeEqual } from "./bytes";
-import { digest, digestLength, HashAlgorithm } from "./sha";
+import { digest, digestLength, HashAlgorithm, newHasher } from "./sha";
 
 /** Smallest and largest modulus accepted (bits). The upper bound caps the work a key can cause. */
 export const RSA_MIN_BITS: i32 = 512;
@@ -249,6 +250,70 @@ export function rsaPkcs1v15Sign(key: RsaPrivateKey, alg: HashAlgorithm, message:
   const s = key.signPrimitive(BigUint.fromBytes(em));
   if (s === null) return null;
   return s.toBytes(k);
+}
+
+// ------------------------------------------------------------------ RSASSA-PSS
+
+/** MGF1 (§B.2.1) with `alg`: `length` bytes from `seed`. */
+export function mgf1(alg: HashAlgorithm, seed: Uint8Array, length: i32): Uint8Array {
+  const out = new Uint8Array(length);
+  const hasher = newHasher(alg);
+  const counter = new Uint8Array(4);
+  let at = 0;
+  for (let c: u32 = 0; at < length; c++) {
+    store<u32>(counter.dataStart, bswap<u32>(c)); // I2OSP(counter, 4), big-endian
+    const block = hasher.update(seed).update(counter).digest();
+    const take = min(block.length, length - at);
+    memory.copy(out.dataStart + <usize>at, block.dataStart, <usize>take);
+    at += take;
+  }
+  return out;
+}
+
+/**
+ * EMSA-PSS-VERIFY (§9.1.2) of the encoded message `em` (emLen = ⌈emBits/8⌉ bytes)
+ * against a message digest `mHash` made by `alg`, with a salt of `sLen` bytes.
+ */
+export function emsaPssVerify(alg: HashAlgorithm, mHash: Uint8Array, em: Uint8Array, emBits: i32, sLen: i32): bool {
+  const hLen = digestLength(alg);
+  const emLen = em.length;
+  if (mHash.length != hLen) return false;
+  if (emLen < hLen + sLen + 2) return false; // step 3
+  if (em[emLen - 1] != 0xbc) return false; // step 4
+  const dbLen = emLen - hLen - 1;
+  const maskedDB = em.subarray(0, dbLen); // step 5
+  const h = em.subarray(dbLen, dbLen + hLen);
+  const zeroBits = 8 * emLen - emBits;
+  const topMask = <u8>(<i32>0xff >> zeroBits);
+  if ((maskedDB[0] & ~topMask) != 0) return false; // step 6
+  const db = mgf1(alg, h, dbLen); // step 7
+  for (let i = 0; i < dbLen; i++) db[i] ^= maskedDB[i]; // step 8
+  db[0] &= topMask; // step 9
+  const padding = emLen - hLen - sLen - 2;
+  for (let i = 0; i < padding; i++) {
+    if (db[i] != 0) return false; // step 10
+  }
+  if (db[padding] != 0x01) return false;
+  const hasher = newHasher(alg); // steps 11-13: H' = Hash(0x00 × 8 ‖ mHash ‖ salt)
+  hasher.update(new Uint8Array(8)).update(mHash).update(db.subarray(dbLen - sLen));
+  return constantTimeEqual(hasher.digest(), h); // step 14
+}
+
+/**
+ * RSASSA-PSS-VERIFY (§8.1.2) of `signature` over `message` with the `alg` hash, MGF1
+ * with the same hash and a salt as long as the hash: the parameters of JWS's PS256,
+ * PS384 and PS512 (RFC 7518 §3.5).
+ */
+export function rsaPssVerify(key: RsaPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): bool {
+  if (alg == HashAlgorithm.SHA1) return false;
+  const k = key.size;
+  if (signature.length != k) return false; // step 1
+  const m = key.verifyPrimitive(BigUint.fromBytes(signature)); // step 2: RSAVP1; null when s >= n
+  if (m === null) return false;
+  const emBits = key.bits - 1;
+  const em = m.toBytes((emBits + 7) >> 3); // I2OSP(m, emLen): null when m does not fit
+  if (em === null) return false;
+  return emsaPssVerify(alg, digest(alg, message), em, emBits, digestLength(alg)); // step 3
 }
 
 // ------------------------------------------------------------------ JWK members

@@ -16,6 +16,8 @@ export enum HashAlgorithm {
   SHA256 = 1,
   SHA384 = 2,
   SHA512 = 3,
+  /** RFC 1321, for Content-MD5 only (md5.ts; not offered by newHasher, hmac or digest). */
+  MD5 = 4,
 }
 
 /** Digest length in bytes of `alg`. */
@@ -24,6 +26,7 @@ export function digestLength(alg: HashAlgorithm): i32 {
     case HashAlgorithm.SHA1: return 20;
     case HashAlgorithm.SHA256: return 32;
     case HashAlgorithm.SHA384: return 48;
+    case HashAlgorithm.MD5: return 16;
     default: return 64;
   }
 }
@@ -33,7 +36,7 @@ export function blockLength(alg: HashAlgorithm): i32 {
   return alg == HashAlgorithm.SHA384 || alg == HashAlgorithm.SHA512 ? 128 : 64;
 }
 
-/** A streaming hash (Merkle–Damgård padding shared by every SHA-1/SHA-2 function). */
+/** A streaming hash (Merkle–Damgård padding shared by every SHA-1/SHA-2 function and MD5). */
 export abstract class Hasher {
   readonly algorithm: HashAlgorithm;
   readonly blockSize: i32;
@@ -112,7 +115,7 @@ export abstract class Hasher {
     return this.updateRaw(changetype<usize>(bytes), <usize>bytes.byteLength);
   }
 
-  /** Finishes the hash (FIPS 180-4 §5.1 padding), answers the digest and resets. */
+  /** Finishes the hash (FIPS 180-4 §5.1 padding; RFC 1321 §3.1–3.2), answers the digest and resets. */
   digest(): Uint8Array {
     const size = <usize>this.blockSize;
     const block = changetype<usize>(this.block);
@@ -128,7 +131,8 @@ export abstract class Hasher {
     }
     memory.fill(block + at, 0, size - at);
     const bits = this.total << 3;
-    store<u64>(block + size - 8, bswap<u64>(bits));
+    // MD5 writes the bit length little-endian (RFC 1321 §3.2), FIPS 180-4 big-endian
+    store<u64>(block + size - 8, this.algorithm == HashAlgorithm.MD5 ? bits : bswap<u64>(bits));
     if (lengthField == 16) store<u64>(block + size - 16, bswap<u64>(this.total >> 61));
     this.compress(block);
     const out = new Uint8Array(this.outputSize);

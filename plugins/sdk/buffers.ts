@@ -49,6 +49,21 @@ export abstract class BufferVisitor {
   abstract visit(pointer: usize, size: u32, offset: u32): bool;
 }
 
+/**
+ * A BufferVisitor that feeds every chunk to `sink.updateRaw(pointer, size)`: a hash of
+ * plugins/crypto, say, to digest a body without holding it whole.
+ */
+export class FeedingVisitor<T> extends BufferVisitor {
+  constructor(public sink: T) {
+    super();
+  }
+
+  visit(pointer: usize, size: u32, offset: u32): bool {
+    this.sink.updateRaw(pointer, <usize>size);
+    return true;
+  }
+}
+
 /** The size of a buffer now (0 when absent). */
 export function getBufferSize(type: BufferType): u32 {
   store<u64>(RETURN_SLOTS, 0);

@@ -10,9 +10,13 @@
 //
 // Routes and services come from the properties `route_name` and `cluster_name`,
 // domains from `:authority` without its port.
+//
+// Higress's older form `matchRules` (the rules of a WasmPlugin resource, which some of
+// its plugin documentation still shows) is read as `_rules_`: `ingress` names routes,
+// `domain` domains, `service` services, and a rule's fields are inline or under `config`.
 import { ConfigObject, Problems } from "./config";
 import { getRequestHeader } from "./headers";
-import { JsonObject, parseJson } from "./json";
+import { parseJson } from "./json";
 import { logError, logWarn } from "./log";
 import { getPropertyString } from "./properties";
 
@@ -22,6 +26,7 @@ export const MATCH_DOMAIN_KEY = "_match_domain_";
 export const MATCH_SERVICE_KEY = "_match_service_";
 export const MATCH_ROUTE_PREFIX_KEY = "_match_route_prefix_";
 export const MATCH_CONSUMER_KEY = "_match_consumer_";
+export const MATCH_RULES_KEY = "matchRules";
 
 /**
  * How a plugin reads its configuration. `parseGlobal` reads the global part (or the
@@ -180,11 +185,16 @@ function buildMatcher<T>(pluginName: string, text: string, parser: ConfigParser<
   }
   const matcher = new RuleMatcher<T>();
   const root = new ConfigObject(json, problems);
-  const rules = root.objectArray(RULES_KEY);
+  const legacy = root.has(MATCH_RULES_KEY);
+  if (legacy && root.has(RULES_KEY)) {
+    problems.fail(RULES_KEY + " and " + MATCH_RULES_KEY + " cannot both be given");
+    return null;
+  }
+  const rules = root.objectArray(legacy ? MATCH_RULES_KEY : RULES_KEY);
   if (!problems.ok) return null;
   let otherKeys = 0;
   for (let i = 0; i < json.keys.length; i++) {
-    if (json.keys[i] != RULES_KEY) otherKeys++;
+    if (json.keys[i] != RULES_KEY && json.keys[i] != MATCH_RULES_KEY) otherKeys++;
   }
   if (otherKeys > 0 || rules === null) {
     // As Higress: with rules, a global part that does not parse is left out (logged);
@@ -208,18 +218,25 @@ function buildMatcher<T>(pluginName: string, text: string, parser: ConfigParser<
   }
   for (let i = 0; i < rules.length; i++) {
     const ruleJson = rules[i];
-    const routes = matchList(ruleJson, MATCH_ROUTE_KEY);
-    const domains = matchList(ruleJson, MATCH_DOMAIN_KEY);
-    const services = matchList(ruleJson, MATCH_SERVICE_KEY);
+    const routes = matchList(ruleJson, legacy ? "ingress" : MATCH_ROUTE_KEY);
+    const domains = matchList(ruleJson, legacy ? "domain" : MATCH_DOMAIN_KEY);
+    const services = matchList(ruleJson, legacy ? "service" : MATCH_SERVICE_KEY);
     const prefixes = matchList(ruleJson, MATCH_ROUTE_PREFIX_KEY);
     const consumers = matchList(ruleJson, MATCH_CONSUMER_KEY);
     if (!problems.ok) return null;
     if (routes.length + domains.length + services.length + prefixes.length == 0) {
-      problems.fail(ruleJson.path + " needs at least one of '_match_route_', '_match_domain_', '_match_service_'"
-        + " and '_match_route_prefix_'");
+      problems.fail(ruleJson.path + (legacy
+        ? " needs at least one of 'ingress', 'domain' and 'service'"
+        : " needs at least one of '_match_route_', '_match_domain_', '_match_service_' and '_match_route_prefix_'"));
       return null;
     }
-    const config = parser.parseRule(ruleJson, matcher.global);
+    if (legacy && ruleJson.bool("configDisable", false)) {
+      problems.fail(ruleJson.where("configDisable") + " is not supported: leave the rule out instead");
+      return null;
+    }
+    const nested = legacy ? ruleJson.object("config") : null;
+    if (!problems.ok) return null;
+    const config = parser.parseRule(nested !== null ? nested : ruleJson, matcher.global);
     if (!problems.ok) return null;
     if (config === null) {
       problems.fail(ruleJson.path + " was not accepted");
@@ -250,12 +267,4 @@ function matchList(rule: ConfigObject, key: string): string[] {
     if (values[i].length > 0) result.push(values[i]);
   }
   return result;
-}
-
-/** True when the configuration object has no key but `_rules_`. */
-export function onlyRules(json: JsonObject): bool {
-  for (let i = 0; i < json.keys.length; i++) {
-    if (json.keys[i] != RULES_KEY) return false;
-  }
-  return true;
 }

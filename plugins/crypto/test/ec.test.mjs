@@ -12,7 +12,7 @@ const unb64u = (text) => new Uint8Array(Buffer.from(text, "base64url"));
 const big = (bytes) => BigInt("0x" + (Buffer.from(bytes).toString("hex") || "0"));
 const bytesOf = (value, size) => new Uint8Array(Buffer.from(value.toString(16).padStart(size * 2, "0"), "hex"));
 
-// FIPS 186-4 App. D.1.2.3 and D.1.2.4 (checked against `openssl ecparam -param_enc explicit -text`)
+// FIPS 186-4 App. D.1.2.3, D.1.2.4 and D.1.2.5 (checked against `openssl ecparam -param_enc explicit -text`)
 const CURVES = {
   "P-256": {
     size: 32,
@@ -27,6 +27,13 @@ const CURVES = {
     p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
     n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
     oid: "06052b81040022",
+  },
+  "P-521": {
+    size: 66,
+    hash: "sha512",
+    p: (1n << 521n) - 1n,
+    n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+    oid: "06052b81040023",
   },
 };
 
@@ -128,7 +135,8 @@ test("public keys refused: off the curve, coordinates >= p, (0, 0), wrong length
     assert.match(w.ecLastError(), pattern, why);
   };
   for (const [crv, { size, p }] of Object.entries(CURVES)) {
-    const jwk = vectors.keys.find((k) => k.crv === crv).jwk;
+    const vector = vectors.keys.find((k) => k.crv === crv);
+    const jwk = vector ? vector.jwk : generateKeyPairSync("ec", { namedCurve: crv }).publicKey.export({ format: "jwk" });
     const x = big(unb64u(jwk.x));
     const y = big(unb64u(jwk.y));
     const enc = (v) => b64u(bytesOf(v, size));
@@ -141,7 +149,7 @@ test("public keys refused: off the curve, coordinates >= p, (0, 0), wrong length
     if (y + p < 1n << BigInt(8 * size)) refused(crv, jwk.x, enc(y + p), `${crv} y + p`, /not below/);
     refused(crv, enc((1n << BigInt(8 * size)) - 1n), jwk.y, `${crv} x = 2^N - 1`, /not below/);
     // −Q is on the curve: accepted as a key, but the signature is not one of its signatures
-    assert.equal(w.ecVerify(crv, jwk.x, enc(p - y), CURVES[crv].hash === "sha256" ? 1 : 2, message, sig), 0);
+    assert.equal(w.ecVerify(crv, jwk.x, enc(p - y), HASHES[CURVES[crv].hash], message, sig), 0);
     refused(crv, jwk.x.slice(1), jwk.y, `${crv} short x`, /not base64url|must be/);
     refused(crv, b64u(unb64u(jwk.x).subarray(1)), jwk.y, `${crv} x one byte short`, /must be \d+ bytes/);
     refused(crv, jwk.x, b64u(new Uint8Array([0, ...unb64u(jwk.y)])), `${crv} y one byte long`, /y/);
@@ -151,7 +159,7 @@ test("public keys refused: off the curve, coordinates >= p, (0, 0), wrong length
   }
   // the other curve's coordinates: the wrong size
   refused("P-384", key.jwk.x, key.jwk.y, "P-256 point as P-384", /must be 48 bytes/);
-  for (const crv of ["P-521", "secp256k1", "p-256", "", "P-256 "]) refused(crv, key.jwk.x, key.jwk.y, crv, /not supported/);
+  for (const crv of ["P-192", "secp256k1", "p-256", "", "P-256 "]) refused(crv, key.jwk.x, key.jwk.y, crv, /not supported/);
   // exact padding is tolerated, as for RSA members
   assert.equal(w.ecVerify("P-256", key.jwk.x + "=", key.jwk.y + "=", 1, message, sig), 1);
   assert.equal(w.ecLastError(), "");
@@ -211,14 +219,24 @@ test("digest to integer: the leftmost N bits (FIPS 186-4 §6.4), reduced below n
   assert.equal(w.ecVerifyDigest("P-256", key.jwk.x, key.jwk.y, digest, unb64u(key.signatures.sha256.raw)), 1);
 });
 
-test("field products (unrolled P-256/P-384 Montgomery multiply and square) against BigInt", () => {
+test("RFC 7515 Appendix A.4: the ES512 (P-521) JWS signature over its signing input", () => {
+  const x = "AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk";
+  const y = "ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2";
+  const signature = unb64u("AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_UxMi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8Ga"
+    + "SwFKdCAPZgoXD2YBJZCPEX3xKpRwcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn");
+  assert.equal(w.ecVerify("P-521", x, y, HASHES.sha512, utf8("eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA"), signature), 1);
+  assert.equal(w.ecVerify("P-521", x, y, HASHES.sha512, utf8("eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZB"), signature), 0);
+  assert.equal(w.ecVerify("P-521", x, y, HASHES.sha384, utf8("eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA"), signature), 0);
+});
+
+test("field products (unrolled P-256/P-384/P-521 Montgomery multiply and square) against BigInt", () => {
   const random = rng(0xec2).u32;
   for (const [crv, { size, p }] of Object.entries(CURVES)) {
     const bits = BigInt(size * 8);
     const word = (1n << 32n) - 1n;
     // limbs all 0 or all ones, the largest elements, powers of two and words next to
     // p's sparse limbs: maximal column sums, carries and the final subtraction
-    const edge = [0n, 1n, 2n, 3n, p - 1n, p - 2n, p >> 1n, (p + 1n) >> 1n, (1n << (bits - 1n)) % p,
+    const edge = [0n, 1n, 2n, 3n, p - 1n, p - 2n, p >> 1n, (p + 1n) >> 1n, (1n << (bits - 1n)) % p, (1n << 520n) % p,
       (1n << 224n) % p, (1n << 192n) % p, (1n << 128n) % p, (1n << 96n) % p, (1n << 32n) % p, word, word << 32n,
       (((1n << bits) - 1n) ^ (word << 96n)) % p, p - (1n << 32n), p - (1n << 96n)];
     const randomValue = () => {
@@ -251,9 +269,17 @@ test("field products (unrolled P-256/P-384 Montgomery multiply and square) again
   }
 });
 
-test("timing and memory: ES256 and ES384 verify (Node, for reference)", (t) => {
+test("timing and memory: ES256, ES384 and ES512 verify (Node, for reference)", (t) => {
   const before = memoryBytes();
   const results = [];
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-521" });
+  const p521 = privateKey.export({ format: "jwk" });
+  const p521Signature = p1363("sha512", message, privateKey);
+  assert.equal(w.benchSetEcKey("P-521", p521.x, p521.y), true);
+  w.benchEcVerify(HASHES.sha512, message, p521Signature, 20);
+  const started = process.hrtime.bigint();
+  assert.equal(w.benchEcVerify(HASHES.sha512, message, p521Signature, 50), 50);
+  results.push(`P-521 ${(Number(process.hrtime.bigint() - started) / 50 / 1000).toFixed(1)} µs`);
   for (const key of vectors.keys) {
     const { hash } = CURVES[key.crv];
     const sig = unb64u(key.signatures[hash].raw);

@@ -36,6 +36,20 @@ export function hashReused(alg: i32, data: Uint8Array): bool {
   return c.constantTimeEqual(a, b);
 }
 
+export function md5(data: Uint8Array): Uint8Array {
+  return c.md5(data);
+}
+
+/** The MD5 of `data` fed in pieces of `chunk` bytes, twice with the same hasher (digest resets it). */
+export function md5Streamed(data: Uint8Array, chunk: i32): Uint8Array {
+  const h = new c.Md5();
+  for (let round = 0; round < 2; round++) {
+    for (let at = 0; at < data.length; at += chunk) h.update(data.subarray(at, min(at + chunk, data.length)));
+    if (round == 0) h.digest();
+  }
+  return h.digest();
+}
+
 export function hmac(alg: i32, key: Uint8Array, data: Uint8Array): Uint8Array {
   return c.hmac(<c.HashAlgorithm>alg, key, data);
 }
@@ -205,6 +219,62 @@ export function benchEcVerify(alg: i32, message: Uint8Array, signature: Uint8Arr
   let ok = 0;
   for (let i = 0; i < iterations; i++) {
     if (c.ecdsaVerify(key, <c.HashAlgorithm>alg, message, signature)) ok++;
+  }
+  return ok;
+}
+
+// ------------------------------------------------------------------ Ed25519
+
+/** 1 valid, 0 invalid signature, -1 key refused (not a point). */
+export function edVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): i32 {
+  const key = c.ed25519PublicKey(publicKey);
+  if (key === null) return -1;
+  return c.ed25519Verify(key, message, signature) ? 1 : 0;
+}
+
+/** a·b mod 2^255 − 19 (a² when square) of little-endian field elements, through the generated products. */
+export function edFieldProduct(a: Uint8Array, b: Uint8Array, square: bool): Uint8Array {
+  return c.ed25519FieldProduct(a, b, square);
+}
+
+let benchEd: c.Ed25519PublicKey | null = null;
+
+export function benchSetEdKey(publicKey: Uint8Array): bool {
+  benchEd = c.ed25519PublicKey(publicKey);
+  return benchEd !== null;
+}
+
+export function benchEdVerify(message: Uint8Array, signature: Uint8Array, iterations: i32): i32 {
+  const key = changetype<c.Ed25519PublicKey>(benchEd);
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) {
+    if (c.ed25519Verify(key, message, signature)) ok++;
+  }
+  return ok;
+}
+
+// ------------------------------------------------------------------ RSASSA-PSS
+
+/** 1 valid, 0 invalid signature, -1 key refused: PSS with MGF1 of the same hash and a salt of the hash's length. */
+export function pssVerify(n: string, e: string, alg: i32, message: Uint8Array, signature: Uint8Array): i32 {
+  const key = c.rsaPublicKeyFromJwk(n, e);
+  if (key === null) return -1;
+  return c.rsaPssVerify(key, <c.HashAlgorithm>alg, message, signature) ? 1 : 0;
+}
+
+export function emsaPssCheck(alg: i32, mHash: Uint8Array, em: Uint8Array, emBits: i32, sLen: i32): bool {
+  return c.emsaPssVerify(<c.HashAlgorithm>alg, mHash, em, emBits, sLen);
+}
+
+export function mgf1(alg: i32, seed: Uint8Array, length: i32): Uint8Array {
+  return c.mgf1(<c.HashAlgorithm>alg, seed, length);
+}
+
+export function benchPssVerify(alg: i32, message: Uint8Array, signature: Uint8Array, iterations: i32): i32 {
+  const key = changetype<c.RsaPublicKey>(benchPublic);
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) {
+    if (c.rsaPssVerify(key, <c.HashAlgorithm>alg, message, signature)) ok++;
   }
   return ok;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createHmac, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { constants, createHmac, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { test } from "node:test";
 import { data, rng, utf8, w } from "./wasm.mjs";
 
@@ -27,30 +27,55 @@ const nodeJwk = nodePrivate.export({ format: "jwk" });
 
 function esToken(alg, privateKey, header, payload, dsaEncoding = "ieee-p1363") {
   const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
-  const h = { ES256: "sha256", ES384: "sha384" }[alg];
+  const h = { ES256: "sha256", ES384: "sha384", ES512: "sha512" }[alg];
   return input + "." + nodeSign(h, Buffer.from(input), { key: privateKey, dsaEncoding }).toString("base64url");
 }
 
+/** PS256/384/512 (RFC 7518 §3.5): RSASSA-PSS, MGF1 with the same hash, salt as long as the hash. */
+function psToken(alg, privateKey, header, payload, saltLength = undefined) {
+  const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
+  const [h, length] = { PS256: ["sha256", 32], PS384: ["sha384", 48], PS512: ["sha512", 64] }[alg];
+  const key = { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: saltLength ?? length };
+  return input + "." + nodeSign(h, Buffer.from(input), key).toString("base64url");
+}
+
+function edToken(privateKey, header, payload) {
+  const input = b64u(JSON.stringify(header)) + "." + b64u(JSON.stringify(payload));
+  return input + "." + nodeSign(null, Buffer.from(input), privateKey).toString("base64url");
+}
+
+const edPrivate = generateKeyPairSync("ed25519").privateKey;
+const edJwk = (extra = {}) => {
+  const { kty, crv, x } = edPrivate.export({ format: "jwk" });
+  return { kty, crv, x, ...extra };
+};
+
 const ecKeys = {};
-for (const crv of ["P-256", "P-384"]) {
+for (const crv of ["P-256", "P-384", "P-521"]) {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: crv });
   const { kty, x, y } = privateKey.export({ format: "jwk" });
   ecKeys[crv] = { privateKey, jwk: { kty, crv, x, y } };
 }
 const ecJwk = (crv, extra = {}) => ({ ...ecKeys[crv].jwk, ...extra });
 
-test("JWK Sets: oct, RSA and EC keys, single JWK, skipped OKP/P-521/enc keys, errors", () => {
+test("JWK Sets: oct, RSA, EC and OKP keys, single JWK, skipped Ed448/X25519/enc keys, errors", () => {
   assert.equal(w.jwksCheck(JSON.stringify({ keys: [octJwk(secret), publicJwk(key2048, { kid: "r" })] })), "ok 2 0");
   assert.equal(w.jwksCheck(JSON.stringify(publicJwk(key2048))), "ok 1 0");
   assert.equal(w.jwksCheck(JSON.stringify({ keys: [ecJwk("P-256"), ecJwk("P-384", { alg: "ES384", use: "sig" })] })), "ok 2 0");
   assert.equal(w.jwksCheck(JSON.stringify(ecJwk("P-384"))), "ok 1 0");
+  // RFC 8037 A.2's public key, an Ed448 and an X25519 key: only Ed25519 signs JWS here
   const okp = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" };
-  const p521 = { kty: "EC", crv: "P-521", x: "AA", y: "AA" };
-  const es512 = ecJwk("P-256", { alg: "ES512" });
+  const ed448 = { kty: "OKP", crv: "Ed448", x: "AA" };
+  const x25519 = { kty: "OKP", crv: "X25519", x: "AA" };
+  const p521 = ecJwk("P-521", { alg: "ES512" });
   assert.equal(
-    w.jwksCheck(JSON.stringify({ keys: [okp, p521, es512, publicJwk(key2048, { use: "enc" }), octJwk(secret)] })),
-    "ok 1 4",
+    w.jwksCheck(JSON.stringify({ keys: [okp, ed448, x25519, p521, publicJwk(key2048, { use: "enc" }), octJwk(secret)] })),
+    "ok 3 3",
   );
+  assert.equal(w.jwksCheck(JSON.stringify(edJwk({ alg: "EdDSA", use: "sig" }))), "ok 1 0");
+  assert.equal(w.jwksCheck(JSON.stringify(publicJwk(key2048, { alg: "PS384" }))), "ok 1 0");
+  // 2^255 − 1 as y: not below p, so no point
+  const notAPoint = { kty: "OKP", crv: "Ed25519", x: b64u(new Uint8Array(32).fill(0xff).map((b, i) => (i === 31 ? 0x7f : b))) };
   const ec = { kty: "EC", crv: "P-256", x: "AA", y: "AA" };
   const { x: ex, y: ey } = ecKeys["P-256"].jwk;
   const offCurve = b64u(Buffer.from(ey, "base64url").map((b, i) => (i === 31 ? b ^ 1 : b)));
@@ -59,7 +84,13 @@ test("JWK Sets: oct, RSA and EC keys, single JWK, skipped OKP/P-521/enc keys, er
     ["{", "not JSON"],
     [JSON.stringify({ keys: [] }), "empty"],
     [JSON.stringify({ keys: {} }), "must be an array"],
-    [JSON.stringify({ keys: [p521] }), "no usable key"],
+    [JSON.stringify({ keys: [ed448] }), "no usable key"],
+    [JSON.stringify({ keys: [notAPoint] }), "\"x\" is not a point of Ed25519"],
+    [JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", x: "AAAA" }] }), "32-byte Ed25519 public key"],
+    [JSON.stringify({ keys: [{ kty: "OKP", x: okp.x }] }), "\"crv\" and \"x\" are required for an OKP key"],
+    [JSON.stringify({ keys: [{ ...okp, alg: "ES256" }] }), "algorithm ES256 does not fit an Ed25519 key"],
+    [JSON.stringify({ keys: [ecJwk("P-256", { alg: "ES512" })] }), "algorithm ES512 does not fit a P-256 key"],
+    [JSON.stringify({ keys: [{ kty: "EC", crv: "P-521", x: "AA", y: "AA" }] }), "x must be 66 bytes"],
     [JSON.stringify({ keys: [ec] }), "x must be 32 bytes"],
     [JSON.stringify({ keys: [{ kty: "EC", x: ex, y: ey }] }), "\"crv\", \"x\" and \"y\" are required"],
     [JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: ex }] }), "are required for an EC key"],
@@ -145,7 +176,7 @@ test("ES256/ES384 tokens made by node:crypto verify; DER, tampering, other curve
   const p256Only = JSON.stringify({ keys: [ecJwk("P-256")] });
   assert.equal(w.jwsVerify(esToken("ES384", ecKeys["P-384"].privateKey, { alg: "ES384" }, {}), p256Only), "bad signature");
   assert.ok(w.jwsVerify(esToken("ES256", ecKeys["P-256"].privateKey, { alg: "ES256" }, {}), p256Only).startsWith("ok"));
-  // ES512 is not supported: refused
+  // ES512 against a P-256 key: refused
   const es512 = b64u('{"alg":"ES512"}') + "." + b64u("{}") + "." + b64u(new Uint8Array(132));
   assert.equal(w.jwsVerify(es512, p256Only), "bad signature");
   // HS256 keyed with the EC key's x, or RS256, against an EC key: refused
@@ -159,6 +190,76 @@ test("ES256/ES384 tokens made by node:crypto verify; DER, tampering, other curve
   // a key restricted by "alg"
   const only256 = JSON.stringify({ keys: [ecJwk("P-256", { alg: "ES256" })] });
   assert.ok(w.jwsVerify(es, only256).startsWith("ok"));
+});
+
+test("ES512 (P-521) tokens made by node:crypto verify; tampering, other curves and alg confusion refused", () => {
+  const jwks = JSON.stringify({ keys: [ecJwk("P-521", { kid: "e521" }), ecJwk("P-256", { kid: "e256" })] });
+  const { privateKey } = ecKeys["P-521"];
+  const token = esToken("ES512", privateKey, { alg: "ES512", kid: "e521" }, { sub: "alice" });
+  assert.equal(w.jwsVerify(token, jwks), 'ok {"sub":"alice"}');
+  const [h, p, s] = token.split(".");
+  assert.equal(Buffer.from(s, "base64url").length, 132);
+  assert.equal(w.jwsVerify([h, b64u('{"sub":"mallory"}'), s].join("."), jwks), "bad signature");
+  assert.equal(w.jwsVerify(esToken("ES512", privateKey, { alg: "ES512", kid: "e521" }, {}, "der"), jwks), "bad signature");
+  assert.equal(w.jwsVerify(esToken("ES512", privateKey, { alg: "ES512", kid: "e256" }, {}), jwks), "bad signature");
+  assert.equal(w.jwsVerify(esToken("ES256", ecKeys["P-256"].privateKey, { alg: "ES256", kid: "e521" }, {}), jwks),
+    "bad signature");
+});
+
+test("PS256/384/512 tokens made by node:crypto verify; PKCS #1 v1.5, another salt length and tampering refused", () => {
+  const jwks = JSON.stringify({ keys: [publicJwk(nodeJwk, { kid: "node" })] });
+  for (const alg of ["PS256", "PS384", "PS512"]) {
+    const token = psToken(alg, nodePrivate, { alg, kid: "node" }, { iss: "x" });
+    assert.equal(w.jwsVerify(token, jwks), 'ok {"iss":"x"}', alg);
+    const [h, p, s] = token.split(".");
+    assert.equal(w.jwsVerify([h, b64u('{"iss":"y"}'), s].join("."), jwks), "bad signature", alg);
+    // RFC 7518 §3.5 fixes the salt length to the hash length
+    assert.equal(w.jwsVerify(psToken(alg, nodePrivate, { alg, kid: "node" }, { iss: "x" }, 0), jwks), "bad signature");
+    // an RS signature under a PS header, and the other way round
+    const rs = "RS" + alg.slice(2);
+    const [, , rsSignature] = rsToken(rs, nodePrivate, { alg, kid: "node" }, { iss: "x" }).split(".");
+    assert.equal(w.jwsVerify([h, p, rsSignature].join("."), jwks), "bad signature", alg + " with a v1.5 signature");
+    const [rh, rp] = rsToken(rs, nodePrivate, { alg: rs, kid: "node" }, { iss: "x" }).split(".");
+    const [, , psSignature] = psToken(alg, nodePrivate, { alg: rs, kid: "node" }, { iss: "x" }).split(".");
+    assert.equal(w.jwsVerify([rh, rp, psSignature].join("."), jwks), "bad signature", rs + " with a PSS signature");
+  }
+  // a key restricted to RS256 refuses PS256, and the other way round
+  const rsOnly = JSON.stringify({ keys: [publicJwk(nodeJwk, { alg: "RS256" })] });
+  assert.equal(w.jwsVerify(psToken("PS256", nodePrivate, { alg: "PS256" }, {}), rsOnly), "bad signature");
+  const psOnly = JSON.stringify({ keys: [publicJwk(nodeJwk, { alg: "PS256" })] });
+  assert.ok(w.jwsVerify(psToken("PS256", nodePrivate, { alg: "PS256" }, {}), psOnly).startsWith("ok"));
+  assert.equal(w.jwsVerify(rsToken("RS256", nodePrivate, { alg: "RS256" }, {}), psOnly), "bad signature");
+});
+
+test("EdDSA (Ed25519) tokens made by node:crypto verify; tampering, other keys and alg confusion refused", () => {
+  const jwks = JSON.stringify({ keys: [edJwk({ kid: "ed" }), ecJwk("P-256", { kid: "e256" }), octJwk(secret, { kid: "hs" })] });
+  const token = edToken(edPrivate, { alg: "EdDSA", kid: "ed" }, { sub: "alice" });
+  assert.equal(w.jwsVerify(token, jwks), 'ok {"sub":"alice"}');
+  const [h, p, s] = token.split(".");
+  assert.equal(w.jwsVerify([h, b64u('{"sub":"mallory"}'), s].join("."), jwks), "bad signature");
+  const other = generateKeyPairSync("ed25519").privateKey;
+  assert.equal(w.jwsVerify(edToken(other, { alg: "EdDSA", kid: "ed" }, { sub: "alice" }), jwks), "bad signature");
+  // an EdDSA token against an EC or oct key, and HS256 keyed with the Ed25519 x against the OKP key
+  assert.equal(w.jwsVerify(edToken(edPrivate, { alg: "EdDSA", kid: "e256" }, {}), jwks), "bad signature");
+  assert.equal(w.jwsVerify(edToken(edPrivate, { alg: "EdDSA", kid: "hs" }, {}), jwks), "bad signature");
+  assert.equal(w.jwsVerify(hsToken("HS256", Buffer.from(edJwk().x), { alg: "HS256", kid: "ed" }, {}), jwks), "bad signature");
+});
+
+test("RFC 7520 §4.2: the PS384 signature of the JOSE cookbook verifies with its RSA key (§3.3)", () => {
+  const n = "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJmSCpMaJMRBSFKrKb2wqV"
+    + "wGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tpe-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde"
+    + "3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vniUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5g"
+    + "HdrNP5zw";
+  const input = "eyJhbGciOiJQUzM4NCIsImtpZCI6ImJpbGJvLmJhZ2dpbnNAaG9iYml0b24uZXhhbXBsZSJ9.SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZX"
+    + "NzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmV"
+    + "ldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4";
+  const signature = new Uint8Array(Buffer.from("cu22eBqkYDKgIlTpzDXGvaFfz6WGoz7fUDcfT0kkOy42miAh2qyBzk1xEsnk2IpN6-tPid6Vrk"
+    + "lHkqsGqDqHCdP6O8TTB5dDDItllVo6_1OLPpcbUrhiUSMxbbXUvdvWXzg-UD8biiReQFlfz28zGWVsdiNAUf8ZnyPEgVFn442ZdNqiVJRmBqrYRXe8P"
+    + "_ijQ7p8Vdz0TTrxUeT3lm8d9shnr2lfJT8ImUjvAA2Xez2Mlp8cBE5awDzT0qI0n6uiP1aCN_2_jLAeQTlqRHtfa64QQSUmFAAjVKPbByi7xho0uTOc"
+    + "bH510a6GYmJUAfmWjwZ6oD4ifKo8DYM-X72Eaw", "base64url"));
+  assert.equal(w.pssVerify(n, "AQAB", 2, utf8(input), signature), 1);
+  assert.equal(w.pssVerify(n, "AQAB", 3, utf8(input), signature), 0);
+  assert.equal(w.pssVerify(n, "AQAB", 2, utf8(input + "."), signature), 0);
 });
 
 test("signing: HS and RS tokens we make verify with node:crypto", () => {

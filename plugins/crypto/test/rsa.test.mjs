@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { test } from "node:test";
 import { b64u, data, fromHex, hex, memoryBytes, rng, utf8, w } from "./wasm.mjs";
 
@@ -137,10 +137,92 @@ test("keys made by node:crypto: node's signatures verify, ours match node's", ()
   }
 });
 
+const pss = (name, msg, key, saltLength) =>
+  new Uint8Array(nodeSign(name, msg, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }));
+const HASH_LENGTH = { sha256: 32, sha384: 48, sha512: 64 };
+
+test("RSASSA-PSS: node:crypto's signatures verify (salt = hash length), for every modulus size mod 8", () => {
+  const r = rng(8017);
+  const keys = vectors.keys.map((key) => createPrivateKey({ key: { kty: "RSA", ...key.jwk }, format: "jwk" }));
+  // 2049 and 2055 bits: emBits = modBits − 1 is a multiple of 8 plus 0 and 6, so EM is k − 1 bytes or has top zero bits
+  for (const bits of [2049, 2055]) keys.push(generateKeyPairSync("rsa", { modulusLength: bits }).privateKey);
+  for (const key of keys) {
+    const jwk = key.export({ format: "jwk" });
+    for (const [name, alg] of ALGS) {
+      if (name === "sha512" && Buffer.from(jwk.n, "base64url").length < 64 + 64 + 2) continue; // too short for PS512
+      const msg = r.bytes(r.int(300));
+      const sig = pss(name, msg, key, HASH_LENGTH[name]);
+      const label = `${Buffer.from(jwk.n, "base64url").length * 8} ${name}`;
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg, msg, sig), 1, label);
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg, r.bytes(3), sig), 0, label + " other message");
+      // another salt length, the wrong hash, a PKCS #1 v1.5 signature, a flipped bit: refused
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg, msg, pss(name, msg, key, 0)), 0, label + " salt 0");
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg === 1 ? 2 : 1, msg, sig), 0, label + " other hash");
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg, msg, new Uint8Array(nodeSign(name, msg, key))), 0, label + " v1.5");
+      const flipped = sig.slice();
+      flipped[r.int(flipped.length)] ^= 1 << r.int(8);
+      assert.equal(w.pssVerify(jwk.n, jwk.e, alg, msg, flipped), 0, label + " flipped");
+      assert.equal(w.pssVerify(jwk.n, jwk.e, SHA1, msg, sig), 0, label + " SHA-1");
+    }
+  }
+});
+
+/** MGF1 (RFC 8017 §B.2.1) in JS, for comparison. */
+function mgf1(name, seed, length) {
+  const out = [];
+  for (let counter = 0; out.length < length; counter++) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    out.push(...createHash(name).update(seed).update(c).digest());
+  }
+  return Buffer.from(out.slice(0, length)).toString("hex");
+}
+
+test("MGF1 and EMSA-PSS-VERIFY's checks (RFC 8017 §9.1.2 steps 3-10)", () => {
+  const r = rng(91);
+  for (const [name, alg] of ALGS) {
+    for (const length of [0, 1, 31, 32, 33, 200, 511]) {
+      const seed = r.bytes(HASH_LENGTH[name]);
+      assert.equal(hex(w.mgf1(alg, seed, length)), mgf1(name, seed, length), `${name} ${length}`);
+    }
+  }
+  // an encoded message made here as §9.1.1 does, then broken one step at a time
+  const name = "sha256";
+  const hLen = 32;
+  const emBits = 2047;
+  const emLen = 256;
+  const mHash = createHash(name).update("message").digest();
+  const salt = r.bytes(hLen);
+  const h = createHash(name).update(Buffer.alloc(8)).update(mHash).update(salt).digest();
+  const db = Buffer.alloc(emLen - hLen - 1);
+  db[emLen - 2 * hLen - 2] = 0x01;
+  Buffer.from(salt).copy(db, emLen - 2 * hLen - 1);
+  const mask = Buffer.from(mgf1(name, h, db.length), "hex");
+  const maskedDB = db.map((b, i) => b ^ mask[i]);
+  maskedDB[0] &= 0x7f;
+  const em = () => new Uint8Array([...maskedDB, ...h, 0xbc]);
+  assert.equal(w.emsaPssCheck(1, mHash, em(), emBits, hLen), true);
+  const broken = (change, why) => {
+    const e = em();
+    change(e);
+    assert.equal(w.emsaPssCheck(1, mHash, e, emBits, hLen), false, why);
+  };
+  broken((e) => (e[emLen - 1] = 0xbb), "trailer 0xbc");
+  broken((e) => (e[0] |= 0x80), "the top bit beyond emBits");
+  broken((e) => (e[emLen - 2 * hLen - 2] ^= 0x01), "the 0x01 separator");
+  broken((e) => (e[3] ^= 0x04), "a zero of PS");
+  broken((e) => (e[emLen - 2] ^= 0x01), "H");
+  assert.equal(w.emsaPssCheck(1, mHash, em(), emBits, hLen - 1), false, "another salt length");
+  assert.equal(w.emsaPssCheck(1, mHash.subarray(1), em(), emBits, hLen), false, "a short digest");
+  assert.equal(w.emsaPssCheck(1, mHash, em().subarray(0, hLen + hLen + 1), emBits, hLen), false, "emLen < hLen + sLen + 2");
+});
+
 test("timing and memory: RS256 verify and sign with a 2048-bit key (Node, for reference)", (t) => {
   const key = vectors.keys[1];
   assert.equal(w.benchSetKeys(...members(key.jwk)), true);
   const sig = b64u(key.signatures.sha256);
+  const pssSig = pss("sha256", message, createPrivateKey({ key: { kty: "RSA", ...key.jwk }, format: "jwk" }), 32);
+  w.benchPssVerify(1, message, pssSig, 200); // the garbage of a batch, collected after it, sizes memory once
   const before = memoryBytes();
   w.benchVerify(1, message, sig, 20);
   let start = process.hrtime.bigint();
@@ -149,9 +231,14 @@ test("timing and memory: RS256 verify and sign with a 2048-bit key (Node, for re
   start = process.hrtime.bigint();
   assert.equal(w.benchSign(1, message, 10), 10);
   const signUs = Number(process.hrtime.bigint() - start) / 10 / 1000;
-  t.diagnostic(`RS256 2048-bit verify ${verifyUs.toFixed(1)} µs, sign (CRT) ${signUs.toFixed(1)} µs (Node/V8)`);
+  start = process.hrtime.bigint();
+  assert.equal(w.benchPssVerify(1, message, pssSig, 200), 200);
+  const pssUs = Number(process.hrtime.bigint() - start) / 200 / 1000;
+  t.diagnostic(`RS256 2048-bit verify ${verifyUs.toFixed(1)} µs, sign (CRT) ${signUs.toFixed(1)} µs, `
+    + `PS256 verify ${pssUs.toFixed(1)} µs (Node/V8)`);
   // the minimal runtime frees everything between calls: memory must not keep growing
   w.benchVerify(1, message, sig, 200);
   w.benchSign(1, message, 10);
+  w.benchPssVerify(1, message, pssSig, 200);
   assert.ok(memoryBytes() - before <= 1 << 20, `memory grew from ${before} to ${memoryBytes()}`);
 });

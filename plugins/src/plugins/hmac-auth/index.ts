@@ -1,153 +1,147 @@
-// hmac-auth: HMAC request signatures (draft-cavage-http-signatures, as Apache APISIX
-// and Higress's wasm-go hmac-auth define them), compatible with Higress's plugin
-// (configuration and answers).
-//
-//   Authorization: Signature keyId="ak",algorithm="hmac-sha256",
-//                  headers="@request-target date digest",signature="<base64>"
-//
-// The signing string is keyId, then one line per listed header ("@request-target" is
-// "<method> <path>", any other "<name>: <value>", absent headers skipped), each line
-// ending in "\n". The Date header is checked against clock_skew; with
-// validate_request_body the body must match "Digest: SHA-256=<base64 of SHA-256>".
+// hmac-auth: Higress's hmac-auth (its wasm-cpp plugin extensions/hmac_auth), the
+// signature scheme of Alibaba Cloud's API gateway: the client names its key in
+// X-Ca-Key and sends in X-Ca-Signature the base64 HMAC-SHA256 (or HMAC-SHA1, by
+// X-Ca-Signature-Method) of a string built from the method, Accept, Content-MD5,
+// Content-Type, Date, the headers X-Ca-Signature-Headers lists, the path and the
+// sorted query and form parameters (string-to-sign.ts). With date_offset, the Date
+// header (or X-Ca-Timestamp) must be that close to now; a Content-MD5 header must match
+// the body. Configuration, answers and checks follow Higress; README.md lists the
+// differences.
 import {
   AuthConfig,
-  authenticated,
   AuthRoot,
   BodyAction,
   BufferType,
-  BufferVisitor,
   ConfigObject,
   ConfigParser,
+  FeedingVisitor,
   currentTimeSeconds,
+  getBufferBytes,
   getRequestHeader,
+  HeaderPair,
   HeadersAction,
   HttpContext,
+  logDebug,
+  logInfo,
   logWarn,
   needsGlobal,
-  quoteJson,
-  readConsumers,
   readGlobalAuth,
   registerRootContext,
-  removeRequestHeader,
   RootContext,
-  sendJson,
   setConsumer,
   visitBuffer,
 } from "../../../sdk";
-import { base64Encode, constantTimeEqualStrings, HashAlgorithm, Hmac, Sha256 } from "../../../crypto";
+import { base64Encode, constantTimeEqualStrings, HashAlgorithm, Hmac, Md5 } from "../../../crypto";
+import { parseHttpDate, parseTimestamp } from "./http-date";
+import { addParams, appendPathAndParameters, Bytes, Param, pathAndQuery, signedHeaderLines } from "./string-to-sign";
 
 export * from "../../../sdk/exports";
 export * from "../../../sdk/exports-body";
 
 const PLUGIN = "hmac-auth";
-const ALGORITHMS = ["hmac-sha1", "hmac-sha256", "hmac-sha512"];
-const DEFAULT_CLOCK_SKEW: i64 = 300;
-/** Longer Authorization values are refused before parsing. */
-const MAX_AUTHORIZATION = 16384;
+/** Higress's limit for a body it reads (Content-MD5 or form parameters): 32 MiB. */
+const MAX_BODY: u32 = 32 * 1024 * 1024;
 const BODY_CHUNK: u32 = 65536;
+/** Longest string to sign shown in X-Ca-Error-Message (a response header must stay small). */
+const MAX_SHOWN: i32 = 4096;
+/** Longest date_offset accepted: ten thousand years. */
+const MAX_DATE_OFFSET: i64 = 315360000000;
 
-class Consumer {
-  constructor(public name: string, public accessKey: string, public secretKey: string) {}
+class Credential {
+  /** `name` is "" for an entry of the older `credentials` list (no consumer header). */
+  constructor(public key: string, public secret: string, public name: string) {}
 }
 
 class HmacAuthConfig extends AuthConfig {
-  /** Whether this configuration comes from a _rules_ entry. */
+  /** Whether this configuration comes from a _rules_ entry (which authenticates, allow or not). */
   isRule: bool = false;
-  consumers: Consumer[] = [];
-  allowedAlgorithms: string[] = ALGORITHMS;
-  clockSkew: i64 = DEFAULT_CLOCK_SKEW;
-  signedHeaders: string[] = [];
-  validateRequestBody: bool = false;
-  hideCredentials: bool = false;
-  anonymousConsumer: string = "";
+  credentials: Map<string, Credential> = new Map<string, Credential>();
+  /** Seconds; checked when > 0. */
+  dateOffset: i64 = 0;
 
-  /** A rule authenticates whether or not it allows consumers. */
   scoped(): bool {
     return this.isRule;
   }
 
-  copy(): HmacAuthConfig {
-    const c = new HmacAuthConfig();
-    c.isRule = this.isRule;
-    c.consumers = this.consumers;
-    c.allowedAlgorithms = this.allowedAlgorithms;
-    c.clockSkew = this.clockSkew;
-    c.signedHeaders = this.signedHeaders;
-    c.validateRequestBody = this.validateRequestBody;
-    c.hideCredentials = this.hideCredentials;
-    c.anonymousConsumer = this.anonymousConsumer;
-    return this.scopeCopy(c, this.allow);
-  }
-
-  consumer(accessKey: string): Consumer | null {
-    for (let i = 0; i < this.consumers.length; i++) {
-      if (this.consumers[i].accessKey == accessKey) return this.consumers[i];
-    }
-    return null;
+  forRule(allow: string[]): HmacAuthConfig {
+    const copy = new HmacAuthConfig();
+    copy.isRule = true;
+    copy.credentials = this.credentials;
+    copy.dateOffset = this.dateOffset;
+    return this.scopeCopy(copy, allow);
   }
 }
 
-/** Reads the options a rule may override too. */
-function parseOptions(c: ConfigObject, config: HmacAuthConfig): void {
-  const algorithms = c.stringArray("allowed_algorithms");
-  if (algorithms !== null && algorithms.length > 0) {
-    for (let i = 0; i < algorithms.length; i++) {
-      if (!ALGORITHMS.includes(algorithms[i])) {
-        c.fail(c.where("allowed_algorithms") + ": invalid algorithm '" + algorithms[i]
-          + "'; must be one of hmac-sha1, hmac-sha256, hmac-sha512");
-        return;
-      }
-    }
-    config.allowedAlgorithms = algorithms;
+/** `consumers` ({key, secret, name}) or the older `credentials` ({key, secret}), one of them. */
+function readCredentials(c: ConfigObject, config: HmacAuthConfig): void {
+  if (c.has("consumers") && c.has("credentials")) {
+    c.fail("consumers and credentials cannot both be given");
+    return;
   }
-  config.clockSkew = c.integer("clock_skew", config.clockSkew, 0, 315360000000);
-  const signed = c.stringArray("signed_headers");
-  if (signed !== null) config.signedHeaders = signed;
-  config.validateRequestBody = c.bool("validate_request_body", config.validateRequestBody);
-  config.hideCredentials = c.bool("hide_credentials", config.hideCredentials);
-  config.anonymousConsumer = c.string("anonymous_consumer", config.anonymousConsumer);
+  const named = c.has("consumers");
+  const field = named ? "consumers" : "credentials";
+  const items = c.objectArray(field);
+  if (!c.ok) return;
+  if (items === null || items.length == 0) {
+    c.fail(items === null ? "consumers is required" : field + " must not be empty");
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const key = item.requiredString("key");
+    const secret = item.requiredString("secret");
+    const name = named ? item.requiredString("name") : "";
+    if (!c.ok) return;
+    if (config.credentials.has(key)) {
+      c.fail(item.where("key") + ": duplicate key '" + key + "'");
+      return;
+    }
+    config.credentials.set(key, new Credential(key, secret, name));
+  }
+}
+
+function readDateOffset(c: ConfigObject, fallback: i64): i64 {
+  return c.integer("date_offset", fallback, i64.MIN_VALUE, MAX_DATE_OFFSET);
 }
 
 class HmacAuthParser extends ConfigParser<HmacAuthConfig> {
   parseGlobal(c: ConfigObject): HmacAuthConfig | null {
     const config = new HmacAuthConfig();
     readGlobalAuth(c, config);
-    const consumers = readConsumers(c);
-    if (consumers === null) return null;
-    for (let i = 0; i < consumers.length; i++) {
-      const item = consumers[i];
-      const accessKey = item.requiredString("access_key");
-      const secretKey = item.requiredString("secret_key");
-      let name = item.string("name");
-      if (!c.ok) return null;
-      if (name.length == 0) name = accessKey;
-      if (config.consumer(accessKey) !== null) {
-        c.fail(item.where("access_key") + ": duplicate consumer access_key '" + accessKey + "'");
-        return null;
-      }
-      config.consumers.push(new Consumer(name, accessKey, secretKey));
-    }
-    parseOptions(c, config);
-    if (!c.ok) return null;
-    return config;
+    readCredentials(c, config);
+    config.dateOffset = readDateOffset(c, 0);
+    return c.ok ? config : null;
   }
 
+  /**
+   * A rule with its own consumers (or credentials) authenticates against them; any
+   * other rule needs `allow` (empty: every consumer) and the global consumers.
+   */
   parseRule(c: ConfigObject, global: HmacAuthConfig | null): HmacAuthConfig | null {
-    if (global === null) return needsGlobal<HmacAuthConfig>(c, "consumers");
-    const config = global.copy();
-    config.isRule = true;
-    parseOptions(c, config);
     const allow = c.stringArray("allow");
     if (!c.ok) return null;
-    if (allow !== null) {
-      config.allow = allow;
-      for (let i = 0; i < allow.length; i++) {
-        let known = false;
-        for (let j = 0; j < global.consumers.length; j++) if (global.consumers[j].name == allow[i]) known = true;
-        if (!known) logWarn(PLUGIN + ": allowed consumer name '" + allow[i] + "' is not in the consumers list");
-      }
+    if (c.has("consumers") || c.has("credentials")) {
+      const local = new HmacAuthConfig();
+      readCredentials(c, local);
+      local.dateOffset = readDateOffset(c, 0);
+      if (!c.ok) return null;
+      if (global !== null) local.globalAuth = global.globalAuth;
+      return local.forRule(allow !== null ? allow : []);
     }
-    return config;
+    if (allow === null) {
+      c.fail(c.where("allow") + " is required (or consumers of the rule's own)");
+      return null;
+    }
+    if (global === null) return needsGlobal<HmacAuthConfig>(c, "consumers");
+    const config = global.forRule(allow);
+    config.dateOffset = readDateOffset(c, global.dateOffset);
+    const names = global.credentials.values();
+    for (let i = 0; i < allow.length; i++) {
+      let known = false;
+      for (let j = 0; j < names.length; j++) if (names[j].name == allow[i]) known = true;
+      if (!known) logWarn(PLUGIN + ": " + c.where("allow") + ": consumer '" + allow[i] + "' is not in the consumers list");
+    }
+    return c.ok ? config : null;
   }
 }
 
@@ -156,249 +150,149 @@ class HmacAuthRoot extends AuthRoot<HmacAuthConfig> {
     return this.configure(PLUGIN, new HmacAuthParser());
   }
 
+  /**
+   * Higress's wasm-cpp rule matcher: without _rules_ every request is authenticated
+   * (global_auth false too); with rules, only requests a rule matches, unless
+   * global_auth is true.
+   */
+  skips(config: HmacAuthConfig): bool {
+    return !config.scoped() && this.ruleSet && config.globalAuth != 1;
+  }
+
   createHttpContext(contextId: u32): HttpContext {
     return new HmacAuthContext(contextId, this);
   }
 }
 
-/** The fields of an Authorization: Signature header. */
-class HmacParams {
-  keyId: string = "";
-  algorithm: string = "";
-  signature: string = "";
-  headers: string[] = [];
-  consumer: Consumer | null = null;
-}
-
-function isWordChar(c: i32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f;
-}
-
-/**
- * Every key="value" of `text`, as Go's regexp `(\w+)="([^"]*)"` finds them (leftmost
- * matches, left to right), in linear time; a later repeat of a key wins.
- */
-function parseFields(text: string, params: HmacParams): void {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < n && isWordChar(text.charCodeAt(j))) j++;
-    // a match must start here: the whole word (no shorter one can end in '=')
-    if (j + 1 >= n || text.charCodeAt(j) != 0x3d || text.charCodeAt(j + 1) != 0x22) {
-      i = j;
-      continue;
-    }
-    const close = text.indexOf("\"", j + 2);
-    if (close < 0) return; // no later match can close either
-    const key = text.substring(i, j);
-    const value = text.substring(j + 2, close);
-    if (key == "keyId") params.keyId = value;
-    else if (key == "algorithm") params.algorithm = value;
-    else if (key == "signature") params.signature = value;
-    else if (key == "headers") params.headers = value.length > 0 ? value.split(" ") : [];
-    i = close + 1;
-  }
-}
-
-const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-function digits(text: string, at: i32, count: i32): i32 {
-  let value = 0;
-  for (let k = 0; k < count; k++) {
-    const c = text.charCodeAt(at + k);
-    if (c < 0x30 || c > 0x39) return -1;
-    value = value * 10 + (c - 0x30);
-  }
-  return value;
-}
-
-/** Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-function daysFromCivil(y: i64, m: i64, d: i64): i64 {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = (yy >= 0 ? yy : yy - 399) / 400;
-  const yoe = yy - era * 400;
-  const mp = (m + 9) % 12;
-  const doy = (153 * mp + 2) / 5 + d - 1;
-  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(year: i32, month: i32): i32 {
-  if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-}
-
-/**
- * Seconds since the epoch of an RFC 1123 date in GMT, "Mon, 02 Jan 2006 15:04:05 GMT"
- * (Go's layout, what curl and `date` send), or -1. RFC 1123 lets the day and the hour
- * have one digit ("Mon, 2 Jan 2006 5:04:05 GMT", what Java's RFC_1123_DATE_TIME sends on
- * the first nine days of a month): both are accepted.
- */
-function parseGmtDate(text: string): i64 {
-  if (text.length < 27 || text.length > 29) return -1;
-  if (!DAYS.includes(text.substring(0, 3)) || text.substring(3, 5) != ", ") return -1;
-  let at = 5;
-  const dayDigits = text.charCodeAt(at + 1) == 0x20 ? 1 : 2;
-  const day = digits(text, at, dayDigits);
-  at += dayDigits;
-  if (day < 1 || text.charCodeAt(at) != 0x20) return -1;
-  const month = MONTHS.indexOf(text.substring(at + 1, at + 4)) + 1;
-  at += 4;
-  if (month < 1 || text.charCodeAt(at) != 0x20) return -1;
-  const year = digits(text, at + 1, 4);
-  at += 5;
-  if (year < 0 || text.charCodeAt(at) != 0x20) return -1;
-  at += 1;
-  const hourDigits = text.charCodeAt(at + 1) == 0x3a ? 1 : 2;
-  const hour = digits(text, at, hourDigits);
-  at += hourDigits;
-  if (hour < 0 || hour > 23 || text.charCodeAt(at) != 0x3a) return -1;
-  const minute = digits(text, at + 1, 2);
-  if (minute < 0 || minute > 59 || text.charCodeAt(at + 3) != 0x3a) return -1;
-  const second = digits(text, at + 4, 2);
-  if (second < 0 || second > 59 || text.substring(at + 6) != " GMT") return -1;
-  if (day > daysInMonth(year, month)) return -1;
-  return daysFromCivil(year, month, day) * 86400 + <i64>hour * 3600 + <i64>minute * 60 + <i64>second;
-}
-
-function hashOf(algorithm: string): i32 {
-  if (algorithm == "hmac-sha1") return HashAlgorithm.SHA1;
-  if (algorithm == "hmac-sha256") return HashAlgorithm.SHA256;
-  if (algorithm == "hmac-sha512") return HashAlgorithm.SHA512;
-  return -1;
-}
-
-class DigestVisitor extends BufferVisitor {
-  hash: Sha256 = new Sha256();
-
-  visit(pointer: usize, size: u32, offset: u32): bool {
-    this.hash.updateRaw(pointer, <usize>size);
-    return true;
-  }
-}
-
 class HmacAuthContext extends HttpContext {
-  /** Set when the body must match the Digest header before the request goes on. */
-  checkBody: bool = false;
+  config: HmacAuthConfig | null = null;
+  credential: Credential | null = null;
+  /** Set when the body must match Content-MD5. */
+  contentMd5: string = "";
+  /** Set when the signature covers form parameters of the body: it is checked at the end of the body. */
+  formBody: bool = false;
 
   constructor(id: u32, public plugin: HmacAuthRoot) {
     super(id, plugin);
   }
 
   onRequestHeaders(headerCount: u32, endOfStream: bool): HeadersAction {
-    // global_auth false, or unset with rules configured: only routes/domains with a rule authenticate
     const config = this.plugin.authConfig();
     if (config === null) return HeadersAction.Continue;
-    const params = new HmacParams();
-    const problem = this.retrieveFields(config, params);
-    if (problem.length > 0) {
-      if (config.anonymousConsumer.length > 0) {
-        setConsumer(config.anonymousConsumer);
-        return HeadersAction.Continue;
-      }
-      return this.deny(problem);
+    const key = getRequestHeader("x-ca-key");
+    if (key === null || key.length == 0 || !config.credentials.has(key)) {
+      return this.deny(401, "Invalid Key", "invalid_key", key === null || key.length == 0 ? "no x-ca-key" : "unknown x-ca-key '" + key + "'");
     }
-    const consumer = changetype<Consumer>(params.consumer);
-    if (!config.allows(consumer.name)) {
-      return this.deny("consumer '" + consumer.name + "' is not allowed");
+    const credential = config.credentials.get(key);
+    if (config.allow.length > 0 && !config.allows(credential.name)) {
+      const who = credential.name.length > 0 ? "consumer '" + credential.name + "'" : "key '" + key + "' (no consumer name)";
+      return this.deny(403, "Unauthorized Consumer", "unauthorized_consumer", who + " is not allowed");
     }
-    if (config.clockSkew > 0) {
-      const date = getRequestHeader("date");
-      if (date === null || date.length == 0) return this.deny("Date header missing. failed to validate clock skew");
-      const seconds = parseGmtDate(date);
-      if (seconds < 0) return this.deny("Invalid GMT format time");
-      let diff = <i64>currentTimeSeconds() - seconds;
-      if (diff < 0) diff = -diff;
-      if (diff > config.clockSkew) return this.deny("Clock skew exceeded");
+    this.config = config;
+    this.credential = credential;
+    const md5 = getRequestHeader("content-md5");
+    if (md5 !== null && md5.length > 0) this.contentMd5 = md5;
+    const contentType = getRequestHeader("content-type");
+    this.formBody = contentType !== null && contentType.toLowerCase().includes("application/x-www-form-urlencoded");
+    if (!this.formBody && !this.verify(null)) return HeadersAction.StopIteration;
+    if (endOfStream) {
+      // no body: the checks it was waited for fail or pass now
+      if (this.contentMd5.length > 0) return this.deny(400, "Invalid Content-MD5", "invalid_content_md5", "Content-MD5 without a body");
+      if (this.formBody && !this.verify(new Uint8Array(0))) return HeadersAction.StopIteration;
     }
-    if (!config.allowedAlgorithms.includes(params.algorithm)) return this.deny("Invalid algorithm");
-    if (config.signedHeaders.length > 0) {
-      if (params.headers.length == 0) return this.deny("headers missing");
-      for (let i = 0; i < config.signedHeaders.length; i++) {
-        if (!params.headers.includes(config.signedHeaders[i])) {
-          return this.deny("expected header \"" + config.signedHeaders[i] + "\" missing in signing");
-        }
-      }
-    }
-    const hash = hashOf(params.algorithm);
-    if (hash < 0) return this.deny("unsupported algorithm: " + params.algorithm);
-    const mac = new Hmac(<HashAlgorithm>hash, Uint8Array.wrap(String.UTF8.encode(consumer.secretKey)));
-    mac.updateString(this.signingString(params));
-    const expected = base64Encode(mac.digest());
-    if (!constantTimeEqualStrings(params.signature, expected)) {
-      logWarn(PLUGIN + ": signature validation failed, algorithm: " + params.algorithm + ", consumer: " + consumer.name);
-      return this.deny("Invalid signature");
-    }
-    authenticated(PLUGIN, consumer.name);
-    if (config.hideCredentials) removeRequestHeader("authorization");
-    if (config.validateRequestBody && !endOfStream) this.checkBody = true;
+    // named now: the headers go on before a body check ends (as in Higress, which names the consumer first)
+    if (credential.name.length > 0) setConsumer(credential.name);
     return HeadersAction.Continue;
   }
 
   onRequestBody(bodySize: u32, endOfStream: bool): BodyAction {
-    if (!this.checkBody || this.localResponseSent) return BodyAction.Continue;
-    if (!endOfStream) return BodyAction.StopIterationAndBuffer;
-    this.checkBody = false;
-    const given = getRequestHeader("digest");
-    if (given === null || given.length == 0) {
-      this.deny("Invalid digest");
+    if ((this.contentMd5.length == 0 && !this.formBody) || this.localResponseSent) return BodyAction.Continue;
+    if (bodySize > MAX_BODY) {
+      this.deny(413, "Request Body Too Large", "body_too_large", "body over 32 MiB");
       return BodyAction.StopIterationNoBuffer;
     }
-    const visitor = new DigestVisitor();
-    visitBuffer(BufferType.HttpRequestBody, bodySize, BODY_CHUNK, visitor);
-    const digest = "SHA-256=" + base64Encode(visitor.hash.digest());
-    if (!constantTimeEqualStrings(digest, given)) {
-      logWarn(PLUGIN + ": request body digest validation failed, body size " + bodySize.toString() + " bytes");
-      this.deny("Invalid digest");
-      return BodyAction.StopIterationNoBuffer;
+    if (!endOfStream) return BodyAction.StopIterationAndBuffer;
+    if (this.contentMd5.length > 0) {
+      const visitor = new FeedingVisitor<Md5>(new Md5());
+      visitBuffer(BufferType.HttpRequestBody, bodySize, BODY_CHUNK, visitor);
+      if (bodySize == 0 || base64Encode(visitor.sink.digest()) != this.contentMd5) {
+        this.deny(400, "Invalid Content-MD5", "invalid_content_md5", "the body does not match Content-MD5");
+        return BodyAction.StopIterationNoBuffer;
+      }
+      this.contentMd5 = "";
+    }
+    if (this.formBody) {
+      this.formBody = false;
+      const body = getBufferBytes(BufferType.HttpRequestBody, 0, bodySize);
+      if (!this.verify(body !== null ? Uint8Array.wrap(body) : new Uint8Array(0))) return BodyAction.StopIterationNoBuffer;
     }
     return BodyAction.Continue;
   }
 
-  /** Fills `params` from the Authorization header; answers the problem ("" when none). */
-  retrieveFields(config: HmacAuthConfig, params: HmacParams): string {
-    const auth = getRequestHeader("authorization");
-    if (auth === null) return "missing Authorization header";
-    if (!auth.startsWith("Signature ")) return "Authorization header does not start with 'Signature '";
-    if (auth.length > MAX_AUTHORIZATION) return "keyId or signature missing";
-    parseFields(auth.substring(10), params);
-    if (params.keyId.length == 0 || params.signature.length == 0) return "keyId or signature missing";
-    if (params.algorithm.length == 0) return "algorithm missing";
-    const consumer = config.consumer(params.keyId);
-    if (consumer === null) return "Invalid keyId";
-    params.consumer = consumer;
+  /**
+   * Checks the signature (and date_offset) with the query's parameters and, for a form
+   * body, those of `formBody`; answers the client and returns false when they fail.
+   */
+  verify(formBody: Uint8Array | null): bool {
+    const config = changetype<HmacAuthConfig>(this.config);
+    const credential = changetype<Credential>(this.credential);
+    const signature = getRequestHeader("x-ca-signature");
+    if (signature === null || signature.length == 0) {
+      this.deny(401, "Empty Signature", "empty_signature", "no x-ca-signature");
+      return false;
+    }
+    if (config.dateOffset > 0) {
+      const problem = this.dateProblem(config.dateOffset);
+      if (problem.length > 0) {
+        this.deny(400, "Invalid Date", "invalid_date", problem);
+        return false;
+      }
+    }
+    const method = getRequestHeader("x-ca-signature-method");
+    const sha1 = method !== null && method == "HmacSHA1";
+    const toSign = signedHeaderLines();
+    const params = new Array<Param>();
+    const rawPath = getRequestHeader(":path");
+    const path = pathAndQuery(Uint8Array.wrap(String.UTF8.encode(rawPath !== null ? rawPath : "")), params);
+    if (formBody !== null) addParams(params, formBody, 0);
+    appendPathAndParameters(toSign, path, params);
+    const mac = new Hmac(sha1 ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256, Uint8Array.wrap(String.UTF8.encode(credential.secret)));
+    mac.update(toSign.view());
+    if (!constantTimeEqualStrings(base64Encode(mac.digest()), signature)) {
+      let shown = String.UTF8.decode(toSign.view().slice().buffer).replaceAll("\n", "#");
+      if (shown.length > MAX_SHOWN) shown = shown.substring(0, MAX_SHOWN) + "...";
+      this.deny(400, "Invalid Signature", "invalid_signature", "the signature does not match, string to sign: " + shown,
+        [new HeaderPair("x-ca-error-message", "Server StringToSign:`" + shown + "`")]);
+      return false;
+    }
+    logInfo(PLUGIN + ": " + (credential.name.length > 0 ? "consumer '" + credential.name + "'" : "key '" + credential.key + "'")
+      + " authenticated");
+    return true;
+  }
+
+  /** Why the Date header (or, without it, X-Ca-Timestamp) is not within `offset` seconds of now ("" when it is). */
+  dateProblem(offset: i64): string {
+    const date = getRequestHeader("date");
+    let seconds: i64;
+    if (date !== null && date.length > 0) {
+      seconds = parseHttpDate(date);
+      if (seconds < 0) return "Date '" + date + "' is not an HTTP date";
+    } else {
+      const timestamp = getRequestHeader("x-ca-timestamp");
+      const parsed = parseTimestamp(timestamp !== null ? timestamp : "");
+      if (parsed === null) return "no Date, and X-Ca-Timestamp '" + (timestamp !== null ? timestamp : "") + "' is not a number";
+      seconds = parsed.value;
+    }
+    let difference = <i64>currentTimeSeconds() - seconds;
+    if (difference < 0) difference = -difference;
+    if (difference > offset) return "the request time is " + difference.toString() + " s away from now, over date_offset";
     return "";
   }
 
-  signingString(params: HmacParams): string {
-    const items = new Array<string>();
-    items.push(params.keyId);
-    let method = getRequestHeader(":method");
-    if (method === null) method = "GET";
-    let path = getRequestHeader(":path");
-    if (path === null || path.length == 0) path = "/";
-    for (let i = 0; i < params.headers.length; i++) {
-      const name = params.headers[i];
-      if (name == "@request-target") {
-        items.push(method + " " + path);
-      } else if (name.length > 0) {
-        const value = getRequestHeader(name.toLowerCase());
-        if (value !== null) items.push(name + ": " + value);
-      }
-    }
-    return items.join("\n") + "\n";
-  }
-
-  deny(message: string): HeadersAction {
-    logWarn(PLUGIN + ": request denied: " + message);
-    const body = "{\"message\":" + quoteJson("client request can't be validated: " + message) + "}";
-    sendJson(this, 401, body, "hmac-auth.denied");
+  /** Answers `status` with Higress's text `body`; logs why at DEBUG (as Higress). */
+  deny(status: u32, body: string, detail: string, why: string, headers: HeaderPair[] = []): HeadersAction {
+    logDebug(PLUGIN + ": request denied (" + status.toString() + " " + body + "): " + why);
+    this.sendLocalResponse(status, body, headers, PLUGIN + "." + detail);
     return HeadersAction.StopIteration;
   }
 }

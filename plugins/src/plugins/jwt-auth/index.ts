@@ -1,6 +1,7 @@
 // jwt-auth: authentication by JWT (RFC 7519) against consumers with inline JWK Sets,
 // compatible with Higress's jwt-auth plugin (configuration and answers).
-// HS256/384/512, RS256/384/512 and ES256/384 signatures; exp/nbf/iat with clock skew; the token
+// HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (Ed25519) signatures;
+// exp/nbf/iat with clock skew; the token
 // from headers, query parameters or cookies; claims copied to request headers.
 import {
   addRequestHeader,

@@ -48,6 +48,46 @@ class BasicAuthTests {
 		return harness.send(configuration, exchange);
 	}
 
+	/**
+	 * Higress's README, "Enable Authentication and Authorization for specific routes or
+	 * domains", unchanged.
+	 */
+	static final String HIGRESS_EXAMPLE = """
+			# use the _rules_ field for fine-grained rule configuration.
+			consumers:
+			- credential: 'admin:123456'
+			  name: consumer1
+			- credential: 'guest:abc'
+			  name: consumer2
+			_rules_:
+			# rule 1: match by the route name.
+			  - _match_route_:
+			    - route-a
+			    - route-b
+			    allow:
+			    - consumer1
+			# rule 2: match by the domain.
+			  - _match_domain_:
+			    - "*.example.com"
+			    - test.com
+			    allow:
+			    - consumer2
+			""";
+
+	@Test
+	void higressDocumentedExampleConfigurationAndRequests() {
+		PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE));
+		// the requests of Higress's README, on route-a
+		Result ok = send(configuration,
+				TestExchange.get("/test", "authorization", "Basic YWRtaW46MTIzNDU2").route("route-a"));
+		assertThat(ok.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		assertThat(send(configuration, TestExchange.get("/test").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestExchange.get("/test", "authorization", basic("admin:abc")).route("route-a"))
+			.status()).isEqualTo(401);
+		assertThat(send(configuration, TestExchange.get("/test", "authorization", basic("guest:abc")).route("route-a"))
+			.status()).isEqualTo(403);
+	}
+
 	@Test
 	void validCredentialAuthenticatesAndNamesTheConsumer() {
 		PluginConfiguration configuration = configure(CONSUMERS);

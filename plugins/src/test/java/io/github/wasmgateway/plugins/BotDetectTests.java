@@ -56,6 +56,40 @@ class BotDetectTests {
 	}
 
 	@Test
+	void higressDocumentedExampleConfigurations() {
+		// the first two configurations of Higress's README, unchanged, with its requests
+		PluginConfiguration allow = harness.configure(HigressExamples.yamlToJson("""
+				allow:
+				- ".*Go-http-client.*"
+				"""));
+		assertThat(send(allow, "Go-http-client/1.1").passed()).isTrue();
+		assertThat(send(allow, "Mozilla/5.0 (compatible; Googlebot/2.1)").status()).isEqualTo(403);
+		PluginConfiguration deny = harness.configure(HigressExamples.yamlToJson("""
+				deny:
+				- "spd-tools.*"
+				"""));
+		assertThat(send(deny, "spd-tools/1.1").status()).isEqualTo(403);
+		assertThat(send(deny, "spd-tools").status()).isEqualTo(403);
+		assertThat(send(deny, "curl/8.4.0").passed()).isTrue();
+		// its third example nests matchRules in matchRules and puts ingress under config,
+		// which
+		// no Higress plugin reads: it is refused with the reason
+		assertThat(harness.refused(HigressExamples.yamlToJson("""
+				matchRules:
+				- matchRules:
+				  - config:
+				      configDisable: false
+				      ingress:
+				        - route-a
+				        - route-b
+				      allow:
+				        - ".*Go-http-client.*"
+				      blocked_code: 401
+				      blocked_message: deny by bot detect
+				"""))).contains("matchRules[0] needs at least one of 'ingress', 'domain' and 'service'");
+	}
+
+	@Test
 	void emptyOrMissingUserAgentIsBlocked() {
 		assertThat(send(defaults, "").status()).isEqualTo(403);
 		assertThat(harness.send(defaults, TestExchange.get("/")).status()).isEqualTo(403);

@@ -43,6 +43,140 @@ class ClusterKeyRateLimitTests {
 		return harness.send(configuration, exchange);
 	}
 
+	/**
+	 * The six configurations of Higress's README, unchanged (trailing blanks and comments
+	 * included), each with a request its first item (or the global threshold) counts.
+	 */
+	@Test
+	void higressDocumentedExampleConfigurations() {
+		String redis = """
+				redis: \s
+				  service_name: redis.static \s
+				show_limit_quota_header: true \s
+				""";
+		java.util.Map<String, TestExchange> examples = new java.util.LinkedHashMap<>();
+		examples.put("""
+				rule_name: routeA-global-limit-rule \s
+				global_threshold: \s
+				  query_per_minute: 1000 # Maximum 1000 requests per minute for the entire route \s
+				""" + redis, TestExchange.get("/"));
+		examples
+			.put("""
+					rule_name: routeA-request-param-limit-rule \s
+					rule_items: \s
+					- limit_by_param: apikey \s
+					  limit_keys: \s
+					  - key: 9a342114-ba8a-11ec-b1bf-00163e1250b5 \s
+					    query_per_minute: 10 \s
+					  - key: a6a6d7f2-ba8a-11ec-bec2-00163e1250b5 \s
+					    query_per_hour: 100 \s
+					- limit_by_per_param: apikey \s
+					  limit_keys: \s
+					  # Regular expression to match all strings starting with "a"; 10 requests per second for each apikey \s
+					  - key: "regexp:^a.*" \s
+					    query_per_second: 10 \s
+					  # Regular expression to match all strings starting with "b"; 100 requests per minute for each apikey \s
+					  - key: "regexp:^b.*" \s
+					    query_per_minute: 100 \s
+					  # Fallback rule to match all requests; 1000 requests per hour for each apikey \s
+					  - key: "*" \s
+					    query_per_hour: 1000 \s
+					"""
+					+ redis, TestExchange.get("/?apikey=9a342114-ba8a-11ec-b1bf-00163e1250b5"));
+		examples.put("""
+				rule_name: routeA-request-header-limit-rule \s
+				rule_items: \s
+				- limit_by_header: x-ca-key \s
+				  limit_keys: \s
+				  - key: 102234 \s
+				    query_per_minute: 10 \s
+				  - key: 308239 \s
+				    query_per_hour: 10 \s
+				- limit_by_per_header: x-ca-key \s
+				  limit_keys: \s
+				  # Regular expression to match all strings starting with "a"; 10 requests per second for each key \s
+				  - key: "regexp:^a.*" \s
+				    query_per_second: 10 \s
+				  # Regular expression to match all strings starting with "b"; 100 requests per minute for each key \s
+				  - key: "regexp:^b.*" \s
+				    query_per_minute: 100 \s
+				  # Fallback rule to match all requests; 1000 requests per hour for each key \s
+				  - key: "*" \s
+				    query_per_hour: 1000            \s
+				""" + redis, TestExchange.get("/", "x-ca-key", "102234"));
+		examples.put("""
+				rule_name: routeA-client-ip-limit-rule \s
+				rule_items: \s
+				- limit_by_per_ip: from-header-x-forwarded-for \s
+				  limit_keys: \s
+				  # Exact IP match \s
+				  - key: 1.1.1.1 \s
+				    query_per_day: 10 \s
+				  # CIDR block match; 100 requests per day for each IP in the block \s
+				  - key: 1.1.1.0/24 \s
+				    query_per_day: 100 \s
+				  # Fallback rule for all IPs; 1000 requests per day for each IP \s
+				  - key: 0.0.0.0/0 \s
+				    query_per_day: 1000 \s
+				""" + redis, TestExchange.get("/", "x-forwarded-for", "1.1.1.1"));
+		examples
+			.put("""
+					rule_name: routeA-consumer-limit-rule \s
+					rule_items: \s
+					- limit_by_consumer: '' \s
+					  limit_keys: \s
+					  - key: consumer1 \s
+					    query_per_second: 10 \s
+					  - key: consumer2 \s
+					    query_per_hour: 100 \s
+					- limit_by_per_consumer: '' \s
+					  limit_keys: \s
+					  # Regular expression to match all consumer names starting with "a"; 10 requests per second for each consumer \s
+					  - key: "regexp:^a.*" \s
+					    query_per_second: 10 \s
+					  # Regular expression to match all consumer names starting with "b"; 100 requests per minute for each consumer \s
+					  - key: "regexp:^b.*" \s
+					    query_per_minute: 100 \s
+					  # Fallback rule to match all consumers; 1000 requests per hour for each consumer \s
+					  - key: "*" \s
+					    query_per_hour: 1000     \s
+					"""
+					+ redis, TestExchange.get("/", "x-mse-consumer", "consumer1"));
+		examples
+			.put("""
+					rule_name: routeA-cookie-limit-rule \s
+					rule_items: \s
+					  - limit_by_cookie: key1 \s
+					    limit_keys: \s
+					      - key: value1 \s
+					        query_per_minute: 10 \s
+					      - key: value2 \s
+					        query_per_hour: 100 \s
+					  - limit_by_per_cookie: key1 \s
+					    limit_keys: \s
+					      # Regular expression to match all cookie values starting with "a"; 10 requests per second for each value \s
+					      - key: "regexp:^a.*" \s
+					        query_per_second: 10 \s
+					      # Regular expression to match all cookie values starting with "b"; 100 requests per minute for each value \s
+					      - key: "regexp:^b.*" \s
+					        query_per_minute: 100 \s
+					      # Fallback rule to match all cookie values; 1000 requests per hour for each value \s
+					      - key: "*" \s
+					        query_per_hour: 1000 \s
+					rejected_code: 200 \s
+					rejected_msg: '{"code":-1,"msg":"Too many requests"}' \s
+					"""
+					+ redis, TestExchange.get("/", "cookie", "key1=value1"));
+		examples.forEach((yaml, request) -> {
+			PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(yaml));
+			int calls = harness.redis.commands.size();
+			Result result = send(configuration, request.withResponse(200));
+			assertThat(result.passed()).as(yaml).isTrue();
+			assertThat(harness.redis.commands).as(yaml).hasSize(calls + 1);
+			assertThat(result.upstreamResponseHeader("x-ratelimit-remaining")).as(yaml).isNotNull();
+		});
+	}
+
 	@Test
 	void initializesRedisWithHigressClusterName() {
 		configure("\"rule_name\": \"init\", \"global_threshold\": {\"query_per_second\": 5}");

@@ -27,6 +27,61 @@ class CustomResponseTests {
 	}
 
 	@Test
+	void higressDocumentedExampleConfigurationsAndResponses() {
+		// the three configurations of Higress's README, unchanged, and the answers it
+		// shows
+		PluginConfiguration mock = harness.configure(HigressExamples.yamlToJson("""
+				status_code: 200
+				headers:
+				- Content-Type=application/json
+				- Hello=World
+				body: "{\\"hello\\":\\"world\\"}"
+
+				"""));
+		Result mocked = send(mock, TestExchange.get("/"));
+		assertThat(mocked.status()).isEqualTo(200);
+		assertThat(mocked.responseHeader("content-type")).isEqualTo("application/json");
+		assertThat(mocked.responseHeader("hello")).isEqualTo("World");
+		assertThat(mocked.body()).isEqualTo("{\"hello\":\"world\"}");
+		PluginConfiguration limited = harness.configure(HigressExamples.yamlToJson("""
+				enable_on_status:\s
+				- 429
+				status_code: 302
+				headers:
+				- Location=https://example.com
+				"""));
+		Result redirected = send(limited, TestExchange.get("/").withResponse(429));
+		assertThat(redirected.status()).isEqualTo(302);
+		assertThat(redirected.responseHeader("location")).isEqualTo("https://example.com");
+		assertThat(send(limited, TestExchange.get("/").withResponse(200)).response()).isNull();
+		// the older rule form matchRules (ingress, domain), as that example writes it
+		PluginConfiguration rules = harness.configure(HigressExamples.yamlToJson("""
+				# Use matchRules field for fine-grained rule configurations\s
+				matchRules:
+				# Rule 1: Match by Ingress name
+				- ingress:
+				  - default/foo
+				  - default/bar
+				  body: "{\\"hello\\":\\"world\\"}"
+				# Rule 2: Match by domain
+				- domain:
+				  - "*.example.com"
+				  - test.com
+				  enable_on_status:\s
+				  - 429
+				  status_code: 200
+				  headers:
+				  - Content-Type=application/json
+				  body: "{\\"errmsg\\": \\"rate limited\\"}"
+				"""));
+		assertThat(send(rules, TestExchange.get("/").route("default/foo")).body()).isEqualTo("{\"hello\":\"world\"}");
+		Result friendly = send(rules, TestExchange.get("/").authority("api.example.com").withResponse(429));
+		assertThat(friendly.status()).isEqualTo(200);
+		assertThat(friendly.body()).isEqualTo("{\"errmsg\": \"rate limited\"}");
+		assertThat(send(rules, TestExchange.get("/").route("other")).response()).isNull();
+	}
+
+	@Test
 	void mockResponseForEveryRequest() {
 		PluginConfiguration configuration = harness.configure("""
 				{"status_code": 200, "headers": ["Content-Type=application/json", "Hello=World", "Content-Length=99"],

@@ -10,6 +10,13 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -115,7 +122,7 @@ final class JoseTestSupport {
 
 	static byte[] rsaSign(String alg, KeyPair pair, String input) {
 		try {
-			Signature signature = Signature.getInstance(javaRsaName(alg));
+			Signature signature = rsaSignature(alg);
 			signature.initSign(pair.getPrivate());
 			signature.update(input.getBytes(StandardCharsets.UTF_8));
 			return signature.sign();
@@ -127,7 +134,7 @@ final class JoseTestSupport {
 
 	static boolean rsaVerify(String alg, java.security.PublicKey key, String input, byte[] sig) {
 		try {
-			Signature signature = Signature.getInstance(javaRsaName(alg));
+			Signature signature = rsaSignature(alg);
 			signature.initVerify(key);
 			signature.update(input.getBytes(StandardCharsets.UTF_8));
 			return signature.verify(sig);
@@ -137,20 +144,30 @@ final class JoseTestSupport {
 		}
 	}
 
-	private static String javaRsaName(String alg) {
-		return switch (alg) {
-			case "RS256" -> "SHA256withRSA";
-			case "RS384" -> "SHA384withRSA";
-			case "RS512" -> "SHA512withRSA";
-			default -> throw new IllegalArgumentException(alg);
-		};
+	/**
+	 * RS*: RSASSA-PKCS1-v1_5; PS*: RSASSA-PSS with MGF1 of the same hash and a salt as
+	 * long as the hash (RFC 7518 §3.5).
+	 */
+	private static Signature rsaSignature(String alg) throws GeneralSecurityException {
+		String bits = alg.substring(2);
+		if (alg.startsWith("RS")) {
+			return Signature.getInstance("SHA" + bits + "withRSA");
+		}
+		if (!alg.startsWith("PS")) {
+			throw new IllegalArgumentException(alg);
+		}
+		String hash = "SHA-" + bits;
+		Signature signature = Signature.getInstance("RSASSA-PSS");
+		signature.setParameter(
+				new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), Integer.parseInt(bits) / 8, 1));
+		return signature;
 	}
 
-	/** A key pair on {@code curve} ("P-256" or "P-384"). */
+	/** A key pair on {@code curve} ("P-256", "P-384" or "P-521"). */
 	static KeyPair ecKeyPair(String curve) {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-			generator.initialize(new ECGenParameterSpec(curve.equals("P-256") ? "secp256r1" : "secp384r1"));
+			generator.initialize(new ECGenParameterSpec("secp" + curve.substring(2) + "r1"));
 			return generator.generateKeyPair();
 		}
 		catch (GeneralSecurityException ex) {
@@ -176,19 +193,25 @@ final class JoseTestSupport {
 	static String ecPublicJwk(KeyPair pair, String extra) {
 		ECPublicKey key = (ECPublicKey) pair.getPublic();
 		int size = ecSize(pair);
-		return "{\"kty\":\"EC\",\"crv\":\"" + (size == 32 ? "P-256" : "P-384") + "\",\"x\":\""
-				+ b64u(fixedBytes(key.getW().getAffineX(), size)) + "\",\"y\":\""
-				+ b64u(fixedBytes(key.getW().getAffineY(), size)) + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+		String curve = switch (size) {
+			case 32 -> "P-256";
+			case 48 -> "P-384";
+			default -> "P-521";
+		};
+		return "{\"kty\":\"EC\",\"crv\":\"" + curve + "\",\"x\":\"" + b64u(fixedBytes(key.getW().getAffineX(), size))
+				+ "\",\"y\":\"" + b64u(fixedBytes(key.getW().getAffineY(), size)) + "\""
+				+ (extra.isEmpty() ? "" : "," + extra) + "}";
 	}
 
 	/**
-	 * An ES256/ES384 JWT; {@code der} signs with the DER encoding (SEQUENCE of two
+	 * An ES256/ES384/ES512 JWT; {@code der} signs with the DER encoding (SEQUENCE of two
 	 * INTEGERs) instead of JWS's r || s, which a verifier must refuse.
 	 */
 	static String ecJwt(String alg, KeyPair pair, String headerJson, String payloadJson, boolean der) {
 		String hash = switch (alg) {
 			case "ES256" -> "SHA256";
 			case "ES384" -> "SHA384";
+			case "ES512" -> "SHA512";
 			default -> throw new IllegalArgumentException(alg);
 		};
 		String input = b64u(headerJson) + "." + b64u(payloadJson);
@@ -201,6 +224,55 @@ final class JoseTestSupport {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	static KeyPair ed25519KeyPair() {
+		try {
+			return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The Ed25519 private key of a 32-byte seed (RFC 8032 §5.1.5's secret key). */
+	static PrivateKey ed25519PrivateKey(byte[] seed) {
+		try {
+			return KeyFactory.getInstance("Ed25519")
+				.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The public JWK of an Ed25519 key (RFC 8037 §2: x, the 32-byte key, is the end of
+	 * the X.509 encoding).
+	 */
+	static String ed25519PublicJwk(KeyPair pair, String extra) {
+		byte[] encoded = pair.getPublic().getEncoded();
+		byte[] x = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+		return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + b64u(x) + "\"" + (extra.isEmpty() ? "" : "," + extra)
+				+ "}";
+	}
+
+	static byte[] ed25519Sign(PrivateKey key, String input) {
+		try {
+			Signature signature = Signature.getInstance("Ed25519");
+			signature.initSign(key);
+			signature.update(input.getBytes(StandardCharsets.UTF_8));
+			return signature.sign();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** An EdDSA (Ed25519) JWT. */
+	static String ed25519Jwt(PrivateKey key, String headerJson, String payloadJson) {
+		String input = b64u(headerJson) + "." + b64u(payloadJson);
+		return input + "." + b64u(ed25519Sign(key, input));
 	}
 
 	/** The decoded JSON of part {@code index} (0 header, 1 payload) of a compact JWS. */

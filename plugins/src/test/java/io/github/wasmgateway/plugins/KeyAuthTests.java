@@ -41,6 +41,54 @@ class KeyAuthTests {
 		return harness.send(configuration, exchange);
 	}
 
+	/** Higress's README, "Enabled for specific routes or domains", unchanged. */
+	static final String HIGRESS_EXAMPLE = """
+			consumers:
+			- credential: 2bda943c-ba2b-11ec-ba07-00163e1250b5
+			  name: consumer1
+			- credential: c8c8e9ca-558e-4a2d-bb62-e700dcc40e35
+			  name: consumer2
+			keys:
+			- apikey
+			in_query: true
+			# Use the _rules_ field for fine-grained rule configuration
+			_rules_:
+			# Rule 1: Match by route name to take effect
+			- _match_route_:
+			  - route-a
+			  - route-b
+			  allow:
+			  - consumer1
+			# Rule 2: Take effect by domain name matching
+			- _match_domain_:
+			  - "*.example.com"
+			  - test.com
+			  allow:
+			  - consumer2
+			""";
+
+	@Test
+	void higressDocumentedExampleConfigurationAndRequests() {
+		PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE));
+		// the requests of Higress's README, on route-a
+		Result byQuery = send(configuration,
+				TestExchange.get("/test?apikey=2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
+		assertThat(byQuery.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		Result byHeader = send(configuration,
+				TestExchange.get("/test", "apikey", "2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
+		assertThat(byHeader.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
+		assertThat(send(configuration, TestExchange.get("/test").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration,
+				TestExchange.get("/test?apikey=926d90ac-ba2e-11ec-ab68-00163e1250b5").route("route-a"))
+			.status()).isEqualTo(401);
+		assertThat(send(configuration,
+				TestExchange.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").route("route-a"))
+			.status()).isEqualTo(403);
+		assertThat(send(configuration,
+				TestExchange.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").authority("api.example.com"))
+			.requestHeader("x-mse-consumer")).isEqualTo("consumer2");
+	}
+
 	@Test
 	void keyInHeaderAuthenticatesAndNamesTheConsumer() {
 		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");

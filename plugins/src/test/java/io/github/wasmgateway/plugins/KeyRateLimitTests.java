@@ -35,6 +35,69 @@ class KeyRateLimitTests {
 	}
 
 	@Test
+	void higressDocumentedExampleConfigurations() {
+		// the three configurations of Higress's README, unchanged
+		PluginConfiguration byParam = harness.configure(HigressExamples.yamlToJson("""
+				limit_by_param: apikey
+				limit_keys:
+				- key: 9a342114-ba8a-11ec-b1bf-00163e1250b5
+				  query_per_second: 10
+				- key: a6a6d7f2-ba8a-11ec-bec2-00163e1250b5
+				  query_per_minute: 100
+				"""));
+		assertThat(statuses(byParam, TestExchange.get("/?apikey=9a342114-ba8a-11ec-b1bf-00163e1250b5"), 11))
+			.containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429);
+		PluginConfiguration byHeader = harness.configure(HigressExamples.yamlToJson("""
+				limit_by_header: x-ca-key
+				limit_keys:
+				- key: 102234
+				  query_per_second: 10
+				- key: 308239
+				  query_per_hour: 10
+				"""));
+		assertThat(statuses(byHeader, TestExchange.get("/", "x-ca-key", "308239"), 11)).endsWith(200, 429);
+		PluginConfiguration rules = harness.configure(HigressExamples.yamlToJson("""
+				# Use _rules_ field for fine-grained rule configurations
+				_rules_:
+				# Rule 1: Match by route name
+				- _match_route_:
+				  - route-a
+				  - route-b
+				  limit_by_header: x-ca-key
+				  limit_keys:
+				  - key: 102234
+				    query_per_second: 10
+				# Rule 2: Match by domain
+				- _match_domain_:
+				  - "*.example.com"
+				  - test.com
+				  limit_by_header: x-ca-key
+				  limit_keys:
+				  - key: 102234
+				    query_per_second: 100
+				"""));
+		assertThat(statuses(rules, TestExchange.get("/", "x-ca-key", "102234").route("route-a"), 11)).endsWith(200,
+				429);
+		assertThat(statuses(rules, TestExchange.get("/", "x-ca-key", "102234").authority("test.com"), 11))
+			.doesNotContain(429);
+	}
+
+	/**
+	 * The status of `count` requests like `request` (200 when the plugin lets one pass).
+	 */
+	static List<Integer> statuses(PluginConfiguration configuration, TestExchange request, int count) {
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			TestExchange copy = new TestExchange(
+					io.github.wasmgateway.engine.ListHeaderMap.copyOf(request.requestHeaders));
+			copy.properties.putAll(request.properties);
+			Result result = send(configuration, copy);
+			statuses.add(result.passed() ? 200 : result.status());
+		}
+		return statuses;
+	}
+
+	@Test
 	void limitsPerHeaderKeyAndRefillsAfterTheWindow() {
 		PluginConfiguration configuration = harness.configure("""
 				{"limit_by_header": "x-ca-key", "limit_keys": [

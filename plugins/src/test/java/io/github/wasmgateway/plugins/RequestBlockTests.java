@@ -33,6 +33,59 @@ class RequestBlockTests {
 	}
 
 	@Test
+	void higressDocumentedExampleConfigurationsAndRequests() {
+		// the four configurations of Higress's README, unchanged, with the requests it
+		// says are blocked
+		PluginConfiguration urls = harness.configure(HigressExamples.yamlToJson("""
+				block_urls:
+				- swagger.html
+				- foo=bar
+				case_sensitive: false
+				"""));
+		assertThat(send(urls, TestExchange.get("/?foo=Bar")).status()).isEqualTo(403);
+		assertThat(send(urls, TestExchange.get("/Swagger.html")).status()).isEqualTo(403);
+		assertThat(send(urls, TestExchange.get("/index.html")).passed()).isTrue();
+		PluginConfiguration headers = harness.configure(HigressExamples.yamlToJson("""
+				block_headers:
+				- example-key
+				- example-value
+				"""));
+		assertThat(send(headers, TestExchange.get("/", "example-key", "123")).status()).isEqualTo(403);
+		assertThat(send(headers, TestExchange.get("/", "my-header", "example-value")).status()).isEqualTo(403);
+		PluginConfiguration bodies = harness.configure(HigressExamples.yamlToJson("""
+				block_bodies:
+				- "hello world"
+				case_sensitive: false
+				"""));
+		assertThat(harness.sendBody(bodies, TestExchange.request("POST", "/"), bytes("Hello World")).status())
+			.isEqualTo(403);
+		assertThat(harness.sendBody(bodies, TestExchange.request("POST", "/"), bytes("hello world")).status())
+			.isEqualTo(403);
+		PluginConfiguration rules = harness.configure(HigressExamples.yamlToJson("""
+				# 使用 _rules_ 字段进行细粒度规则配置
+				_rules_:
+				# 规则一：按路由名称匹配生效
+				- _match_route_:
+				  - route-a
+				  - route-b
+				  block_bodies:\s
+				  - "hello world"
+				# 规则二：按域名匹配生效
+				- _match_domain_:
+				  - "*.example.com"
+				  - test.com
+				  block_urls:\s
+				  - "swagger.html"
+				  block_bodies:
+				  - "hello world"
+				"""));
+		assertThat(harness.sendBody(rules, TestExchange.request("POST", "/").route("route-a"), bytes("hello world"))
+			.status()).isEqualTo(403);
+		assertThat(send(rules, TestExchange.get("/swagger.html").authority("api.example.com")).status()).isEqualTo(403);
+		assertThat(send(rules, TestExchange.get("/swagger.html").route("other")).passed()).isTrue();
+	}
+
+	@Test
 	void blocksUrlsByKeywordExactAndRegexp() {
 		PluginConfiguration configuration = harness.configure("""
 				{"block_urls": ["swagger.html", "foo=bar"], "block_exact_urls": ["/admin"],

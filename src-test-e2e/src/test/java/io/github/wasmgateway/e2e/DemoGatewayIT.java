@@ -117,20 +117,23 @@ class DemoGatewayIT {
 
 	@Test
 	void builtInHmacAuthChecksTheSignature() throws Exception {
-		// as curl users send it (`date -u '+%a, %d %b %Y %H:%M:%S GMT'`): a two-digit day
-		String date = java.time.format.DateTimeFormatter
-			.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
-			.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+		// Higress's scheme: method, Accept, Content-MD5, Content-Type, Date, the listed
+		// headers, the path
+		String timestamp = Long.toString(System.currentTimeMillis());
 		javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-		mac.init(new javax.crypto.spec.SecretKeySpec("sk1".getBytes(), "HmacSHA256"));
+		mac.init(new javax.crypto.spec.SecretKeySpec("appSecret-example-1".getBytes(), "HmacSHA256"));
 		String signature = java.util.Base64.getEncoder()
-			.encodeToString(mac.doFinal(("ak1\nGET /hmac/x\ndate: " + date + "\n").getBytes()));
-		String authorization = "Signature keyId=\"ak1\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
-				+ "signature=\"" + signature + "\"";
+			.encodeToString(mac.doFinal(("GET\napplication/json\n\n\n\nx-ca-key:appKey-example-1\nx-ca-timestamp:"
+					+ timestamp + "\n/hmac/x")
+				.getBytes()));
+		String[] signed = { "Accept", "application/json", "X-Ca-Key", "appKey-example-1", "X-Ca-Timestamp", timestamp,
+				"X-Ca-Signature-Headers", "x-ca-key,x-ca-timestamp", "X-Ca-Signature", signature };
 		assertThat(get("/hmac/x").statusCode()).isEqualTo(401);
-		assertThat(get("/hmac/x", "Date", date, "Authorization", authorization).statusCode()).isEqualTo(200);
-		assertThat(get("/hmac/x", "Date", date, "Authorization", authorization.replace("signature=\"", "signature=\"A"))
-			.statusCode()).isIn(401, 403);
+		HttpResponse<String> ok = get("/hmac/x", signed);
+		assertThat(ok.statusCode()).isEqualTo(200);
+		assertThat(ok.body()).contains("x-mse-consumer: consumer-1");
+		signed[signed.length - 1] = "A" + signature;
+		assertThat(get("/hmac/x", signed).statusCode()).isEqualTo(400);
 	}
 
 	@Test

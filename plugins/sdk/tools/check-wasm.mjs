@@ -1,27 +1,27 @@
+#!/usr/bin/env node
 // Checks a built plugin the way a proxy-wasm host will see it, without wabt:
 //   node tools/check-wasm.mjs <file.wasm>...
 // Each file must be a valid module (WebAssembly.Module validates it), keep a
 // "name" section, carry no DWARF (.debug_*), export proxy_abi_version_0_2_1,
-// malloc and _start, and import only env.proxy_* functions (no env.abort) and,
-// for the SDK's randomBytes, the function wasi_snapshot_preview1.random_get.
+// malloc, _start and memory, and import only env.proxy_* functions (no env.abort)
+// and, for the SDK's randomBytes, the function wasi_snapshot_preview1.random_get.
+// build-plugin.mjs runs the same checks after every build.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 
-let failed = false;
-for (const file of process.argv.slice(2)) {
-  const name = basename(file);
-  const problems = [];
+/** What is wrong with the module in `file` (an empty list when nothing is). */
+export function checkModule(file) {
+  const bytes = readFileSync(file);
   let module;
   try {
-    module = new WebAssembly.Module(readFileSync(file));
+    module = new WebAssembly.Module(bytes);
   } catch (e) {
-    console.error(`${name}: not a valid WebAssembly module: ${e.message}`);
-    failed = true;
-    continue;
+    return [`not a valid WebAssembly module: ${e.message}`];
   }
+  const problems = [];
   if (WebAssembly.Module.customSections(module, "name").length === 0) problems.push("no name section");
-  const custom = readCustomSectionNames(readFileSync(file));
-  for (const section of custom) {
+  for (const section of readCustomSectionNames(bytes)) {
     if (section.startsWith(".debug_")) problems.push(`DWARF section ${section}`);
   }
   const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
@@ -35,12 +35,8 @@ for (const file of process.argv.slice(2)) {
       problems.push(`imports ${imported.kind} ${imported.module}.${imported.name}`);
     }
   }
-  if (problems.length > 0) {
-    console.error(`${name}: ${problems.join("; ")}`);
-    failed = true;
-  }
+  return problems;
 }
-process.exit(failed ? 1 : 0);
 
 function readCustomSectionNames(bytes) {
   const names = [];
@@ -65,4 +61,16 @@ function readCustomSectionNames(bytes) {
     at = end;
   }
   return names;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let failed = false;
+  for (const file of process.argv.slice(2)) {
+    const problems = checkModule(file);
+    if (problems.length > 0) {
+      console.error(`${basename(file)}: ${problems.join("; ")}`);
+      failed = true;
+    }
+  }
+  process.exit(failed ? 1 : 0);
 }

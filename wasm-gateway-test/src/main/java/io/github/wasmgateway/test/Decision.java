@@ -1,0 +1,20 @@
+package io.github.wasmgateway.test;
+
+/**
+ * What a plugin decided in one phase call, as the gateway acts on it.
+ */
+public enum Decision {
+
+	/** Go on: the headers, chunk or trailers pass along. */
+	CONTINUE,
+
+	/** Hold the stream until the plugin resumes it or replies (after a callout, say). */
+	PAUSE,
+
+	/** Body phases: collect the body and call again with everything so far. */
+	BUFFER,
+
+	/** The plugin answered the client itself ({@link TestResult#reply()}). */
+	REPLY
+
+}
