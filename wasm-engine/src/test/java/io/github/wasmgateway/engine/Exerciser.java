@@ -73,8 +73,7 @@ final class Exerciser implements AutoCloseable {
 	Outcome run(TestExchange exchange) {
 		HttpStream stream = open(exchange);
 		try {
-			Action action = stream.onRequestHeaders(true);
-			return new Outcome(action, exchange, exchange.requestHeaders, stream.localResponse());
+			return new Outcome(stream.onRequestHeaders(true), exchange, exchange.requestHeaders);
 		}
 		finally {
 			stream.finish();
@@ -95,8 +94,7 @@ final class Exerciser implements AutoCloseable {
 		HttpStream stream = open(exchange);
 		try {
 			stream.onRequestHeaders(true);
-			Action action = stream.onResponseHeaders(true);
-			return new Outcome(action, exchange, exchange.responseHeaders, stream.localResponse());
+			return new Outcome(stream.onResponseHeaders(true), exchange, exchange.responseHeaders);
 		}
 		finally {
 			stream.finish();
@@ -113,10 +111,20 @@ final class Exerciser implements AutoCloseable {
 	}
 
 	/**
-	 * What one request saw: the action of the phase that ran the op, the exchange, the
-	 * header map the results went to, and the local response if any.
+	 * What one request saw: the decision of the phase that ran the op, the exchange and
+	 * the header map the results went to.
 	 */
-	record Outcome(Action action, TestExchange exchange, ListHeaderMap results, LocalResponse localResponse) {
+	record Outcome(Decision decision, TestExchange exchange, ListHeaderMap results) {
+
+		/** The local response the plugin sent in the phase, or null. */
+		LocalResponse localResponse() {
+			return (this.decision instanceof Decision.Reply reply) ? reply.response() : null;
+		}
+
+		/** The failure of the phase, or null. */
+		PluginCallException failure() {
+			return (this.decision instanceof Decision.Fail fail) ? fail.failure() : null;
+		}
 
 		String header(String name) {
 			return this.results.get(name);

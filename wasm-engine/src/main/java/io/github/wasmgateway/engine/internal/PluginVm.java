@@ -635,7 +635,7 @@ public final class PluginVm {
 
 	private void notifyFailure(PendingCall call, PluginCallException failure) {
 		if (call.stream != null) {
-			call.stream.exchange.failed(failure);
+			call.stream.failed(failure);
 		}
 	}
 
