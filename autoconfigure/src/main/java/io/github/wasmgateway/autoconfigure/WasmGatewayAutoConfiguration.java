@@ -11,15 +11,21 @@ import io.github.wasmgateway.actuate.WasmPluginMeters;
 import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
 import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
 import io.github.wasmgateway.gateway.ExchangeObserver;
+import io.github.wasmgateway.gateway.PluginLoader;
+import io.github.wasmgateway.gateway.PluginSource;
 import io.github.wasmgateway.gateway.PluginTrailers;
+import io.github.wasmgateway.gateway.ResourcePluginSource;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.github.wasmgateway.gateway.WasmPlugins;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -126,11 +132,24 @@ public final class WasmGatewayAutoConfiguration {
 			.build();
 	}
 
+	/**
+	 * Where plugins come from: the application's {@link PluginSource} beans in their
+	 * order, then any location Spring's resource loader reads.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PluginLoader wasmPluginLoader(WasmEngine engine, ResourceLoader resourceLoader,
+			ObjectProvider<PluginSource> sources) {
+		List<PluginSource> all = new ArrayList<>(sources.orderedStream().toList());
+		all.add(new ResourcePluginSource(resourceLoader));
+		return new PluginLoader(engine, resourceLoader.getClassLoader(), all);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader,
-			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
-		return new WasmPluginRegistry(engine, resourceLoader, PluginDefinitions.of(properties, environment));
+	WasmPluginRegistry wasmPluginRegistry(PluginLoader loader, WasmGatewayProperties properties,
+			ConfigurableEnvironment environment) {
+		return new WasmPluginRegistry(loader, PluginDefinitions.of(properties, environment));
 	}
 
 	@Bean
@@ -145,6 +164,13 @@ public final class WasmGatewayAutoConfiguration {
 			WasmGatewayProperties properties, ObjectProvider<ExchangeObserver> observer) {
 		return new WasmPluginGatewayFilterFactory(registry, properties.getStreamTimeout(),
 				properties.getMaxBufferedBody().toBytes(), observer.getIfAvailable(() -> ExchangeObserver.NONE));
+	}
+
+	/** WasmPlugin filters for routes built with the Java DSL. */
+	@Bean
+	@ConditionalOnMissingBean
+	WasmPlugins wasmPlugins(WasmPluginGatewayFilterFactory factory) {
+		return new WasmPlugins(factory);
 	}
 
 	@Bean

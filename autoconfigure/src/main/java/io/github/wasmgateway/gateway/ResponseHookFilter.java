@@ -24,7 +24,6 @@ public final class ResponseHookFilter implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		ResponseHook hook = new ResponseHook(exchange.getResponse());
-		exchange.getAttributes().put(ResponseHook.ATTRIBUTE, hook);
 		return chain.filter(exchange.mutate().response(hook).build()).doFinally((signal) -> hook.complete());
 	}
 
