@@ -176,7 +176,8 @@ final class BodyStream extends BaseSubscriber<DataBuffer> {
 	 * otherwise the sender's framing.
 	 */
 	void frame(HttpHeaders current, Supplier<HttpHeaders> writable) {
-		// the plugin has had all of the body (end of stream, or the sender's whole length)
+		// the plugin has had all of the body (end of stream, or the sender's whole
+		// length)
 		if (this.ended || this.endDelivered) {
 			if (this.received > 0 || this.handedOn > 0) {
 				HttpHeaders headers = writable.get();

@@ -45,7 +45,8 @@ public final class EventLoops {
 			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
 			return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
 		}
-		catch (IllegalArgumentException ex) {
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// not a request Reactor Netty serves (a mock exchange, say)
 			return null;
 		}
 	}

@@ -37,7 +37,7 @@ final class LocalReplies {
 
 	/** Envoy's {@code request_payload_too_large}. */
 	static LocalResponse requestTooLarge(String plugin) {
-		return text(HttpStatus.PAYLOAD_TOO_LARGE, "request_payload_too_large",
+		return text(HttpStatus.CONTENT_TOO_LARGE, "request_payload_too_large",
 				"request body too large for plugin '" + plugin + "'");
 	}
 
