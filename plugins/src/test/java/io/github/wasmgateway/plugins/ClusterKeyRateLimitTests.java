@@ -151,13 +151,13 @@ class ClusterKeyRateLimitTests {
 		harness.redis.mode = FakeRedis.Mode.HOLD;
 		TestExchange allowed = TestExchange.get("/");
 		HttpStream stream = harness.plugin.openStream(configuration, allowed);
-		assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
+		assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ALL_AND_WATERMARK);
 		harness.redis.releaseHeld();
 		assertThat(allowed.resumed).containsExactly(StreamDirection.REQUEST);
 		stream.finish();
 		TestExchange rejected = TestExchange.get("/");
 		HttpStream second = harness.plugin.openStream(configuration, rejected);
-		assertThat(second.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
+		assertThat(second.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ALL_AND_WATERMARK);
 		harness.redis.releaseHeld();
 		assertThat(rejected.responses).singleElement()
 			.satisfies((response) -> assertThat(response.status()).isEqualTo(429));

@@ -195,7 +195,8 @@ class SdkTests {
 		HttpStream stream = harness.plugin.openStream(configuration, exchange);
 		try {
 			assertThat(stream.onRequestHeaders(false)).isEqualTo(Decision.Flow.CONTINUE);
-			assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false)).isEqualTo(Decision.Flow.STOP_AND_BUFFER);
+			assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false))
+				.isEqualTo(Decision.Flow.STOP_AND_BUFFER);
 			ByteArrayBody all = ByteArrayBody.of("hello world");
 			assertThat(stream.onRequestBody(all, true)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(new String(all.bytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO WORLD!");
