@@ -14,17 +14,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Health of the plugins: UP when every plugin is loaded (a failed VM is rebuilt on the
  * next request of its worker, so it does not take the gateway down); DOWN when a plugin
- * has no version serving. Failed VMs, a recent crash loop and a failed hot reload show as
- * details (the previous version, or a rebuilt VM, keeps serving).
+ * has no version serving. Failed VMs, recent failures, a crash loop (no VM can be built)
+ * and a failed hot reload show as details (the previous version, or a rebuilt VM, keeps
+ * serving).
  */
 public class WasmPluginsHealthIndicator implements HealthIndicator {
 
-	/**
-	 * Failures within this window, beyond the threshold, are reported as a crash loop.
-	 */
-	static final Duration CRASH_WINDOW = Duration.ofMinutes(1);
-
-	static final int CRASH_LOOP_FAILURES = 3;
+	/** Failures within this window are counted in the details. */
+	static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
 
 	private final WasmPluginRegistry registry;
 
@@ -52,10 +49,17 @@ public class WasmPluginsHealthIndicator implements HealthIndicator {
 			plugin.put("sha256", running.compiled().sha256());
 			plugin.put("vms", running.vms().size());
 			plugin.put("failedVms", failed);
-			Instant since = Instant.now().minus(CRASH_WINDOW);
+			Instant since = Instant.now().minus(FAILURE_WINDOW);
 			long recent = running.recentFailures().stream().map(PluginFailure::time).filter(since::isBefore).count();
-			if (recent >= CRASH_LOOP_FAILURES) {
-				plugin.put("crashLoop", recent + " failures in the last " + CRASH_WINDOW.toSeconds() + " s");
+			if (recent > 0) {
+				plugin.put("recentFailures", recent + " in the last " + FAILURE_WINDOW.toSeconds() + " s (up to "
+						+ Plugin.RECENT_FAILURES + " kept)");
+			}
+			PluginFailure buildFailure = running.buildFailure();
+			if (buildFailure != null) {
+				// a VM that fails while serving is replaced at once; one that cannot be
+				// built is retried once per rebuild-backoff
+				plugin.put("crashLoop", buildFailure.message());
 			}
 			PluginHandle.Reload reload = handle.lastReload();
 			if (reload != null && !reload.succeeded()) {

@@ -180,8 +180,10 @@ public class WasmGatewayProperties {
 		private String rootId = "";
 
 		/**
-		 * Least time between two rebuilds of a VM that fails again soon after it was
-		 * built (a crash loop); meanwhile its requests get the failure policy's answer.
+		 * Least time between two attempts to build a VM on a worker after one failed
+		 * (instantiation, start or configuration: a crash loop); meanwhile that worker's
+		 * requests get the failure policy's answer. A VM that fails while serving is
+		 * replaced at once.
 		 */
 		private Duration rebuildBackoff = Duration.ofSeconds(1);
 

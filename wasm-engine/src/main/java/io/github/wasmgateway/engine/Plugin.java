@@ -3,6 +3,7 @@ package io.github.wasmgateway.engine;
 import io.github.wasmgateway.engine.internal.PluginCore;
 import io.github.wasmgateway.engine.internal.PluginVm;
 import io.github.wasmgateway.engine.internal.StreamContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -11,12 +12,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running plugin: one VM per worker thread, created on the first stream that thread
- * opens, all sharing the compiled code. A VM that fails is replaced by a fresh one on the
- * next stream of its thread (at most once per rebuild backoff); other VMs never notice.
+ * opens, all sharing the compiled code. A VM that fails while serving (a trap, a missed
+ * deadline, the memory cap) costs only the call that failed: the next stream of its
+ * thread gets a fresh VM at once. Only a VM that cannot be built (instantiation,
+ * {@code _initialize}, {@code proxy_on_vm_start} or {@code proxy_on_configure} fails) is
+ * retried at most once per rebuild backoff; streams meanwhile get the failure at once.
  */
 public final class Plugin implements AutoCloseable {
 
-	private static final int RECENT_FAILURES = 10;
+	/** Failures kept for {@link #recentFailures()}. */
+	public static final int RECENT_FAILURES = 10;
 
 	private final PluginSettings settings;
 
@@ -24,7 +29,7 @@ public final class Plugin implements AutoCloseable {
 
 	private final PluginCore core;
 
-	private final ThreadLocal<PluginVm> current = new ThreadLocal<>();
+	private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
 
 	private final List<PluginVm> vms = new CopyOnWriteArrayList<>();
 
@@ -33,6 +38,9 @@ public final class Plugin implements AutoCloseable {
 	private final AtomicLong failures = new AtomicLong();
 
 	private final AtomicLong rebuilds = new AtomicLong();
+
+	/** The last failure to build a VM, while no VM has been built since. */
+	private volatile PluginFailure buildFailing;
 
 	private volatile boolean closed;
 
@@ -91,52 +99,103 @@ public final class Plugin implements AutoCloseable {
 		if (configuration.plugin() != this) {
 			throw new IllegalArgumentException(configuration + " belongs to another plugin");
 		}
-		PluginVm vm = vmForCurrentThread();
+		Worker worker = this.workers.get();
+		PluginVm vm = worker.vm(configuration.index());
 		StreamContext context = vm.openStream(configuration.index(), exchange);
 		return new HttpStream(context);
 	}
 
-	private PluginVm vmForCurrentThread() {
-		if (this.closed) {
-			throw new IllegalStateException("plugin '" + name() + "' is closed");
-		}
-		PluginVm vm = this.current.get();
-		if (vm != null && vm.usable()) {
-			long threshold = this.settings.rebuildMemoryThresholdBytes();
-			if (threshold <= 0 || vm.memoryBytes() <= threshold) {
-				return vm;
+	private long now() {
+		return this.core.services().clock().monotonicNanos();
+	}
+
+	/**
+	 * One worker thread's VM, and when a VM that could not be built may be tried again.
+	 */
+	private final class Worker {
+
+		private PluginVm vm;
+
+		/** Set after a VM failed to build: no new attempt before this time. */
+		private long retryAtNanos;
+
+		private PluginCallException buildFailure;
+
+		/**
+		 * The VM to serve a stream of configuration {@code index}: the current one, or a
+		 * fresh one (with that configuration's root context ready) when it failed or
+		 * retired.
+		 */
+		PluginVm vm(int index) {
+			if (Plugin.this.closed) {
+				throw new IllegalStateException("plugin '" + name() + "' is closed");
 			}
-			vm.retire();
+			PluginVm current = this.vm;
+			if (current != null && current.usable()) {
+				long threshold = Plugin.this.settings.rebuildMemoryThresholdBytes();
+				if (threshold > 0 && current.memoryBytes() > threshold) {
+					current.retire();
+				}
+				else if (current.hasRoot(index)) {
+					return current;
+				}
+				else {
+					// a configuration this VM has not seen yet (a new route, a refresh)
+					checkBackoff();
+					return withRoot(current, index);
+				}
+			}
+			checkBackoff();
+			PluginVm fresh;
+			try {
+				fresh = new PluginVm(Plugin.this.core, Plugin.this.core.services().workers().currentWorker());
+			}
+			catch (PluginLoadException ex) {
+				throw buildFailed("vm start", ex);
+			}
+			if (current != null) {
+				Plugin.this.rebuilds.incrementAndGet();
+			}
+			Plugin.this.vms.removeIf(PluginVm::finished);
+			Plugin.this.vms.add(fresh);
+			this.vm = fresh;
+			if (Plugin.this.retired) {
+				// a late stream of a replaced version: serve it, then let the VM go
+				fresh.retire();
+			}
+			return withRoot(fresh, index);
 		}
-		if (vm != null && vm.state() == PluginVm.State.FAILED) {
-			// a VM that served a while is replaced at once; one that failed soon after it
-			// was built is in a crash loop: at most one rebuild per backoff
-			long backoff = this.settings.rebuildBackoff().toMillis();
-			long sinceFailure = java.time.Duration.between(vm.failure().time(), java.time.Instant.now()).toMillis();
-			long lived = vm.ageMillis() - sinceFailure;
-			if (lived < backoff && sinceFailure < backoff) {
-				throw vm.unavailableForRebuild();
+
+		private void checkBackoff() {
+			if (this.buildFailure != null && now() - this.retryAtNanos < 0) {
+				throw this.buildFailure;
 			}
 		}
-		PluginVm fresh;
-		try {
-			fresh = new PluginVm(this.core, this.core.services().workers().currentWorker());
+
+		private PluginVm withRoot(PluginVm vm, int index) {
+			try {
+				vm.configureRoot(index);
+			}
+			catch (PluginLoadException | PluginCallException ex) {
+				throw buildFailed("proxy_on_configure", ex);
+			}
+			this.buildFailure = null;
+			Plugin.this.buildFailing = null;
+			return vm;
 		}
-		catch (PluginLoadException ex) {
-			throw new PluginCallException(new PluginFailure(java.time.Instant.now(), name(), "vm start",
-					PluginFailure.Kind.VM_UNAVAILABLE, ex.getMessage(), List.of()), ex);
+
+		private PluginCallException buildFailed(String callback, RuntimeException cause) {
+			this.retryAtNanos = now() + Plugin.this.settings.rebuildBackoff().toNanos();
+			this.buildFailure = new PluginCallException(new PluginFailure(
+					Instant.ofEpochSecond(0, Plugin.this.core.services().clock().epochNanos()), name(), callback,
+					PluginFailure.Kind.VM_UNAVAILABLE, "no VM could be built (" + cause.getMessage()
+							+ "); next attempt after " + Plugin.this.settings.rebuildBackoff().toMillis() + " ms",
+					List.of()), cause);
+			Plugin.this.buildFailing = this.buildFailure.failure();
+			recordFailure(this.buildFailure.failure());
+			return this.buildFailure;
 		}
-		if (vm != null) {
-			this.rebuilds.incrementAndGet();
-		}
-		this.vms.removeIf(PluginVm::finished);
-		this.vms.add(fresh);
-		this.current.set(fresh);
-		if (this.retired) {
-			// a late stream of a replaced version: serve it, then let the VM go
-			fresh.retire();
-		}
-		return fresh;
+
 	}
 
 	private void recordFailure(PluginFailure failure) {
@@ -162,7 +221,19 @@ public final class Plugin implements AutoCloseable {
 		return List.copyOf(this.recentFailures);
 	}
 
-	/** Failed calls since start (traps, timeouts, memory caps, exits, host errors). */
+	/**
+	 * Why the last attempt to build a VM failed (instantiation, start, configuration), or
+	 * null when a VM has been built since: a plugin in a crash loop, retried once per
+	 * rebuild backoff.
+	 */
+	public PluginFailure buildFailure() {
+		return this.buildFailing;
+	}
+
+	/**
+	 * Failed calls since start (traps, timeouts, memory caps, exits, VMs that could not
+	 * be built).
+	 */
 	public long failureCount() {
 		return this.failures.get();
 	}
@@ -183,10 +254,6 @@ public final class Plugin implements AutoCloseable {
 		for (PluginVm vm : this.vms) {
 			vm.retire();
 		}
-	}
-
-	public boolean retired() {
-		return this.retired;
 	}
 
 	/**

@@ -26,7 +26,11 @@ public record PluginFailure(Instant time, String plugin, String route, String ca
 		/** The guest called proc_exit. */
 		EXIT,
 
-		/** A host function failed (a bug on the host side, contained like a trap). */
+		/**
+		 * The host failed outside a host function's own handling (a bug on the host side,
+		 * contained like a trap); a host service that throws while serving a call answers
+		 * that call with a status instead.
+		 */
 		HOST_ERROR,
 
 		/** The VM had already failed and is waiting to be rebuilt. */

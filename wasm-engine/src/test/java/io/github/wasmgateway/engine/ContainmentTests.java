@@ -112,33 +112,6 @@ class ContainmentTests {
 	}
 
 	@Test
-	void vmThatServedLongerThanTheBackoffIsReplacedAtOnce() throws InterruptedException {
-		try (Plugin plugin = engine.createPlugin(Fixtures.compiled("trap-on-marker", ExecutionMode.AOT),
-				PluginSettings.builder("quick-heal").withRebuildBackoff(Duration.ofMillis(50)).build())) {
-			PluginConfiguration configuration = plugin.configure(new byte[0]);
-			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
-			Thread.sleep(80);
-			assertThatThrownBy(() -> request(plugin, configuration, "x-trap", "1"))
-				.isInstanceOf(PluginCallException.class);
-			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
-			assertThat(plugin.rebuildCount()).isEqualTo(1);
-		}
-	}
-
-	@Test
-	void crashLoopIsThrottledToOneRebuildPerBackoff() {
-		try (Plugin plugin = engine.createPlugin(Fixtures.compiled("trap-on-marker", ExecutionMode.AOT),
-				PluginSettings.builder("slow-heal").withRebuildBackoff(Duration.ofMinutes(1)).build())) {
-			PluginConfiguration configuration = plugin.configure(new byte[0]);
-			assertThatThrownBy(() -> request(plugin, configuration, "x-trap", "1"))
-				.isInstanceOf(PluginCallException.class);
-			assertThatThrownBy(() -> request(plugin, configuration)).isInstanceOfSatisfying(PluginCallException.class,
-					(ex) -> assertThat(ex.kind()).isEqualTo(Kind.VM_UNAVAILABLE));
-			assertThat(plugin.rebuildCount()).isZero();
-		}
-	}
-
-	@Test
 	void aVmCannotBeEnteredFromAnotherThread() throws Exception {
 		try (Plugin plugin = plugin("trap-on-marker", ExecutionMode.AOT, PluginSettings.builder("confined"))) {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);

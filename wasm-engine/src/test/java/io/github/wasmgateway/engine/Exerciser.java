@@ -69,11 +69,14 @@ final class Exerciser implements AutoCloseable {
 		return run(request(op, inputs));
 	}
 
-	/** Runs the request headers of {@code exchange}, then finishes the stream. */
+	/**
+	 * Runs the request headers of {@code exchange}, then finishes the stream; a failure
+	 * is thrown as the exception its decision carries.
+	 */
 	Outcome run(TestExchange exchange) {
 		HttpStream stream = open(exchange);
 		try {
-			return new Outcome(stream.onRequestHeaders(true), exchange, exchange.requestHeaders);
+			return new Outcome(thrownIfFailed(stream.onRequestHeaders(true)), exchange, exchange.requestHeaders);
 		}
 		finally {
 			stream.finish();
@@ -94,11 +97,18 @@ final class Exerciser implements AutoCloseable {
 		HttpStream stream = open(exchange);
 		try {
 			stream.onRequestHeaders(true);
-			return new Outcome(stream.onResponseHeaders(true), exchange, exchange.responseHeaders);
+			return new Outcome(thrownIfFailed(stream.onResponseHeaders(true)), exchange, exchange.responseHeaders);
 		}
 		finally {
 			stream.finish();
 		}
+	}
+
+	private static Decision thrownIfFailed(Decision decision) {
+		if (decision instanceof Decision.Fail fail) {
+			throw fail.failure();
+		}
+		return decision;
 	}
 
 	HttpStream open(TestExchange exchange) {
@@ -119,11 +129,6 @@ final class Exerciser implements AutoCloseable {
 		/** The local response the plugin sent in the phase, or null. */
 		LocalResponse localResponse() {
 			return (this.decision instanceof Decision.Reply reply) ? reply.response() : null;
-		}
-
-		/** The failure of the phase, or null. */
-		PluginCallException failure() {
-			return (this.decision instanceof Decision.Fail fail) ? fail.failure() : null;
 		}
 
 		String header(String name) {

@@ -874,9 +874,11 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	void procExitEndsTheCallAsAnExitAndTheNextRequestGetsAFreshVm(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode,
 				PluginSettings.builder(Exerciser.NAME).withRebuildBackoff(Duration.ZERO), "")) {
-			PluginCallException failure = exerciser.run("wasi-proc-exit:3").failure();
-			assertThat(failure.kind()).isEqualTo(PluginFailure.Kind.EXIT);
-			assertThat(failure.getMessage()).contains("proc_exit(3)");
+			assertThatThrownBy(() -> exerciser.run("wasi-proc-exit:3"))
+				.isInstanceOfSatisfying(PluginCallException.class, (ex) -> {
+					assertThat(ex.kind()).isEqualTo(PluginFailure.Kind.EXIT);
+					assertThat(ex.getMessage()).contains("proc_exit(3)");
+				});
 			assertThat(exerciser.run("get-log-level").status()).isEqualTo(OK);
 			assertThat(exerciser.plugin.failureCount()).isEqualTo(1);
 			assertThat(exerciser.plugin.rebuildCount()).isEqualTo(1);

@@ -151,6 +151,20 @@ public final class HostFunctions {
 	}
 
 	/**
+	 * Calls a host function; a host service that throws while serving it (a callout
+	 * client refusing a URL, a Redis client error) answers the guest a status instead of
+	 * failing the VM.
+	 */
+	private static long call(ProxyAbi abi, String name, ProxyAbi.Function function, long[] args) {
+		try {
+			return function.call(args);
+		}
+		catch (RuntimeException ex) {
+			return abi.hostFailure(name, ex);
+		}
+	}
+
+	/**
 	 * The handle of an {@code env} import. The proxy-wasm functions answer their status
 	 * in {@code result}, one array for the whole VM, so a host call allocates nothing:
 	 * Chicory reads a host function's result as soon as it returns (compiled code unboxes
@@ -178,12 +192,12 @@ public final class HostFunctions {
 					// declared without a result (0.1.0's continue_request, say): push
 					// nothing
 					return (instance, args) -> {
-						function.call(args);
+						call(abi, name, function, args);
 						return null;
 					};
 				}
 				return (instance, args) -> {
-					long status = function.call(args);
+					long status = call(abi, name, function, args);
 					result[0] = status;
 					return result;
 				};

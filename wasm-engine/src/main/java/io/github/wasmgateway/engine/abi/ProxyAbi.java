@@ -11,6 +11,7 @@ import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.PluginLogger;
 import io.github.wasmgateway.engine.host.SharedDataStore;
 import io.github.wasmgateway.engine.host.SharedQueues;
+import io.github.wasmgateway.engine.internal.CallbackData;
 import io.github.wasmgateway.engine.internal.PluginVm;
 import io.github.wasmgateway.engine.internal.RootContext;
 import io.github.wasmgateway.engine.internal.StreamContext;
@@ -24,7 +25,8 @@ import java.util.Map;
 /**
  * The proxy-wasm host functions of one VM. Each reads its arguments (unsigned 32-bit
  * pointers and lengths) with bounds checks and answers a status; nothing the guest passes
- * makes it throw.
+ * makes it throw, and an exception of a host service is answered as a status too
+ * ({@link PluginVm#hostFailure}).
  */
 final class ProxyAbi {
 
@@ -47,12 +49,17 @@ final class ProxyAbi {
 		this.memory = new GuestMemory(vm);
 	}
 
+	/** See {@link PluginVm#hostFailure}. */
+	long hostFailure(String function, RuntimeException error) {
+		return this.vm.hostFailure(function, error);
+	}
+
 	Function function(String name) {
 		return switch (name) {
 			case "proxy_log" -> this::log;
 			case "proxy_get_log_level" -> this::getLogLevel;
 			case "proxy_set_effective_context" ->
-				(a) -> this.vm.setEffectiveContext((int) a[0]) ? Status.OK : Status.BAD_ARGUMENT;
+				(a) -> this.vm.contexts().setEffective((int) a[0]) ? Status.OK : Status.BAD_ARGUMENT;
 			case "proxy_done" -> this::done;
 			case "proxy_get_property" -> this::getProperty;
 			case "proxy_set_property" -> this::setProperty;
@@ -145,7 +152,7 @@ final class ProxyAbi {
 	// ---- context and stream control
 
 	private long done(long[] a) {
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		return (stream != null && stream.done()) ? Status.OK : Status.NOT_FOUND;
 	}
 
@@ -158,7 +165,7 @@ final class ProxyAbi {
 		if (direction == null) {
 			return (type == 2 || type == 3) ? Status.UNIMPLEMENTED : Status.BAD_ARGUMENT;
 		}
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		if (stream == null) {
 			return Status.NOT_FOUND;
 		}
@@ -171,7 +178,7 @@ final class ProxyAbi {
 		if (direction == null) {
 			return (type == 2 || type == 3) ? Status.UNIMPLEMENTED : Status.BAD_ARGUMENT;
 		}
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		if (stream == null) {
 			return Status.NOT_FOUND;
 		}
@@ -180,7 +187,7 @@ final class ProxyAbi {
 	}
 
 	private long sendLocalResponse(long[] a) {
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		if (stream == null) {
 			return Status.NOT_FOUND;
 		}
@@ -231,7 +238,7 @@ final class ProxyAbi {
 				return utf8(this.vm.core().vmId());
 			default:
 		}
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		if (stream != null) {
 			byte[] set = stream.property(key);
 			if (set != null) {
@@ -239,7 +246,7 @@ final class ProxyAbi {
 			}
 			return stream.exchange().property(segments);
 		}
-		return this.vm.rootProperty(key);
+		return this.vm.contexts().rootProperty(key);
 	}
 
 	private long setProperty(long[] a) {
@@ -253,12 +260,12 @@ final class ProxyAbi {
 			this.vm.retire();
 			return Status.OK;
 		}
-		StreamContext stream = this.vm.effectiveStream();
+		StreamContext stream = this.vm.contexts().effectiveStream();
 		if (stream != null) {
 			stream.setProperty(key, value);
 		}
 		else {
-			this.vm.setRootProperty(key, value);
+			this.vm.contexts().setRootProperty(key, value);
 		}
 		return Status.OK;
 	}
@@ -307,7 +314,7 @@ final class ProxyAbi {
 		if (name == null || !this.memory.inBounds(a[2], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		RootContext root = this.vm.effectiveRoot();
+		RootContext root = this.vm.contexts().effectiveRoot();
 		int[] token = { 0 };
 		token[0] = queues().register(this.vm.core().vmId(), name,
 				() -> this.vm.post(() -> this.vm.deliverQueueReady(root, token[0])));
@@ -360,39 +367,30 @@ final class ProxyAbi {
 	}
 
 	/** The map of {@code type} in the effective context, or null. */
-	private HeaderMap map(long type) {
-		StreamContext stream = this.vm.effectiveStream();
-		switch ((int) type) {
-			case 0:
-				return (stream != null) ? stream.exchange().requestHeaders() : null;
-			case 1:
-				return (stream != null) ? stream.exchange().requestTrailers() : null;
-			case 2:
-				return (stream != null) ? stream.exchange().responseHeaders() : null;
-			case 3:
-				return (stream != null) ? stream.exchange().responseTrailers() : null;
-			case 6:
-				return (this.vm.calloutResponse() != null) ? this.vm.calloutResponse().headers() : null;
-			case 7:
-				return (this.vm.calloutResponse() != null) ? this.vm.calloutResponse().trailers() : null;
-			default:
-				return null;
-		}
-	}
-
-	private static boolean knownMapType(long type) {
-		return type >= 0 && type <= 7;
+	private HeaderMap map(HeaderMapType type) {
+		StreamContext stream = this.vm.contexts().effectiveStream();
+		HttpCalloutResponse callout = this.vm.callbackData().calloutResponse();
+		return switch (type) {
+			case REQUEST_HEADERS -> (stream != null) ? stream.exchange().requestHeaders() : null;
+			case REQUEST_TRAILERS -> (stream != null) ? stream.exchange().requestTrailers() : null;
+			case RESPONSE_HEADERS -> (stream != null) ? stream.exchange().responseHeaders() : null;
+			case RESPONSE_TRAILERS -> (stream != null) ? stream.exchange().responseTrailers() : null;
+			case HTTP_CALL_RESPONSE_HEADERS -> (callout != null) ? callout.headers() : null;
+			case HTTP_CALL_RESPONSE_TRAILERS -> (callout != null) ? callout.trailers() : null;
+			case GRPC_RECEIVE_INITIAL_METADATA, GRPC_RECEIVE_TRAILING_METADATA -> null;
+		};
 	}
 
 	private long getHeaderValue(long[] a) {
-		if (!knownMapType(a[0])) {
+		HeaderMapType type = HeaderMapType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
 		String key = this.memory.readHeaderName(a[1], a[2]);
 		if (key == null) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		HeaderMap map = map(a[0]);
+		HeaderMap map = map(type);
 		if (map == null) {
 			return Status.NOT_FOUND;
 		}
@@ -406,7 +404,8 @@ final class ProxyAbi {
 	}
 
 	private long editHeader(long[] a, Edit edit) {
-		if (!knownMapType(a[0])) {
+		HeaderMapType type = HeaderMapType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
 		String key = this.memory.readHeaderName(a[1], a[2]);
@@ -414,8 +413,8 @@ final class ProxyAbi {
 		if (key == null || value == null) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		HeaderMap map = map(a[0]);
-		if (map == null || a[0] >= 6) {
+		HeaderMap map = map(type);
+		if (map == null || !type.writable()) {
 			return (map == null) ? Status.NOT_FOUND : Status.BAD_ARGUMENT;
 		}
 		switch (edit) {
@@ -427,10 +426,11 @@ final class ProxyAbi {
 	}
 
 	private long getHeaderPairs(long[] a) {
-		if (!knownMapType(a[0])) {
+		HeaderMapType type = HeaderMapType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		HeaderMap map = map(a[0]);
+		HeaderMap map = map(type);
 		if (map == null) {
 			return Status.NOT_FOUND;
 		}
@@ -440,7 +440,8 @@ final class ProxyAbi {
 	}
 
 	private long setHeaderPairs(long[] a) {
-		if (!knownMapType(a[0])) {
+		HeaderMapType type = HeaderMapType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
 		byte[] bytes = this.memory.read(a[1], a[2]);
@@ -451,8 +452,8 @@ final class ProxyAbi {
 		if (pairs == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		HeaderMap map = map(a[0]);
-		if (map == null || a[0] >= 6) {
+		HeaderMap map = map(type);
+		if (map == null || !type.writable()) {
 			return (map == null) ? Status.NOT_FOUND : Status.BAD_ARGUMENT;
 		}
 		map.clear();
@@ -463,10 +464,11 @@ final class ProxyAbi {
 	}
 
 	private long getHeaderMapSize(long[] a) {
-		if (!knownMapType(a[0])) {
+		HeaderMapType type = HeaderMapType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		HeaderMap map = map(a[0]);
+		HeaderMap map = map(type);
 		if (map == null) {
 			return Status.NOT_FOUND;
 		}
@@ -476,42 +478,37 @@ final class ProxyAbi {
 	// ---- buffers
 
 	/** The buffer of {@code type} in the effective context, or null. */
-	private BodyBuffer buffer(long type) {
-		StreamContext stream = this.vm.effectiveStream();
-		switch ((int) type) {
-			case 0:
-				return (stream != null) ? stream.requestBody() : null;
-			case 1:
-				return (stream != null) ? stream.responseBody() : null;
-			case 4:
-				HttpCalloutResponse response = this.vm.calloutResponse();
-				return (response != null) ? new ReadOnlyBuffer(response.body()) : null;
-			case 6:
-				return new ReadOnlyBuffer(this.vm.core().vmConfiguration());
-			case 7:
-				byte[] configuration = this.vm.configurationInCall();
-				if (configuration == null && this.vm.effectiveRoot() != null) {
-					configuration = this.vm.rootConfiguration(this.vm.effectiveRoot());
+	private BodyBuffer buffer(BufferType type) {
+		StreamContext stream = this.vm.contexts().effectiveStream();
+		CallbackData call = this.vm.callbackData();
+		return switch (type) {
+			case HTTP_REQUEST_BODY -> (stream != null) ? stream.requestBody() : null;
+			case HTTP_RESPONSE_BODY -> (stream != null) ? stream.responseBody() : null;
+			case HTTP_CALL_RESPONSE_BODY ->
+				(call.calloutResponse() != null) ? new ReadOnlyBuffer(call.calloutResponse().body()) : null;
+			case VM_CONFIGURATION -> new ReadOnlyBuffer(this.vm.core().vmConfiguration());
+			case PLUGIN_CONFIGURATION -> {
+				byte[] configuration = call.configuration();
+				RootContext root = this.vm.contexts().effectiveRoot();
+				if (configuration == null && root != null) {
+					configuration = this.vm.rootConfiguration(root);
 				}
-				return (configuration != null) ? new ReadOnlyBuffer(configuration) : null;
-			case 8:
-				return (this.vm.foreignArguments() != null) ? new ReadOnlyBuffer(this.vm.foreignArguments()) : null;
-			case 9:
-				return (this.vm.redisReply() != null) ? new ReadOnlyBuffer(this.vm.redisReply()) : null;
-			default:
-				return null;
-		}
-	}
-
-	private static boolean knownBufferType(long type) {
-		return type >= 0 && type <= 9;
+				yield (configuration != null) ? new ReadOnlyBuffer(configuration) : null;
+			}
+			case REDIS_CALL_RESPONSE -> (call.redisReply() != null) ? new ReadOnlyBuffer(call.redisReply()) : null;
+			// no TCP, no gRPC; CALL_DATA holds the arguments of
+			// proxy_on_foreign_function,
+			// which this host (like Envoy outside its tests) never calls
+			case NETWORK_DOWNSTREAM_DATA, NETWORK_UPSTREAM_DATA, GRPC_RECEIVE_BUFFER, CALL_DATA -> null;
+		};
 	}
 
 	private long getBufferStatus(long[] a) {
-		if (!knownBufferType(a[0])) {
+		BufferType type = BufferType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		BodyBuffer buffer = buffer(a[0]);
+		BodyBuffer buffer = buffer(type);
 		if (buffer == null) {
 			return Status.NOT_FOUND;
 		}
@@ -522,10 +519,11 @@ final class ProxyAbi {
 	}
 
 	private long getBufferBytes(long[] a) {
-		if (!knownBufferType(a[0])) {
+		BufferType type = BufferType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		BodyBuffer buffer = buffer(a[0]);
+		BodyBuffer buffer = buffer(type);
 		if (buffer == null) {
 			return Status.NOT_FOUND;
 		}
@@ -547,14 +545,15 @@ final class ProxyAbi {
 	}
 
 	private long setBufferBytes(long[] a) {
-		if (!knownBufferType(a[0])) {
+		BufferType type = BufferType.of(a[0]);
+		if (type == null) {
 			return Status.BAD_ARGUMENT;
 		}
 		byte[] data = this.memory.read(a[3], a[4]);
 		if (data == null) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		BodyBuffer buffer = (a[0] == 0 || a[0] == 1) ? buffer(a[0]) : null;
+		BodyBuffer buffer = type.writable() ? buffer(type) : null;
 		if (buffer == null) {
 			return Status.NOT_FOUND;
 		}
@@ -566,7 +565,8 @@ final class ProxyAbi {
 
 	private long getConfiguration(long[] a) {
 		// 0.1.0: the VM configuration in proxy_on_vm_start, the plugin's otherwise
-		BodyBuffer configuration = this.vm.vmConfigurationReadable() ? buffer(6) : buffer(7);
+		BodyBuffer configuration = this.vm.callbackData().inVmStart() ? buffer(BufferType.VM_CONFIGURATION)
+				: buffer(BufferType.PLUGIN_CONFIGURATION);
 		if (configuration == null) {
 			return Status.NOT_FOUND;
 		}
@@ -594,15 +594,22 @@ final class ProxyAbi {
 		if (headerMap.get(":method") == null || headerMap.get(":path") == null || headerMap.get(":authority") == null) {
 			return Status.BAD_ARGUMENT;
 		}
-		int token = this.vm.registerCall();
+		int token = this.vm.contexts().registerCall();
 		HttpCalloutRequest request = new HttpCalloutRequest(this.vm.core().name(), cluster, headerMap, body, trailerMap,
 				Duration.ofMillis(GuestMemory.u32(a[8])));
-		boolean started = this.vm.core()
-			.services()
-			.httpCallouts()
-			.dispatch(request, (response) -> this.vm.post(() -> this.vm.deliverHttpCallResponse(token, response)));
+		boolean started;
+		try {
+			started = this.vm.core()
+				.services()
+				.httpCallouts()
+				.dispatch(request, (response) -> this.vm.post(() -> this.vm.deliverHttpCallResponse(token, response)));
+		}
+		catch (RuntimeException ex) {
+			this.vm.contexts().forgetCall(token);
+			throw ex;
+		}
 		if (!started) {
-			this.vm.forgetCall(token);
+			this.vm.contexts().forgetCall(token);
 			return Status.BAD_ARGUMENT;
 		}
 		this.memory.writeU32(a[9], token);
@@ -676,14 +683,21 @@ final class ProxyAbi {
 		if (cluster == null || query == null || !this.memory.inBounds(a[4], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		int token = this.vm.registerCall();
-		boolean started = this.vm.core()
-			.services()
-			.redis()
-			.call(this.vm.core().name(), cluster, query,
-					(status, reply) -> this.vm.post(() -> this.vm.deliverRedisResponse(token, status, reply)));
+		int token = this.vm.contexts().registerCall();
+		boolean started;
+		try {
+			started = this.vm.core()
+				.services()
+				.redis()
+				.call(this.vm.core().name(), cluster, query,
+						(status, reply) -> this.vm.post(() -> this.vm.deliverRedisResponse(token, status, reply)));
+		}
+		catch (RuntimeException ex) {
+			this.vm.contexts().forgetCall(token);
+			throw ex;
+		}
 		if (!started) {
-			this.vm.forgetCall(token);
+			this.vm.contexts().forgetCall(token);
 			return Status.BAD_ARGUMENT;
 		}
 		this.memory.writeU32(a[4], token);

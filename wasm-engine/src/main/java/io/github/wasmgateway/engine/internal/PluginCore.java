@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  */
 public final class PluginCore {
 
+	private static final long LOG_PERIOD_NANOS = 1_000_000_000L;
+
 	final String name;
 
 	final String rootId;
@@ -45,6 +47,14 @@ public final class PluginCore {
 
 	final java.util.List<String> wasiArguments;
 
+	/**
+	 * Failures of this plugin's calls and of host services serving it: about a line a
+	 * second each.
+	 */
+	final LogThrottle failureLog;
+
+	final LogThrottle hostFailureLog;
+
 	private final AtomicInteger vmIds = new AtomicInteger();
 
 	/** Configurations by index; copy-on-write so VMs read it without a lock. */
@@ -69,6 +79,8 @@ public final class PluginCore {
 		this.failures = failures;
 		this.wasiEnvironment = wasiEnvironment;
 		this.wasiArguments = wasiArguments;
+		this.failureLog = new LogThrottle(services.clock(), LOG_PERIOD_NANOS);
+		this.hostFailureLog = new LogThrottle(services.clock(), LOG_PERIOD_NANOS);
 	}
 
 	public String name() {

@@ -1,15 +1,9 @@
 package io.github.wasmgateway.engine.internal;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.ExecutionCompletedException;
-import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.github.wasmgateway.engine.AbiProfile.StartFunction;
 import io.github.wasmgateway.engine.HttpExchange;
 import io.github.wasmgateway.engine.PluginCallException;
@@ -17,31 +11,29 @@ import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.engine.PluginFailure.Kind;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.abi.HostFunctions;
+import io.github.wasmgateway.engine.abi.Status;
 import io.github.wasmgateway.engine.host.HttpCalloutResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance of a plugin with its host state. A VM belongs to the thread that created
- * it: every entry checks the thread, so two threads can never be inside it at once.
- * Replies that arrive on other threads are handed to {@link #home()}.
+ * One instance of a plugin and its lifecycle: built and started, root contexts created
+ * and configured, streams opened, asynchronous replies (callouts, Redis, ticks, queues)
+ * delivered, then retired or closed. A VM belongs to the thread that created it
+ * ({@link GuestCalls} checks every entry); replies that arrive on other threads are
+ * handed to {@link #home()}. Its contexts are in {@link ContextTable}, what the current
+ * callback may read in {@link CallbackData}.
  */
 public final class PluginVm {
 
 	private static final Logger log = LoggerFactory.getLogger(PluginVm.class);
 
 	private static final long START_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
-
-	private static final int POOLED_DEPTHS = 2;
-
-	private static final int POOLED_ARITY = 3;
 
 	/** Lifecycle of a VM. */
 	public enum State {
@@ -54,13 +46,17 @@ public final class PluginVm {
 
 	private final int id;
 
-	private final Thread owner;
-
 	private final Executor home;
 
 	private final long createdNanos;
 
-	private final CallWatchdog.Guard guard;
+	private final GuestCalls calls;
+
+	private final ContextTable contexts = new ContextTable();
+
+	private final CallbackData callbackData = new CallbackData();
+
+	private final MemoryCap memoryCap;
 
 	private final WasiPreview1 wasi;
 
@@ -68,86 +64,29 @@ public final class PluginVm {
 
 	private final Memory memory;
 
-	private final int capPages;
-
-	private final int declaredMaxPages;
-
 	private final Callbacks callbacks;
 
 	private volatile State state = State.STARTING;
 
 	private volatile PluginFailure failure;
 
-	private int depth;
-
-	/**
-	 * Argument arrays for guest calls, by nesting depth (a callback, the allocator a host
-	 * function calls inside it) and arity, so a call allocates none. Chicory is done with
-	 * an array once the call has begun (compiled code unboxes it into JVM locals, the
-	 * interpreter copies it into the frame), and each depth has its own arrays, so a
-	 * nested call never refills the array of a call still running even if it were not.
-	 */
-	private final long[][][] argumentArrays = new long[POOLED_DEPTHS][POOLED_ARITY + 1][];
-
-	private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
-
-	private int nextContextId = 1;
-
-	private RootContext[] roots = new RootContext[0];
-
-	private final IntMap<StreamContext> streams = new IntMap<>();
-
-	private final Map<Integer, RootContext> rootsById = new HashMap<>();
-
-	private final Map<Integer, PendingCall> pendingCalls = new HashMap<>();
-
-	private final Map<String, byte[]> rootProperties = new HashMap<>();
-
-	private int nextToken = 1;
-
 	private volatile long requestsServed;
 
 	private volatile int activeStreams;
 
-	// What the host functions see: the effective context and the buffers of this call
-	private StreamContext effectiveStream;
-
-	private RootContext effectiveRoot;
-
-	private HttpCalloutResponse calloutResponse;
-
-	private byte[] redisReply;
-
-	private byte[] foreignArguments;
-
-	private byte[] configurationInCall;
-
-	private boolean vmConfigurationInCall;
-
 	public PluginVm(PluginCore core, Executor home) {
 		this.core = core;
 		this.id = core.nextVmId();
-		this.owner = Thread.currentThread();
 		this.home = home;
-		this.createdNanos = System.nanoTime();
+		this.createdNanos = core.services.clock().monotonicNanos();
+		this.calls = new GuestCalls(this, core, Thread.currentThread());
 		this.wasi = WasiSupport.create(core);
-		this.capPages = (core.memoryLimitBytes > 0) ? (int) Math.min(65536, core.memoryLimitBytes / 65536) : 65536;
-		int[] declared = { 65536 };
-		this.guard = core.watchdog.register(this.owner);
+		this.memoryCap = new MemoryCap(core.name, core.memoryLimitBytes);
 		try {
 			this.instance = Instance.builder(core.module.module())
 				.withImportValues(HostFunctions.bind(core.module.module(), this, this.wasi))
 				.withMachineFactory(core.module.machineFactoryOrInterpreter())
-				.withMemoryFactory((limits) -> {
-					declared[0] = limits.maximumPages();
-					if (limits.initialPages() > this.capPages) {
-						throw new PluginLoadException("plugin '" + core.name + "' needs " + limits.initialPages() * 64
-								+ " KiB of memory at start, more than its memory limit of " + this.capPages * 64
-								+ " KiB; raise memory-limit");
-					}
-					return new ByteArrayMemory(
-							new MemoryLimits(limits.initialPages(), Math.min(limits.maximumPages(), this.capPages)));
-				})
+				.withMemoryFactory(this.memoryCap.factory())
 				.withStart(false)
 				.build();
 		}
@@ -159,7 +98,7 @@ public final class PluginVm {
 			close();
 			throw new PluginLoadException("plugin '" + core.name + "' cannot be instantiated: " + ex.getMessage(), ex);
 		}
-		this.declaredMaxPages = declared[0];
+		this.calls.instance(this.instance);
 		this.memory = this.instance.memory();
 		this.callbacks = new Callbacks(this.instance, core.profile);
 		try {
@@ -176,13 +115,13 @@ public final class PluginVm {
 		StartFunction start = this.core.profile.startFunction();
 		try {
 			if (start == StartFunction.INITIALIZE) {
-				invokeWithin(START_TIMEOUT_NANOS, "_initialize", this.instance.export("_initialize"));
+				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_initialize", this.instance.export("_initialize"));
 				if (this.core.profile.exportsMain()) {
-					invokeWithin(START_TIMEOUT_NANOS, "main", this.instance.export("main"), 0, 0);
+					this.calls.invokeWithin(START_TIMEOUT_NANOS, "main", this.instance.export("main"), 0, 0);
 				}
 			}
 			else if (start == StartFunction.START) {
-				invokeWithin(START_TIMEOUT_NANOS, "_start", this.instance.export("_start"));
+				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_start", this.instance.export("_start"));
 			}
 		}
 		catch (PluginCallException ex) {
@@ -190,198 +129,58 @@ public final class PluginVm {
 		}
 	}
 
-	// ---- entry
+	// ---- failures
 
-	/** Throws unless called on this VM's own thread. */
-	public void checkThread() {
-		if (Thread.currentThread() != this.owner) {
-			throw new IllegalStateException("VM " + this.id + " of plugin '" + this.core.name + "' belongs to thread "
-					+ this.owner.getName() + " but was entered from " + Thread.currentThread().getName()
-					+ "; hand the work to the VM's executor");
-		}
+	/** Whether guest code may run: not failed, not closed. */
+	boolean callable() {
+		return this.state != State.FAILED && this.state != State.CLOSED;
 	}
 
 	/**
-	 * Calls a guest function with containment: a deadline, and any failure turned into a
-	 * {@link PluginCallException} that marks this VM failed. Read the result before the
-	 * next guest call: the array may be reused (a host function's result array, when an
-	 * export is an imported host function).
+	 * A guest call failed: the VM is failed for good, the failure is logged and recorded,
+	 * and every stream open on it is told once the call has returned (its host answers it
+	 * per the failure policy now, not when its stream timeout ends).
 	 */
-	long[] invokeWithin(long timeoutNanos, String callback, ExportFunction function, long... args) {
-		checkThread();
-		if (this.state == State.FAILED || this.state == State.CLOSED) {
-			throw unavailable(callback);
-		}
-		boolean outermost = this.depth++ == 0;
-		if (outermost) {
-			this.guard.enter(timeoutNanos);
-		}
-		try {
-			return function.apply(args);
-		}
-		catch (PluginCallException ex) {
-			throw ex;
-		}
-		catch (ExecutionCompletedException ex) {
-			// proc_exit(0) from a command's _start is a normal end
-			return new long[] { 0 };
-		}
-		catch (RuntimeException | StackOverflowError ex) {
-			throw fail(callback, ex);
-		}
-		finally {
-			this.depth--;
-			if (outermost) {
-				this.guard.exit();
-			}
-		}
-	}
-
-	long[] invoke(String callback, ExportFunction function, long... args) {
-		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
-	}
-
-	// the per-request calls have one to three arguments: these fill a pooled array
-
-	long[] invoke(String callback, ExportFunction function, long a0) {
-		long[] args = arguments(1);
-		args[0] = a0;
-		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
-	}
-
-	long[] invoke(String callback, ExportFunction function, long a0, long a1) {
-		long[] args = arguments(2);
-		args[0] = a0;
-		args[1] = a1;
-		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
-	}
-
-	long[] invoke(String callback, ExportFunction function, long a0, long a1, long a2) {
-		long[] args = arguments(3);
-		args[0] = a0;
-		args[1] = a1;
-		args[2] = a2;
-		return invokeWithin(this.core.callTimeoutNanos, callback, function, args);
-	}
-
-	/** The argument array for a call about to start at the current depth. */
-	private long[] arguments(int arity) {
-		if (this.depth >= POOLED_DEPTHS) {
-			return new long[arity];
-		}
-		long[][] byArity = this.argumentArrays[this.depth];
-		long[] args = byArity[arity];
-		if (args == null) {
-			args = new long[arity];
-			byArity[arity] = args;
-		}
-		return args;
-	}
-
-	/** Runs host work now if the VM is idle, else right after the current call. */
-	void runWhenIdle(Runnable task) {
-		if (this.depth > 0) {
-			this.deferred.add(task);
-		}
-		else {
-			task.run();
-		}
-	}
-
-	/** Runs what arrived during a call; called once the outermost call is done. */
-	void drainDeferred() {
-		Runnable task;
-		while (this.depth == 0 && (task = this.deferred.poll()) != null) {
-			task.run();
-		}
-	}
-
-	/** Hands a task from any thread to this VM's thread. */
-	public void post(Runnable task) {
-		this.home.execute(() -> {
-			if (this.state == State.CLOSED) {
-				return;
-			}
-			runWhenIdle(task);
-			drainDeferred();
-		});
-	}
-
-	private PluginCallException fail(String callback, Throwable error) {
-		Kind kind;
-		String message;
-		if (this.guard.timedOut() || error instanceof ChicoryInterruptedException) {
-			kind = Kind.TIMEOUT;
-			message = "the call ran past its deadline of " + this.core.callTimeoutNanos / 1_000_000
-					+ " ms and was interrupted";
-		}
-		else if (error instanceof WasiExitException exit) {
-			kind = Kind.EXIT;
-			message = "the plugin called proc_exit(" + exit.exitCode() + ")";
-		}
-		else if (nearMemoryCap()) {
-			kind = Kind.MEMORY_LIMIT;
-			message = "memory limit of " + this.core.memoryLimitBytes + " bytes reached (" + describe(error) + ")";
-		}
-		else if (error instanceof ChicoryException || error instanceof StackOverflowError) {
-			kind = Kind.TRAP;
-			message = describe(error);
-		}
-		else {
-			kind = Kind.HOST_ERROR;
-			message = "host error: " + describe(error);
-		}
-		List<String> stack = (this.instance != null
-				&& this.instance.getMachine() instanceof TracingInterpreterMachine tracing)
-						? WasmStackTraces.fromInterpreter(tracing.drainFrames(), this.core.module.names())
-						: WasmStackTraces.fromJvmStack(error, this.core.module.names());
-		PluginFailure recorded = new PluginFailure(Instant.now(), this.core.name, routeOfEffectiveStream(), callback,
-				kind, message, stack);
+	PluginCallException failed(PluginFailure recorded, Throwable error) {
 		this.failure = recorded;
 		this.state = State.FAILED;
-		log.error("{} (VM {} on {}; a fresh VM replaces it)", recorded.describe(), this.id, this.owner.getName());
+		long suppressed = this.core.failureLog.admit();
+		if (suppressed >= 0) {
+			log.error("{} (VM {} on {}; a fresh VM replaces it{})", recorded.describe(), this.id,
+					this.calls.owner().getName(), LogThrottle.suppressedNote(suppressed));
+		}
 		this.core.failures.accept(recorded);
-		return new PluginCallException(recorded, error);
+		PluginCallException failed = new PluginCallException(recorded, error);
+		this.calls.defer(() -> failOpenStreams(failed));
+		return failed;
+	}
+
+	private void failOpenStreams(PluginCallException failure) {
+		for (StreamContext stream : this.contexts.streams()) {
+			stream.vmFailed(failure);
+		}
 	}
 
 	/**
-	 * Whether a failure is best explained by the memory cap: the cap (not the module's
-	 * own maximum) binds, and memory is within one growth step (1 MiB or an eighth of the
-	 * cap) of it. Chicory does not report a refused memory.grow, so this is inferred.
+	 * A host service failed while serving the guest's call of {@code function} (an
+	 * exception from a callout client, Redis, metrics, shared data): the call is answered
+	 * with a status and the VM lives on, as Envoy answers a host-side failure. Failures
+	 * the guest caused (traps, deadlines, exits) pass through.
+	 * @return BAD_ARGUMENT for input the host could not use, INTERNAL_FAILURE otherwise
 	 */
-	private boolean nearMemoryCap() {
-		if (this.memory == null || this.capPages >= this.declaredMaxPages) {
-			return false;
+	public long hostFailure(String function, RuntimeException error) {
+		if (error instanceof PluginCallException || error instanceof ChicoryException) {
+			throw error;
 		}
-		int slack = Math.max(16, this.capPages / 8);
-		return this.memory.pages() + slack >= this.capPages;
-	}
-
-	/**
-	 * The route of the stream being served, as the host names it, for failure records.
-	 */
-	private String routeOfEffectiveStream() {
-		StreamContext stream = this.effectiveStream;
-		if (stream == null || stream.exchange == null) {
-			return null;
+		boolean badArgument = error instanceof IllegalArgumentException;
+		long suppressed = this.core.hostFailureLog.admit();
+		if (suppressed >= 0) {
+			String route = routeOfEffectiveStream();
+			log.warn("Plugin '{}'{}: the host failed to serve {} ({}); answered {}, the VM goes on{}", this.core.name,
+					(route != null) ? " on route '" + route + "'" : "", function, GuestCalls.describe(error),
+					badArgument ? "BAD_ARGUMENT" : "INTERNAL_FAILURE", LogThrottle.suppressedNote(suppressed), error);
 		}
-		try {
-			byte[] route = stream.exchange.property(new String[] { "route_name" });
-			return (route != null) ? new String(route, java.nio.charset.StandardCharsets.UTF_8) : null;
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
-	}
-
-	private static String describe(Throwable error) {
-		String text = error.getMessage();
-		return (text != null) ? text : error.getClass().getSimpleName();
-	}
-
-	/** A failed VM still inside its rebuild backoff. */
-	public PluginCallException unavailableForRebuild() {
-		return unavailable("proxy_on_context_create");
+		return badArgument ? Status.BAD_ARGUMENT : Status.INTERNAL_FAILURE;
 	}
 
 	PluginCallException unavailable(String callback) {
@@ -389,8 +188,32 @@ public final class PluginVm {
 		String message = "VM " + this.id + " is " + this.state.name().toLowerCase()
 				+ ((cause != null) ? " after " + cause.kind() + " in " + cause.callback() : "");
 		return new PluginCallException(
-				new PluginFailure(Instant.now(), this.core.name, callback, Kind.VM_UNAVAILABLE, message, List.of()),
-				null);
+				new PluginFailure(now(), this.core.name, callback, Kind.VM_UNAVAILABLE, message, List.of()), null);
+	}
+
+	Instant now() {
+		return Instant.ofEpochSecond(0, this.core.services.clock().epochNanos());
+	}
+
+	boolean nearMemoryCap() {
+		return this.memoryCap.reached(this.memory);
+	}
+
+	/**
+	 * The route of the stream being served, as the host names it, for failure records.
+	 */
+	String routeOfEffectiveStream() {
+		StreamContext stream = this.contexts.effectiveStream();
+		if (stream == null || stream.exchange == null) {
+			return null;
+		}
+		try {
+			byte[] route = stream.exchange.property(new String[] { "route_name" });
+			return (route != null) ? new String(route, StandardCharsets.UTF_8) : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	// ---- root contexts
@@ -400,21 +223,21 @@ public final class PluginVm {
 	 * use.
 	 */
 	RootContext root(int index) {
-		if (index < this.roots.length && this.roots[index] != null) {
-			return this.roots[index];
+		if (this.contexts.hasRoot(index)) {
+			return this.contexts.root(index);
 		}
 		byte[] configuration = this.core.configuration(index);
-		RootContext root = new RootContext(this.nextContextId++, index, configuration);
-		this.rootsById.put(root.id, root);
-		enterRoot(root);
+		RootContext root = this.contexts.newRoot(index, configuration);
+		this.contexts.enterRoot(root);
 		if (this.callbacks.contextCreate != null) {
-			invokeWithin(START_TIMEOUT_NANOS, "proxy_on_context_create", this.callbacks.contextCreate, root.id, 0);
+			this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_context_create", this.callbacks.contextCreate,
+					root.id, 0);
 		}
 		if (this.callbacks.vmStart != null) {
-			this.vmConfigurationInCall = true;
+			this.callbackData.inVmStart(true);
 			try {
-				long ok = invokeWithin(START_TIMEOUT_NANOS, "proxy_on_vm_start", this.callbacks.vmStart, root.id,
-						this.core.vmConfiguration.length)[0];
+				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_vm_start", this.callbacks.vmStart,
+						root.id, this.core.vmConfiguration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its VM configuration (proxy_on_vm_start returned false); "
@@ -422,14 +245,14 @@ public final class PluginVm {
 				}
 			}
 			finally {
-				this.vmConfigurationInCall = false;
+				this.callbackData.inVmStart(false);
 			}
 		}
 		if (this.callbacks.configure != null) {
-			this.configurationInCall = configuration;
+			this.callbackData.configuration(configuration);
 			try {
-				long ok = invokeWithin(START_TIMEOUT_NANOS, "proxy_on_configure", this.callbacks.configure, root.id,
-						configuration.length)[0];
+				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_configure", this.callbacks.configure,
+						root.id, configuration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its configuration (proxy_on_configure returned false); "
@@ -437,16 +260,18 @@ public final class PluginVm {
 				}
 			}
 			finally {
-				this.configurationInCall = null;
+				this.callbackData.configuration(null);
 			}
 		}
 		// kept only once the plugin accepted it: a rejected configuration is asked again
-		if (index >= this.roots.length) {
-			this.roots = java.util.Arrays.copyOf(this.roots, index + 1);
-		}
-		this.roots[index] = root;
-		drainDeferred();
+		this.contexts.accept(root);
+		this.calls.drainDeferred();
 		return root;
+	}
+
+	/** Whether the root context of configuration {@code index} is ready. */
+	public boolean hasRoot(int index) {
+		return this.contexts.hasRoot(index);
 	}
 
 	/**
@@ -454,14 +279,18 @@ public final class PluginVm {
 	 * and configure, without opening a stream.
 	 */
 	public void configureRoot(int index) {
-		checkThread();
+		this.calls.checkThread();
 		root(index);
+	}
+
+	public byte[] rootConfiguration(RootContext root) {
+		return root.configuration;
 	}
 
 	// ---- streams
 
 	public StreamContext openStream(int configurationIndex, HttpExchange exchange) {
-		checkThread();
+		this.calls.checkThread();
 		// a retiring VM still serves a stream that picked it before the switch
 		if (this.state != State.READY && this.state != State.RETIRING) {
 			throw unavailable("proxy_on_context_create");
@@ -471,128 +300,69 @@ public final class PluginVm {
 			root = root(configurationIndex);
 		}
 		catch (PluginLoadException ex) {
-			throw new PluginCallException(new PluginFailure(Instant.now(), this.core.name, "proxy_on_configure",
+			throw new PluginCallException(new PluginFailure(now(), this.core.name, "proxy_on_configure",
 					Kind.VM_UNAVAILABLE, ex.getMessage(), List.of()), ex);
 		}
-		StreamContext stream = new StreamContext(this, this.nextContextId++, root, exchange);
-		this.streams.put(stream.id, stream);
+		StreamContext stream = this.contexts.newStream(this, root, exchange);
 		this.activeStreams++;
 		this.requestsServed++;
 		if (this.callbacks.contextCreate != null) {
-			enterStream(stream);
-			invoke("proxy_on_context_create", this.callbacks.contextCreate, stream.id, root.id);
+			this.contexts.enterStream(stream);
+			this.calls.invoke("proxy_on_context_create", this.callbacks.contextCreate, stream.id, root.id);
 		}
 		return stream;
 	}
 
 	void streamDeleted(StreamContext stream) {
-		if (this.streams.remove(stream.id) != null) {
+		if (this.contexts.remove(stream)) {
 			this.activeStreams--;
-		}
-		if (!this.pendingCalls.isEmpty()) {
-			this.pendingCalls.values().removeIf((call) -> call.stream == stream);
 		}
 		if (this.activeStreams == 0 && this.state == State.RETIRING) {
 			close();
 		}
 	}
 
-	StreamContext stream(int contextId) {
-		return this.streams.get(contextId);
-	}
-
-	// ---- effective context, for the host functions
-
-	void enterStream(StreamContext stream) {
-		this.effectiveStream = stream;
-		this.effectiveRoot = stream.root;
-	}
-
-	void enterRoot(RootContext root) {
-		this.effectiveStream = null;
-		this.effectiveRoot = root;
-	}
-
-	public StreamContext effectiveStream() {
-		return this.effectiveStream;
-	}
-
-	public RootContext effectiveRoot() {
-		return this.effectiveRoot;
-	}
-
-	/** {@code proxy_set_effective_context}: false for an unknown id. */
-	public boolean setEffectiveContext(int contextId) {
-		StreamContext stream = this.streams.get(contextId);
-		if (stream != null) {
-			enterStream(stream);
-			return true;
-		}
-		RootContext root = this.rootsById.get(contextId);
-		if (root != null) {
-			enterRoot(root);
-			return true;
-		}
-		return false;
-	}
-
 	// ---- asynchronous replies
-
-	/**
-	 * Registers a callout or Redis call made from the effective context; returns its
-	 * token.
-	 */
-	public int registerCall() {
-		int token = this.nextToken++;
-		this.pendingCalls.put(token, new PendingCall(this.effectiveRoot, this.effectiveStream));
-		return token;
-	}
-
-	public void forgetCall(int token) {
-		this.pendingCalls.remove(token);
-	}
 
 	/** A callout's answer, on this VM's thread. */
 	public void deliverHttpCallResponse(int token, HttpCalloutResponse response) {
-		PendingCall call = this.pendingCalls.remove(token);
-		if (call == null || this.callbacks.httpCallResponse == null
-				|| this.state != State.READY && this.state != State.RETIRING) {
+		ContextTable.PendingCall call = this.contexts.takeCall(token);
+		if (call == null || this.callbacks.httpCallResponse == null || !serving()) {
 			return;
 		}
-		enterRoot(call.root);
-		this.calloutResponse = response;
+		this.contexts.enterRoot(call.root());
+		this.callbackData.calloutResponse(response);
 		try {
 			int trailers = (response.trailers() != null) ? response.trailers().size() : 0;
-			invoke("proxy_on_http_call_response", this.callbacks.httpCallResponse, call.root.id, token,
+			this.calls.invoke("proxy_on_http_call_response", this.callbacks.httpCallResponse, call.root().id, token,
 					response.headers().size(), response.body().length, trailers);
 		}
 		catch (PluginCallException ex) {
-			notifyFailure(call, ex);
+			// the waiting stream, with every other one of this VM, was told by failed()
 		}
 		finally {
-			this.calloutResponse = null;
+			this.callbackData.calloutResponse(null);
 		}
 		afterAsync();
 	}
 
 	/** A Redis reply (raw RESP), on this VM's thread. */
 	public void deliverRedisResponse(int token, int status, byte[] reply) {
-		PendingCall call = this.pendingCalls.remove(token);
-		if (call == null || this.callbacks.redisCallResponse == null
-				|| this.state != State.READY && this.state != State.RETIRING) {
+		ContextTable.PendingCall call = this.contexts.takeCall(token);
+		if (call == null || this.callbacks.redisCallResponse == null || !serving()) {
 			return;
 		}
-		enterRoot(call.root);
-		this.redisReply = reply;
+		this.contexts.enterRoot(call.root());
+		this.callbackData.redisReply(reply);
 		try {
-			invoke("proxy_on_redis_call_response", this.callbacks.redisCallResponse, call.root.id, token, status,
-					reply.length);
+			this.calls.invoke("proxy_on_redis_call_response", this.callbacks.redisCallResponse, call.root().id, token,
+					status, reply.length);
 		}
 		catch (PluginCallException ex) {
-			notifyFailure(call, ex);
+			// the waiting stream, with every other one of this VM, was told by failed()
 		}
 		finally {
-			this.redisReply = null;
+			this.callbackData.redisReply(null);
 		}
 		afterAsync();
 	}
@@ -602,12 +372,12 @@ public final class PluginVm {
 		if (this.callbacks.tick == null || this.state != State.READY) {
 			return;
 		}
-		enterRoot(root);
+		this.contexts.enterRoot(root);
 		try {
-			invoke("proxy_on_tick", this.callbacks.tick, root.id);
+			this.calls.invoke("proxy_on_tick", this.callbacks.tick, root.id);
 		}
 		catch (PluginCallException ex) {
-			// recorded and logged by fail(); the next stream gets a fresh VM
+			// recorded and logged by failed(); the next stream gets a fresh VM
 		}
 		afterAsync();
 	}
@@ -617,31 +387,29 @@ public final class PluginVm {
 		if (this.callbacks.queueReady == null || this.state != State.READY) {
 			return;
 		}
-		enterRoot(root);
+		this.contexts.enterRoot(root);
 		try {
-			invoke("proxy_on_queue_ready", this.callbacks.queueReady, root.id, token);
+			this.calls.invoke("proxy_on_queue_ready", this.callbacks.queueReady, root.id, token);
 		}
 		catch (PluginCallException ex) {
-			// recorded and logged by fail()
+			// recorded and logged by failed()
 		}
 		afterAsync();
 	}
 
-	private void afterAsync() {
-		for (StreamContext stream : this.streams.values()) {
-			stream.dispatchAsyncOutcome();
-		}
+	private boolean serving() {
+		return this.state == State.READY || this.state == State.RETIRING;
 	}
 
-	private void notifyFailure(PendingCall call, PluginCallException failure) {
-		if (call.stream != null) {
-			call.stream.failed(failure);
+	private void afterAsync() {
+		for (StreamContext stream : this.contexts.streams()) {
+			stream.dispatchAsyncOutcome();
 		}
 	}
 
 	/** {@code proxy_set_tick_period_milliseconds} for the effective root context. */
 	public void setTickPeriod(long millis) {
-		RootContext root = this.effectiveRoot;
+		RootContext root = this.contexts.effectiveRoot();
 		if (root == null) {
 			return;
 		}
@@ -652,24 +420,22 @@ public final class PluginVm {
 		}
 	}
 
-	// ---- state for host functions
+	/** Hands a task from any thread to this VM's thread. */
+	public void post(Runnable task) {
+		this.home.execute(() -> {
+			if (this.state == State.CLOSED) {
+				return;
+			}
+			this.calls.runWhenIdle(task);
+			this.calls.drainDeferred();
+		});
+	}
+
+	// ---- what the host functions use
 
 	/** Calls the guest's allocator (malloc or proxy_on_memory_allocate). */
 	public long[] callAllocator(int size) {
-		return invoke(this.core.profile.allocator(), this.callbacks.allocator, size);
-	}
-
-	/** A property set by the plugin outside any stream. */
-	public byte[] rootProperty(String key) {
-		return this.rootProperties.get(key);
-	}
-
-	public void setRootProperty(String key, byte[] value) {
-		this.rootProperties.put(key, value);
-	}
-
-	public byte[] rootConfiguration(RootContext root) {
-		return root.configuration;
+		return this.calls.invoke(this.core.profile.allocator(), this.callbacks.allocator, size);
 	}
 
 	public PluginCore core() {
@@ -680,33 +446,20 @@ public final class PluginVm {
 		return this.memory;
 	}
 
-	public Instance instance() {
-		return this.instance;
+	public ContextTable contexts() {
+		return this.contexts;
 	}
 
-	public Callbacks callbacks() {
+	public CallbackData callbackData() {
+		return this.callbackData;
+	}
+
+	GuestCalls calls() {
+		return this.calls;
+	}
+
+	Callbacks callbacks() {
 		return this.callbacks;
-	}
-
-	public HttpCalloutResponse calloutResponse() {
-		return this.calloutResponse;
-	}
-
-	public byte[] redisReply() {
-		return this.redisReply;
-	}
-
-	public byte[] foreignArguments() {
-		return this.foreignArguments;
-	}
-
-	/** The plugin configuration readable now: in proxy_on_configure only. */
-	public byte[] configurationInCall() {
-		return this.configurationInCall;
-	}
-
-	public boolean vmConfigurationReadable() {
-		return this.vmConfigurationInCall;
 	}
 
 	public Executor home() {
@@ -728,11 +481,11 @@ public final class PluginVm {
 	}
 
 	public Thread owner() {
-		return this.owner;
+		return this.calls.owner();
 	}
 
 	public long ageMillis() {
-		return (System.nanoTime() - this.createdNanos) / 1_000_000;
+		return (this.core.services.clock().monotonicNanos() - this.createdNanos) / 1_000_000;
 	}
 
 	public long requestsServed() {
@@ -781,12 +534,10 @@ public final class PluginVm {
 		if (this.state != State.FAILED) {
 			this.state = State.CLOSED;
 		}
-		for (RootContext root : this.roots) {
-			if (root != null) {
-				root.cancelTick();
-			}
+		for (RootContext root : this.contexts.roots()) {
+			root.cancelTick();
 		}
-		this.core.watchdog.unregister(this.guard);
+		this.calls.close();
 		if (this.wasi != null) {
 			this.wasi.close();
 		}
@@ -799,85 +550,7 @@ public final class PluginVm {
 
 	@Override
 	public String toString() {
-		return "PluginVm[" + this.core.name + "#" + this.id + ", " + this.state + ", thread " + this.owner.getName()
-				+ "]";
-	}
-
-	/** A callout or Redis call waiting for its reply. */
-	private record PendingCall(RootContext root, StreamContext stream) {
-	}
-
-	/** The guest's callbacks, looked up once per VM; null when not exported. */
-	public static final class Callbacks {
-
-		final ExportFunction contextCreate;
-
-		final ExportFunction vmStart;
-
-		final ExportFunction configure;
-
-		final ExportFunction requestHeaders;
-
-		final int requestHeadersArity;
-
-		final ExportFunction requestBody;
-
-		final ExportFunction requestTrailers;
-
-		final ExportFunction responseHeaders;
-
-		final int responseHeadersArity;
-
-		final ExportFunction responseBody;
-
-		final ExportFunction responseTrailers;
-
-		final ExportFunction log;
-
-		final ExportFunction done;
-
-		final ExportFunction delete;
-
-		final ExportFunction tick;
-
-		final ExportFunction httpCallResponse;
-
-		final ExportFunction queueReady;
-
-		final ExportFunction foreignFunction;
-
-		final ExportFunction redisCallResponse;
-
-		public final ExportFunction allocator;
-
-		Callbacks(Instance instance, io.github.wasmgateway.engine.AbiProfile profile) {
-			this.contextCreate = find(instance, profile, "proxy_on_context_create");
-			this.vmStart = find(instance, profile, "proxy_on_vm_start");
-			this.configure = find(instance, profile, "proxy_on_configure");
-			this.requestHeaders = find(instance, profile, "proxy_on_request_headers");
-			this.requestHeadersArity = profile.arity("proxy_on_request_headers");
-			this.requestBody = find(instance, profile, "proxy_on_request_body");
-			this.requestTrailers = find(instance, profile, "proxy_on_request_trailers");
-			this.responseHeaders = find(instance, profile, "proxy_on_response_headers");
-			this.responseHeadersArity = profile.arity("proxy_on_response_headers");
-			this.responseBody = find(instance, profile, "proxy_on_response_body");
-			this.responseTrailers = find(instance, profile, "proxy_on_response_trailers");
-			this.log = find(instance, profile, "proxy_on_log");
-			this.done = find(instance, profile, "proxy_on_done");
-			this.delete = find(instance, profile, "proxy_on_delete");
-			this.tick = find(instance, profile, "proxy_on_tick");
-			this.httpCallResponse = find(instance, profile, "proxy_on_http_call_response");
-			this.queueReady = find(instance, profile, "proxy_on_queue_ready");
-			this.foreignFunction = find(instance, profile, "proxy_on_foreign_function");
-			this.redisCallResponse = find(instance, profile, "proxy_on_redis_call_response");
-			this.allocator = instance.export(profile.allocator());
-		}
-
-		private static ExportFunction find(Instance instance, io.github.wasmgateway.engine.AbiProfile profile,
-				String name) {
-			return profile.exports(name) ? instance.export(name) : null;
-		}
-
+		return "PluginVm[" + this.core.name + "#" + this.id + ", " + this.state + ", thread " + owner().getName() + "]";
 	}
 
 }

@@ -77,7 +77,7 @@ public final class StreamContext {
 	// ---- phases
 
 	public Decision onRequestHeaders(boolean endOfStream) {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestHeaders == null) {
 			return Flow.CONTINUE;
 		}
@@ -95,7 +95,7 @@ public final class StreamContext {
 
 	public Decision onRequestBody(BodyBuffer body, boolean endOfStream) {
 		this.requestBody = body;
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestBody == null) {
 			return Flow.CONTINUE;
 		}
@@ -109,7 +109,7 @@ public final class StreamContext {
 	}
 
 	public Decision onRequestTrailers() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestTrailers == null) {
 			return Flow.CONTINUE;
 		}
@@ -124,7 +124,7 @@ public final class StreamContext {
 	}
 
 	public Decision onResponseHeaders(boolean endOfStream) {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseHeaders == null) {
 			return Flow.CONTINUE;
 		}
@@ -142,7 +142,7 @@ public final class StreamContext {
 
 	public Decision onResponseBody(BodyBuffer body, boolean endOfStream) {
 		this.responseBody = body;
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseBody == null) {
 			return Flow.CONTINUE;
 		}
@@ -157,7 +157,7 @@ public final class StreamContext {
 	}
 
 	public Decision onResponseTrailers() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseTrailers == null) {
 			return Flow.CONTINUE;
 		}
@@ -187,7 +187,7 @@ public final class StreamContext {
 		this.finished = true;
 		try {
 			if (this.vm.usable() || this.vm.state() == PluginVm.State.RETIRING) {
-				PluginVm.Callbacks callbacks = this.vm.callbacks();
+				Callbacks callbacks = this.vm.callbacks();
 				if (callbacks.log != null) {
 					call("proxy_on_log", callbacks.log, this.id);
 				}
@@ -212,7 +212,7 @@ public final class StreamContext {
 			return false;
 		}
 		this.awaitingDone = false;
-		this.vm.runWhenIdle(() -> {
+		this.vm.calls().runWhenIdle(() -> {
 			try {
 				delete();
 			}
@@ -225,7 +225,7 @@ public final class StreamContext {
 	}
 
 	private void delete() {
-		PluginVm.Callbacks callbacks = this.vm.callbacks();
+		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.delete != null && (this.vm.usable() || this.vm.state() == PluginVm.State.RETIRING)) {
 			call("proxy_on_delete", callbacks.delete, this.id);
 		}
@@ -240,7 +240,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0));
 		}
 		finally {
 			this.inCallback = false;
@@ -250,7 +250,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0, long a1) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0, a1));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0, a1));
 		}
 		finally {
 			this.inCallback = false;
@@ -260,7 +260,7 @@ public final class StreamContext {
 	private long call(String callback, ExportFunction function, long a0, long a1, long a2) {
 		enterCallback();
 		try {
-			return afterCallback(this.vm.invoke(callback, function, a0, a1, a2));
+			return afterCallback(this.vm.calls().invoke(callback, function, a0, a1, a2));
 		}
 		finally {
 			this.inCallback = false;
@@ -269,7 +269,7 @@ public final class StreamContext {
 
 	private void enterCallback() {
 		this.inCallback = true;
-		this.vm.enterStream(this);
+		this.vm.contexts().enterStream(this);
 	}
 
 	/**
@@ -278,7 +278,7 @@ public final class StreamContext {
 	 */
 	private long afterCallback(long[] result) {
 		long code = (result != null && result.length > 0) ? result[0] : 0;
-		this.vm.drainDeferred();
+		this.vm.calls().drainDeferred();
 		return code;
 	}
 
@@ -342,7 +342,7 @@ public final class StreamContext {
 	/** Hands a decision made outside the host's phase call over once the VM is idle. */
 	private void later(Decision decision) {
 		if (!this.finished) {
-			this.vm.runWhenIdle(() -> this.exchange.decided(decision));
+			this.vm.calls().runWhenIdle(() -> this.exchange.decided(decision));
 		}
 	}
 
@@ -352,7 +352,7 @@ public final class StreamContext {
 		this.localResponse = response;
 		this.localResponseDispatched = false;
 		if (!this.inCallback) {
-			this.vm.runWhenIdle(this::dispatchAsyncOutcome);
+			this.vm.calls().runWhenIdle(this::dispatchAsyncOutcome);
 		}
 	}
 
@@ -379,9 +379,14 @@ public final class StreamContext {
 		}
 	}
 
-	/** The VM failed while serving a callout or Redis reply of this stream. */
-	void failed(PluginCallException failure) {
-		later(new Decision.Fail(failure));
+	/**
+	 * The VM failed while this stream was open and not in a callback of its own (it waits
+	 * for a callout, a tick or the upstream): the host answers it now.
+	 */
+	void vmFailed(PluginCallException failure) {
+		if (!this.finished && !this.inCallback) {
+			this.exchange.decided(new Decision.Fail(failure));
+		}
 	}
 
 	/** Sends a local response decided outside a callback to the host. */

@@ -1,0 +1,170 @@
+package io.github.wasmgateway.engine.internal;
+
+import io.github.wasmgateway.engine.HttpExchange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contexts of one VM: root contexts (one per configuration) and streams, under ids
+ * from one counter as in proxy-wasm-cpp-host; the effective context the host functions
+ * act on; the callouts and Redis calls waiting for their reply; the properties set in
+ * root contexts. Touched only on the VM's thread.
+ */
+public final class ContextTable {
+
+	private int nextContextId = 1;
+
+	/** Accepted root contexts by configuration index. */
+	private RootContext[] roots = new RootContext[0];
+
+	private final Map<Integer, RootContext> rootsById = new HashMap<>();
+
+	private final IntMap<StreamContext> streams = new IntMap<>();
+
+	private final Map<Integer, PendingCall> pendingCalls = new HashMap<>();
+
+	private int nextToken = 1;
+
+	private final Map<String, byte[]> rootProperties = new HashMap<>();
+
+	private StreamContext effectiveStream;
+
+	private RootContext effectiveRoot;
+
+	// ---- root contexts
+
+	/** A new root context of configuration {@code index}, not yet accepted. */
+	RootContext newRoot(int index, byte[] configuration) {
+		RootContext root = new RootContext(this.nextContextId++, index, configuration);
+		this.rootsById.put(root.id, root);
+		return root;
+	}
+
+	/** The plugin accepted the root's configuration: streams may use it from now on. */
+	void accept(RootContext root) {
+		if (root.configurationIndex >= this.roots.length) {
+			this.roots = Arrays.copyOf(this.roots, root.configurationIndex + 1);
+		}
+		this.roots[root.configurationIndex] = root;
+	}
+
+	boolean hasRoot(int index) {
+		return index < this.roots.length && this.roots[index] != null;
+	}
+
+	RootContext root(int index) {
+		return this.roots[index];
+	}
+
+	/** The accepted root contexts. */
+	List<RootContext> roots() {
+		List<RootContext> accepted = new ArrayList<>();
+		for (RootContext root : this.roots) {
+			if (root != null) {
+				accepted.add(root);
+			}
+		}
+		return accepted;
+	}
+
+	// ---- streams
+
+	StreamContext newStream(PluginVm vm, RootContext root, HttpExchange exchange) {
+		StreamContext stream = new StreamContext(vm, this.nextContextId++, root, exchange);
+		this.streams.put(stream.id, stream);
+		return stream;
+	}
+
+	/**
+	 * Forgets a deleted stream and the calls it was waiting for; false when it was gone
+	 * already.
+	 */
+	boolean remove(StreamContext stream) {
+		boolean removed = this.streams.remove(stream.id) != null;
+		if (!this.pendingCalls.isEmpty()) {
+			this.pendingCalls.values().removeIf((call) -> call.stream() == stream);
+		}
+		return removed;
+	}
+
+	StreamContext stream(int contextId) {
+		return this.streams.get(contextId);
+	}
+
+	List<StreamContext> streams() {
+		return this.streams.values();
+	}
+
+	// ---- the effective context
+
+	void enterStream(StreamContext stream) {
+		this.effectiveStream = stream;
+		this.effectiveRoot = stream.root;
+	}
+
+	void enterRoot(RootContext root) {
+		this.effectiveStream = null;
+		this.effectiveRoot = root;
+	}
+
+	public StreamContext effectiveStream() {
+		return this.effectiveStream;
+	}
+
+	public RootContext effectiveRoot() {
+		return this.effectiveRoot;
+	}
+
+	/** {@code proxy_set_effective_context}: false for an unknown id. */
+	public boolean setEffective(int contextId) {
+		StreamContext stream = this.streams.get(contextId);
+		if (stream != null) {
+			enterStream(stream);
+			return true;
+		}
+		RootContext root = this.rootsById.get(contextId);
+		if (root != null) {
+			enterRoot(root);
+			return true;
+		}
+		return false;
+	}
+
+	// ---- calls waiting for a reply
+
+	/** Registers a call made from the effective context; returns its token. */
+	public int registerCall() {
+		int token = this.nextToken++;
+		this.pendingCalls.put(token, new PendingCall(this.effectiveRoot, this.effectiveStream));
+		return token;
+	}
+
+	public void forgetCall(int token) {
+		this.pendingCalls.remove(token);
+	}
+
+	/**
+	 * The call a reply is for, or null when its stream is gone (the reply is dropped).
+	 */
+	PendingCall takeCall(int token) {
+		return this.pendingCalls.remove(token);
+	}
+
+	// ---- properties set outside any stream
+
+	public byte[] rootProperty(String key) {
+		return this.rootProperties.get(key);
+	}
+
+	public void setRootProperty(String key, byte[] value) {
+		this.rootProperties.put(key, value);
+	}
+
+	/** A callout or Redis call waiting for its reply. */
+	record PendingCall(RootContext root, StreamContext stream) {
+	}
+
+}
