@@ -94,6 +94,21 @@ class GatewayPhasesTests {
 	}
 
 	@Test
+	void calloutWhosePathTheHttpClientRefusesIsAnsweredBadArgumentAndTheVmLivesOn(
+			@Autowired WasmPluginRegistry registry) {
+		io.github.wasmgateway.engine.Plugin plugin = registry.plugin("exerciser").current().plugin();
+		long failures = plugin.failureCount();
+		long rebuilds = plugin.rebuildCount();
+		// java.net.URI refuses the space: a host-side failure, answered BAD_ARGUMENT
+		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "upstream", "x-path", "/a b"))
+			.contains("x-status: 2");
+		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "upstream"))
+			.contains("x-callout-status: 200");
+		assertThat(plugin.failureCount()).isEqualTo(failures);
+		assertThat(plugin.rebuildCount()).isEqualTo(rebuilds);
+	}
+
+	@Test
 	void calloutToAnUnknownClusterIsRefused() {
 		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "elsewhere")).contains("x-status: 2");
 	}

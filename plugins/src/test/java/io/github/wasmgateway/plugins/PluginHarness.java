@@ -118,10 +118,10 @@ final class PluginHarness implements AutoCloseable {
 	Result send(PluginConfiguration configuration, TestExchange exchange) {
 		HttpStream stream = this.plugin.openStream(configuration, exchange);
 		try {
-			Decision request = stream.onRequestHeaders(true);
+			Decision request = thrownIfFailed(stream.onRequestHeaders(true));
 			Decision response = null;
 			if (request == Decision.Flow.CONTINUE && exchange.responseHeaders != null) {
-				response = stream.onResponseHeaders(false);
+				response = thrownIfFailed(stream.onResponseHeaders(false));
 			}
 			return new Result(request, response, responseOf(exchange, request, response), exchange);
 		}
@@ -137,7 +137,7 @@ final class PluginHarness implements AutoCloseable {
 	Result sendBody(PluginConfiguration configuration, TestExchange exchange, byte[]... chunks) {
 		HttpStream stream = this.plugin.openStream(configuration, exchange);
 		try {
-			Decision request = stream.onRequestHeaders(false);
+			Decision request = thrownIfFailed(stream.onRequestHeaders(false));
 			if (request != Decision.Flow.CONTINUE) {
 				return new Result(request, null, responseOf(exchange, request), exchange);
 			}
@@ -154,7 +154,7 @@ final class PluginHarness implements AutoCloseable {
 				else {
 					buffered = chunk;
 				}
-				body = stream.onRequestBody(delivered, i == chunks.length - 1);
+				body = thrownIfFailed(stream.onRequestBody(delivered, i == chunks.length - 1));
 				if (body != Decision.Flow.CONTINUE && body != Decision.Flow.STOP_AND_BUFFER) {
 					break;
 				}
@@ -164,6 +164,14 @@ final class PluginHarness implements AutoCloseable {
 		finally {
 			stream.finish();
 		}
+	}
+
+	/** A failure comes out as the exception its decision carries. */
+	private static Decision thrownIfFailed(Decision decision) {
+		if (decision instanceof Decision.Fail fail) {
+			throw fail.failure();
+		}
+		return decision;
 	}
 
 	private static byte[] concat(byte[] a, byte[] b) {
