@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -112,7 +113,11 @@ class PluginExchangeTests {
 		final CompletableFuture<Void> done;
 
 		Run(ExecutionMode mode, String plugin, long maxBufferedBody, MockServerHttpRequest request) {
-			this.exchange = MockServerWebExchange.from(request);
+			this(mode, plugin, maxBufferedBody, MockServerWebExchange.from(request));
+		}
+
+		Run(ExecutionMode mode, String plugin, long maxBufferedBody, MockServerWebExchange exchange) {
+			this.exchange = exchange;
 			this.done = filter(mode, plugin, maxBufferedBody).filter(this.exchange, PluginExchangeTests.this.upstream)
 				.toFuture();
 		}
@@ -490,6 +495,45 @@ class PluginExchangeTests {
 			assertThat(run.response().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 			assertThat(run.body()).isEqualTo("plugin 'closed' failed (wasm_fail_stream)\n");
 		}
+	}
+
+	// ==== response trailers: 0 Continue, 1 StopIteration
+
+	/** A GET whose upstream answers with the trailer {@code grpc-status: 0}. */
+	static MockServerWebExchange withTrailers(MockServerHttpRequest request) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(request);
+		io.netty.handler.codec.http.HttpHeaders trailers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+		trailers.add("grpc-status", "0");
+		Object upstream = java.lang.reflect.Proxy.newProxyInstance(PluginExchangeTests.class.getClassLoader(),
+				new Class<?>[] { reactor.netty.http.client.HttpClientResponse.class }, (proxy, method, args) -> {
+					if (method.getName().equals("trailerHeaders")) {
+						return Mono.just(trailers);
+					}
+					throw new UnsupportedOperationException(method.getName());
+				});
+		exchange.getAttributes().put(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR, upstream);
+		return exchange;
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "AOT", "INTERPRETER" })
+	void responseTrailersReachThePluginAfterTheBodyAndGoOnAsItLeftThem(ExecutionMode mode) {
+		Run run = new Run(mode, "closed", 1024, withTrailers(get("x-response-trailers", "0")));
+		assertThat(run.body()).isEqualTo("upstream says hello");
+		assertThat(calls("response-trailers")).containsExactly("response-trailers call=1 size=1 eos=1");
+		HttpHeaders sent = run.exchange.getAttribute(PluginTrailers.ATTRIBUTE);
+		assertThat(sent.getFirst("grpc-status")).isEqualTo("0");
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "AOT", "INTERPRETER" })
+	void responseTrailersStopIterationHoldsThemUntilTheVmContinues(ExecutionMode mode) {
+		Run run = new Run(mode, "closed", 1024,
+				withTrailers(get("x-response-trailers", "1", "x-resume-after", "response-trailers")));
+		assertThat(calls("response-trailers")).hasSize(1);
+		assertThat(run.over()).isFalse();
+		ticks.tick();
+		assertThat(run.body()).isEqualTo("upstream says hello");
 	}
 
 	@ParameterizedTest
