@@ -119,12 +119,6 @@ final class WasmPluginFilter implements GatewayFilter {
 		return this.maxBufferedBody;
 	}
 
-	/** The binding, null while the filter waits for its route. */
-	RouteBinding binding() {
-		Bound current = this.bound;
-		return (current != null) ? current.binding : null;
-	}
-
 	@Override
 	public String toString() {
 		Bound current = this.bound;
