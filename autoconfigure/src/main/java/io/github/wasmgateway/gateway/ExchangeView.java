@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.function.Consumer;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatusCode;
@@ -29,7 +28,7 @@ final class ExchangeView implements HttpExchange {
 
 	private final String routeId;
 
-	private final Consumer<Decision> decisions;
+	private final PluginExchange run;
 
 	private final RequestHeaderView requestHeaders;
 
@@ -39,10 +38,10 @@ final class ExchangeView implements HttpExchange {
 
 	private ListHeaderMap responseTrailers;
 
-	ExchangeView(ServerWebExchange exchange, String routeId, Consumer<Decision> decisions) {
+	ExchangeView(ServerWebExchange exchange, String routeId, PluginExchange run) {
 		this.exchange = exchange;
 		this.routeId = routeId;
-		this.decisions = decisions;
+		this.run = run;
 		this.requestHeaders = new RequestHeaderView(exchange.getRequest());
 	}
 
@@ -83,7 +82,7 @@ final class ExchangeView implements HttpExchange {
 
 	@Override
 	public void decided(Decision decision) {
-		this.decisions.accept(decision);
+		this.run.decided(decision);
 	}
 
 	@Override

@@ -88,7 +88,7 @@ final class PluginExchange implements BodyStream.Owner {
 		this.exchange = exchange;
 		this.chain = chain;
 		this.thread = thread;
-		this.view = new ExchangeView(exchange, routeId, this::decided);
+		this.view = new ExchangeView(exchange, routeId, this);
 	}
 
 	// ---- the request
@@ -201,7 +201,7 @@ final class PluginExchange implements BodyStream.Owner {
 	 * nothing held waits for the next phase; a resume with nothing held is nothing to do
 	 * (Envoy's {@code continueDecoding} on a filter that is not stopped).
 	 */
-	private void decided(Decision decision) {
+	void decided(Decision decision) {
 		if (this.finished || this.skipped) {
 			return;
 		}

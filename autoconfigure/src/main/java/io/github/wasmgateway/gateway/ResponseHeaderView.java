@@ -31,7 +31,24 @@ final class ResponseHeaderView extends PseudoHeaderMap {
 	@Override
 	String pseudo(int index) {
 		HttpStatusCode status = this.response.getStatusCode();
-		return Integer.toString((status != null) ? status.value() : 200);
+		return statusText((status != null) ? status.value() : 200);
+	}
+
+	/**
+	 * Status codes as text, made once (a plugin reads {@code :status} on most responses).
+	 */
+	private static final String[] STATUS_TEXT = new String[600];
+
+	private static String statusText(int status) {
+		if (status < 0 || status >= STATUS_TEXT.length) {
+			return Integer.toString(status);
+		}
+		String text = STATUS_TEXT[status];
+		if (text == null) {
+			text = Integer.toString(status);
+			STATUS_TEXT[status] = text;
+		}
+		return text;
 	}
 
 	@Override

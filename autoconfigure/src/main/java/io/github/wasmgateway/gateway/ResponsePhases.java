@@ -36,6 +36,9 @@ final class ResponsePhases implements ResponseHook.Phase {
 	@Override
 	public Mono<Void> write(Publisher<? extends DataBuffer> body,
 			Function<Publisher<? extends DataBuffer>, Mono<Void>> next) {
+		if (this.run.thread().isCurrent()) {
+			return headers(body, next, null);
+		}
 		return this.run.onThread(() -> headers(body, next, null));
 	}
 
