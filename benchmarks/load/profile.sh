@@ -9,13 +9,14 @@
 #
 # Settings (environment): ROUTES (paths, default the header and key-auth pairs), DURATION
 # (per route, default 20s), WARMUP (default 10s per route), CONNECTIONS (default 4),
-# JAVA_OPTS, JAVA, KEEP=1 (keep the recording and print where it is).
+# JAVA_OPTS, JAVA, JAR (default demo-app/target/demo.jar), KEEP=1 (keep the recording and
+# print where it is).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HERE=$ROOT/benchmarks/load
-JAR=$ROOT/demo-app/target/demo.jar
+JAR=${JAR:-$ROOT/demo-app/target/demo.jar}
 
 ROUTES=${ROUTES:-/bench/java/x /bench/wasm/x /bench/java-key/x /bench/wasm-key/x}
 DURATION=${DURATION:-20s}

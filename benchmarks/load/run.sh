@@ -21,6 +21,7 @@
 #   THREADS        wrk threads                                       default 1
 #   JAVA_OPTS      JVM options of the gateway                        default none
 #   JAVA           the java command                                  default java
+#   JAR            the gateway to measure                  default demo-app/target/demo.jar
 #   BUILD=1        rebuild demo-app/target/demo.jar first (built anyway when missing)
 #   START_TIMEOUT  seconds to wait for the gateway to answer         default 120
 set -euo pipefail
@@ -28,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HERE=$ROOT/benchmarks/load
-JAR=$ROOT/demo-app/target/demo.jar
+JAR=${JAR:-$ROOT/demo-app/target/demo.jar}
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}

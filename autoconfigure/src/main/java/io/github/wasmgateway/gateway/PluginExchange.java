@@ -17,7 +17,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.Disposable;
@@ -150,18 +149,12 @@ final class PluginExchange implements BodyStream.Owner {
 		this.requestBody = requestBody;
 		return requestBody.released().flatMap((decision) -> {
 			if (decision != Flow.CONTINUE) {
-				return requestAnswer(decision);
+				// the body applied the failure policy already: a failure here is
+				// fail-closed
+				return answer(decision, this.exchange.getResponse());
 			}
 			requestBody.frame(headers.headers(), headers::writableHeaders);
-			ServerWebExchange edited = headers.applyTo(this.exchange);
-			Flux<DataBuffer> flowing = requestBody.body();
-			ServerHttpRequest withBody = new ServerHttpRequestDecorator(edited.getRequest()) {
-				@Override
-				public Flux<DataBuffer> getBody() {
-					return flowing;
-				}
-			};
-			return this.chain.filter(withResponsePhases(edited.mutate().request(withBody).build()))
+			return this.chain.filter(withResponsePhases(headers.applyTo(this.exchange, requestBody.body())))
 				.onErrorResume(BodyStream.ExchangeAborted.class, (aborted) -> (this.abortedWith != null)
 						? answer(this.abortedWith, this.exchange.getResponse()) : Mono.error(aborted));
 		}).doFinally((signal) -> requestBody.discardUnread());

@@ -4,9 +4,12 @@ import java.net.URI;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
 
 /**
  * The request headers as a plugin sees them: {@code :method}, {@code :path} (with query),
@@ -94,6 +97,21 @@ final class RequestHeaderView extends PseudoHeaderMap {
 		if (this.builder == null && !this.pseudoChanged) {
 			return exchange;
 		}
+		return exchange.mutate().request(edited(exchange)).build();
+	}
+
+	/** The exchange with the plugin's edits applied and {@code body} as its body. */
+	ServerWebExchange applyTo(ServerWebExchange exchange, Flux<DataBuffer> body) {
+		ServerHttpRequest request = (this.builder == null && !this.pseudoChanged) ? this.request : edited(exchange);
+		return exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return body;
+			}
+		}).build();
+	}
+
+	private ServerHttpRequest edited(ServerWebExchange exchange) {
 		HttpHeaders headers = writableHeaders();
 		if (this.pseudoChanged) {
 			String method = pseudo(0);
@@ -116,7 +134,7 @@ final class RequestHeaderView extends PseudoHeaderMap {
 				exchange.getAttributes().put(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 			}
 		}
-		return exchange.mutate().request(this.builder.build()).build();
+		return this.builder.build();
 	}
 
 }
