@@ -193,13 +193,30 @@ cpu_of() { # user + system jiffies of one process
 	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
+# Nanoseconds on a CPU of the gateway's event-loop threads (reactor-http-nio-*, where the
+# filters and plugins run, the echo upstream too), from the scheduler's own accounting: time
+# a thread waits for a CPU is not counted, so this holds up on a busy machine better than
+# requests/s.
+loops_ns() {
+	local task total=0 name
+	for task in /proc/"$GATEWAY_PID"/task/*; do
+		name=$(cat "$task/comm" 2>/dev/null || true)
+		case $name in
+		reactor-http-n*) total=$((total + $(cut -d' ' -f1 "$task/schedstat" 2>/dev/null || echo 0))) ;;
+		esac
+	done
+	echo "$total"
+}
+
 # Runs wrk on one scenario; prints its RESULT line plus cpu_gateway= and cpu_other= (cores
-# in use on average: the gateway, and everything but the gateway and wrk).
+# in use on average: the gateway, and everything but the gateway and wrk) and loops_us= (event
+# loop CPU per request, µs).
 measure() { # connections duration path extra
-	local connections=$1 duration=$2 path=$3 extra=$4 args busy0 gw0 busy1 gw1 t0 t1 wrk_cpu
+	local connections=$1 duration=$2 path=$3 extra=$4 args busy0 gw0 busy1 gw1 t0 t1 wrk_cpu loops0 loops1
 	mapfile -t args < <(header_args "$extra")
 	busy0=$(cpu_busy)
 	gw0=$(cpu_of "$GATEWAY_PID")
+	loops0=$(loops_ns)
 	t0=$(date +%s.%N)
 	TIMEFORMAT='%U %S'
 	{ time "${WRK_CPU[@]}" wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$HERE/report.lua" "${args[@]}" "$BASE$path" \
@@ -207,12 +224,15 @@ measure() { # connections duration path extra
 	t1=$(date +%s.%N)
 	busy1=$(cpu_busy)
 	gw1=$(cpu_of "$GATEWAY_PID")
+	loops1=$(loops_ns)
 	wrk_cpu=$(awk '{ print $1 + $2 }' "$WORK/wrk.time")
 	grep -q '^RESULT ' "$WORK/wrk.out" || die "wrk printed no result: $(cat "$WORK/wrk.out")"
 	awk -v hz="$(getconf CLK_TCK)" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-		-v busy=$((busy1 - busy0)) -v gw=$((gw1 - gw0)) -v wrk="$wrk_cpu" '
+		-v busy=$((busy1 - busy0)) -v gw=$((gw1 - gw0)) -v wrk="$wrk_cpu" -v loops=$((loops1 - loops0)) '
 		/^RESULT / {
-			printf "%s cpu_gateway=%.2f cpu_other=%.2f\n", $0, gw / hz / t, (busy - gw) / hz / t - wrk / t
+			split($2, requests, "=")
+			printf "%s cpu_gateway=%.2f cpu_other=%.2f loops_us=%.1f\n", $0, gw / hz / t, (busy - gw) / hz / t - wrk / t,
+				(requests[2] > 0) ? loops / 1000 / requests[2] : 0
 		}' "$WORK/wrk.out"
 }
 
@@ -250,7 +270,7 @@ median() { # numbers, one per argument
 failed=0
 noisy=0
 for connections in $CONNECTIONS; do
-	declare -A RPS=() P50=() P90=() P99=() CPU=() US=() OTHER=() ERRORS=()
+	declare -A RPS=() P50=() P90=() P99=() CPU=() US=() LOOPS=() OTHER=() ERRORS=()
 	for round in $(seq "$ROUNDS"); do
 		for scenario in "${SCENARIOS[@]}"; do
 			IFS='|' read -r name path extra proof <<<"$scenario"
@@ -268,14 +288,15 @@ for connections in $CONNECTIONS; do
 			# gateway CPU per request (echo upstream included), in microseconds
 			US[$name]+="$(awk -v gw="$gw" -v rps="$rps" 'BEGIN { printf "%.1f", (rps > 0) ? gw * 1e6 / rps : 0 }') "
 			OTHER[$name]+="$(field "$result" cpu_other) "
+			LOOPS[$name]+="$(field "$result" loops_us) "
 			ERRORS[$name]=$((${ERRORS[$name]:-0} + errors))
 		done
 	done
 	echo
 	echo "### $connections connection(s), $THREADS thread(s), $DURATION each, median of $ROUNDS interleaved round(s)"
 	echo
-	echo "| scenario | route | requests/s | p50 µs | p90 µs | p99 µs | p50 vs base | errors | CPU gateway | gateway CPU µs/request | CPU other |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| scenario | route | requests/s | p50 µs | p90 µs | p99 µs | p50 vs base | errors | CPU gateway | gateway CPU µs/request | event-loop CPU µs/request | CPU other |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	base=
 	for scenario in "${SCENARIOS[@]}"; do
 		IFS='|' read -r name path extra proof <<<"$scenario"
@@ -293,11 +314,12 @@ for connections in $CONNECTIONS; do
 		# shellcheck disable=SC2086
 		awk -v name="$name" -v path="$path" -v rps="$rps" -v p50="$p50" -v p90="$(median ${P90[$name]})" \
 			-v p99="$(median ${P99[$name]})" -v base="$base" -v errors="${ERRORS[$name]}" \
-			-v gw="$(median ${CPU[$name]})" -v us="$(median ${US[$name]})" -v other="$other" '
+			-v gw="$(median ${CPU[$name]})" -v us="$(median ${US[$name]})" -v loops="$(median ${LOOPS[$name]})" \
+			-v other="$other" '
 			BEGIN {
 				diff = (p50 == base) ? "(base)" : sprintf("%+d µs (%+.0f%%)", p50 - base, 100 * (p50 - base) / base)
-				printf "| %s | `%s` | %.0f | %d | %d | %d | %s | %d | %.2f | %.1f | %s |\n",
-					name, path, rps, p50, p90, p99, diff, errors, gw, us, other
+				printf "| %s | `%s` | %.0f | %d | %d | %d | %s | %d | %.2f | %.1f | %.1f | %s |\n",
+					name, path, rps, p50, p90, p99, diff, errors, gw, us, loops, other
 			}'
 	done
 	ratios=0
@@ -306,20 +328,27 @@ for connections in $CONNECTIONS; do
 		[ -n "${RPS[$plugin]:-}" ] && [ -n "${RPS[$twin]:-}" ] || continue
 		if [ "$ratios" = 0 ]; then
 			echo
-			echo "| plugin / its Java twin | requests/s ratio, each round | median | gateway CPU µs/request, plugin vs twin (medians) |"
-			echo "|---|---|---:|---|"
+			echo "| plugin / its Java twin | requests/s ratio, each round | median | twin / plugin event-loop CPU per request, each round | median |"
+			echo "|---|---|---:|---|---:|"
 			ratios=1
 		fi
 		# shellcheck disable=SC2206 # word lists
 		a=(${RPS[$plugin]})
 		# shellcheck disable=SC2206
 		b=(${RPS[$twin]})
+		# shellcheck disable=SC2206
+		c=(${LOOPS[$plugin]})
+		# shellcheck disable=SC2206
+		d=(${LOOPS[$twin]})
 		each=()
+		cpu=()
 		for i in "${!a[@]}"; do
 			each+=("$(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { printf "%.3f", x / y }')")
+			# the plugin's speed against the twin's by CPU: what its requests/s ratio would be
+			# if the event loops were the bottleneck
+			cpu+=("$(awk -v x="${c[$i]}" -v y="${d[$i]}" 'BEGIN { printf "%.3f", (x > 0) ? y / x : 0 }')")
 		done
-		# shellcheck disable=SC2086
-		echo "| $plugin / $twin | ${each[*]} | $(median "${each[@]}") | $(median ${US[$plugin]}) vs $(median ${US[$twin]}) |"
+		echo "| $plugin / $twin | ${each[*]} | $(median "${each[@]}") | ${cpu[*]} | $(median "${cpu[@]}") |"
 	done
 	echo
 	echo "load average after this table: $(cut -d' ' -f1-3 /proc/loadavg)"
