@@ -26,7 +26,7 @@ final class ExchangeView implements HttpExchange {
 
 	private final ServerWebExchange exchange;
 
-	private final String routeId;
+	private final RouteBinding route;
 
 	private final PluginExchange run;
 
@@ -38,15 +38,15 @@ final class ExchangeView implements HttpExchange {
 
 	private ListHeaderMap responseTrailers;
 
-	ExchangeView(ServerWebExchange exchange, String routeId, PluginExchange run) {
+	ExchangeView(ServerWebExchange exchange, RouteBinding route, PluginExchange run) {
 		this.exchange = exchange;
-		this.routeId = routeId;
+		this.route = route;
 		this.run = run;
 		this.requestHeaders = new RequestHeaderView(exchange.getRequest());
 	}
 
 	String routeId() {
-		return this.routeId;
+		return this.route.routeId();
 	}
 
 	RequestHeaderView requestHeaderView() {
@@ -93,11 +93,11 @@ final class ExchangeView implements HttpExchange {
 		ServerHttpRequest request = this.exchange.getRequest();
 		switch (path[0]) {
 			case "route_name":
-				return utf8(this.routeId);
+				return this.route.routeName();
 			case "cluster_name":
 				return utf8(clusterName());
 			case "xds":
-				return (path.length == 2 && path[1].equals("route_name")) ? utf8(this.routeId) : null;
+				return (path.length == 2 && path[1].equals("route_name")) ? this.route.routeName() : null;
 			case "node":
 				return (path.length == 2 && path[1].equals("id")) ? utf8("wasm-gateway") : null;
 			case "request":

@@ -79,15 +79,16 @@ final class PluginExchange implements BodyStream.Owner {
 
 	private boolean finished;
 
-	PluginExchange(WasmPluginFilter filter, RouteBinding.Active plugin, ExchangeObserver.RouteObserver observer,
-			ServerWebExchange exchange, GatewayFilterChain chain, EventLoops.VmThread thread, String routeId) {
+	PluginExchange(WasmPluginFilter filter, RouteBinding binding, ExchangeObserver.RouteObserver observer,
+			ServerWebExchange exchange, GatewayFilterChain chain, EventLoops.VmThread thread) {
 		this.filter = filter;
-		this.plugin = plugin;
+		// the plugin version this exchange runs on, start to end, even across a reload
+		this.plugin = binding.active();
 		this.observer = observer;
 		this.exchange = exchange;
 		this.chain = chain;
 		this.thread = thread;
-		this.view = new ExchangeView(exchange, routeId, this);
+		this.view = new ExchangeView(exchange, binding, this);
 	}
 
 	// ---- the request

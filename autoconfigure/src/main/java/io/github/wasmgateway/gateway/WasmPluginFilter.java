@@ -88,9 +88,7 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private Mono<Void> start(Bound bound, ServerWebExchange exchange, GatewayFilterChain chain,
 			EventLoops.VmThread thread) {
-		RouteBinding binding = bound.binding;
-		return new PluginExchange(this, binding.active(), bound.observer, exchange, chain, thread, binding.routeId())
-			.start();
+		return new PluginExchange(this, bound.binding, bound.observer, exchange, chain, thread).start();
 	}
 
 	/** A filter used before any route refresh found it: its route is the exchange's. */
