@@ -10,9 +10,18 @@
 #   DURATION       measured seconds per scenario (wrk -d)           default 10s
 #   WARMUP         warm-up per scenario, before any measurement      default 3s
 #   CONNECTIONS    wrk connections; a list gives one table each      default "1 4"
+#   ROUNDS         rounds per table: each round runs every scenario   default 1
+#                  once, in order, so that the scenarios interleave
+#                  and share the machine's drift; tables show the
+#                  median of the rounds and each plugin's requests/s
+#                  against its Java twin's, round by round
+#   ONLY           a grep -E pattern: run only the scenarios whose   default all
+#                  name matches (the first one is the base)
+#   PIN=1          the gateway on CPU 0, wrk on CPU 1 (taskset)      default off
 #   THREADS        wrk threads                                       default 1
 #   JAVA_OPTS      JVM options of the gateway                        default none
 #   JAVA           the java command                                  default java
+#   JAR            the gateway to measure                  default demo-app/target/demo.jar
 #   BUILD=1        rebuild demo-app/target/demo.jar first (built anyway when missing)
 #   START_TIMEOUT  seconds to wait for the gateway to answer         default 120
 set -euo pipefail
@@ -20,11 +29,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HERE=$ROOT/benchmarks/load
-JAR=$ROOT/demo-app/target/demo.jar
+JAR=${JAR:-$ROOT/demo-app/target/demo.jar}
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 CONNECTIONS=${CONNECTIONS:-1 4}
+ROUNDS=${ROUNDS:-1}
+ONLY=${ONLY:-}
+PIN=${PIN:-0}
 THREADS=${THREADS:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
 JAVA=${JAVA:-java}
@@ -87,8 +99,17 @@ stop_gateway() {
 trap stop_gateway EXIT
 trap 'exit 130' INT TERM
 
+GATEWAY_CPU=()
+WRK_CPU=()
+if [ "$PIN" = 1 ]; then
+	command -v taskset >/dev/null 2>&1 || die "PIN=1 needs taskset (util-linux)"
+	GATEWAY_CPU=(taskset -c 0)
+	WRK_CPU=(taskset -c 1)
+fi
+
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-PORT=$PORT ECHO_PORT=$ECHO_PORT "$JAVA" $JAVA_OPTS -jar "$JAR" --spring.profiles.active=bench >"$LOG" 2>&1 &
+PORT=$PORT ECHO_PORT=$ECHO_PORT "${GATEWAY_CPU[@]}" "$JAVA" $JAVA_OPTS -jar "$JAR" --spring.profiles.active=bench \
+	>"$LOG" 2>&1 &
 GATEWAY_PID=$!
 
 started=$(date +%s)
@@ -113,6 +134,8 @@ SCENARIOS=(
 	"no filter|/bench/none/x||"
 	"Java filter (AddRequestHeader)|/bench/java/x||body:x-c: 0"
 	"Wasm header plugin (bench-headers)|/bench/wasm/x||body:x-c: 0"
+	"Java key-auth (JavaKeyAuthFilter)|/bench/java-key/x|x-api-key: bob-key|status:401"
+	"Wasm key-auth (built-in, bench route)|/bench/wasm-key/x|x-api-key: bob-key|status:401"
 	"key-auth (valid key)|/key/x|x-api-key: bob-key|status:401"
 	"jwt-auth HS256 (valid token)|/jwt/x|Authorization: Bearer $JWT|status:401"
 	"basic-auth (valid user)|/basic/x|Authorization: Basic $(printf carol:secret | base64)|status:401"
@@ -120,6 +143,20 @@ SCENARIOS=(
 	"no filter (again, for drift)|/bench/none/x||"
 )
 SKIPPED="jwt-auth RS256: skipped, the demo has no RS256 consumer (its RSA keys exist only inside JwtAuthTests)"
+if [ -n "$ONLY" ]; then
+	SELECTED=()
+	for scenario in "${SCENARIOS[@]}"; do
+		if grep -qE "$ONLY" <<<"${scenario%%|*}"; then SELECTED+=("$scenario"); fi
+	done
+	[ "${#SELECTED[@]}" -gt 0 ] || die "ONLY=$ONLY matches no scenario"
+	SCENARIOS=("${SELECTED[@]}")
+fi
+
+# Each plugin next to the Java filter doing the same work: "plugin|Java twin" scenario names.
+PAIRS=(
+	"Wasm header plugin (bench-headers)|Java filter (AddRequestHeader)"
+	"Wasm key-auth (built-in, bench route)|Java key-auth (JavaKeyAuthFilter)"
+)
 
 header_args() { # $1 extra header; prints curl/wrk -H arguments, one per line
 	local header
@@ -156,26 +193,46 @@ cpu_of() { # user + system jiffies of one process
 	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
+# Nanoseconds on a CPU of the gateway's event-loop threads (reactor-http-nio-*, where the
+# filters and plugins run, the echo upstream too), from the scheduler's own accounting: time
+# a thread waits for a CPU is not counted, so this holds up on a busy machine better than
+# requests/s.
+loops_ns() {
+	local task total=0 name
+	for task in /proc/"$GATEWAY_PID"/task/*; do
+		name=$(cat "$task/comm" 2>/dev/null || true)
+		case $name in
+		reactor-http-n*) total=$((total + $(cut -d' ' -f1 "$task/schedstat" 2>/dev/null || echo 0))) ;;
+		esac
+	done
+	echo "$total"
+}
+
 # Runs wrk on one scenario; prints its RESULT line plus cpu_gateway= and cpu_other= (cores
-# in use on average: the gateway, and everything but the gateway and wrk).
+# in use on average: the gateway, and everything but the gateway and wrk) and loops_us= (event
+# loop CPU per request, µs).
 measure() { # connections duration path extra
-	local connections=$1 duration=$2 path=$3 extra=$4 args busy0 gw0 busy1 gw1 t0 t1 wrk_cpu
+	local connections=$1 duration=$2 path=$3 extra=$4 args busy0 gw0 busy1 gw1 t0 t1 wrk_cpu loops0 loops1
 	mapfile -t args < <(header_args "$extra")
 	busy0=$(cpu_busy)
 	gw0=$(cpu_of "$GATEWAY_PID")
+	loops0=$(loops_ns)
 	t0=$(date +%s.%N)
 	TIMEFORMAT='%U %S'
-	{ time wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$HERE/report.lua" "${args[@]}" "$BASE$path" \
+	{ time "${WRK_CPU[@]}" wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$HERE/report.lua" "${args[@]}" "$BASE$path" \
 		>"$WORK/wrk.out"; } 2>"$WORK/wrk.time"
 	t1=$(date +%s.%N)
 	busy1=$(cpu_busy)
 	gw1=$(cpu_of "$GATEWAY_PID")
+	loops1=$(loops_ns)
 	wrk_cpu=$(awk '{ print $1 + $2 }' "$WORK/wrk.time")
 	grep -q '^RESULT ' "$WORK/wrk.out" || die "wrk printed no result: $(cat "$WORK/wrk.out")"
 	awk -v hz="$(getconf CLK_TCK)" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-		-v busy=$((busy1 - busy0)) -v gw=$((gw1 - gw0)) -v wrk="$wrk_cpu" '
+		-v busy=$((busy1 - busy0)) -v gw=$((gw1 - gw0)) -v wrk="$wrk_cpu" -v loops=$((loops1 - loops0)) '
 		/^RESULT / {
-			printf "%s cpu_gateway=%.2f cpu_other=%.2f\n", $0, gw / hz / t, (busy - gw) / hz / t - wrk / t
+			split($2, requests, "=")
+			printf "%s cpu_gateway=%.2f cpu_other=%.2f loops_us=%.1f\n", $0, gw / hz / t, (busy - gw) / hz / t - wrk / t,
+				(requests[2] > 0) ? loops / 1000 / requests[2] : 0
 		}' "$WORK/wrk.out"
 }
 
@@ -192,7 +249,8 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit; demo.jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')"
 echo "- java: $("$JAVA" -version 2>&1 | sed -n 2p); JAVA_OPTS: ${JAVA_OPTS:-(none)}"
 echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); wrk and the gateway share them"
-echo "- wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $THREADS thread(s), connections $CONNECTIONS, ${WARMUP} warm-up per route, then ${DURATION} per scenario"
+echo "- wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $THREADS thread(s), connections $CONNECTIONS, ${WARMUP} warm-up per route, then ${DURATION} per scenario, $ROUNDS interleaved round(s)"
+[ "$PIN" != 1 ] || echo "- pinned: the gateway on CPU 0, wrk on CPU 1"
 echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $SKIPPED"
 
@@ -205,37 +263,92 @@ for scenario in "${SCENARIOS[@]}"; do
 	measure 4 "$WARMUP" "$path" "$extra" >/dev/null
 done
 
+median() { # numbers, one per argument
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 failed=0
 noisy=0
 for connections in $CONNECTIONS; do
+	declare -A RPS=() P50=() P90=() P99=() CPU=() US=() LOOPS=() OTHER=() ERRORS=()
+	for round in $(seq "$ROUNDS"); do
+		for scenario in "${SCENARIOS[@]}"; do
+			IFS='|' read -r name path extra proof <<<"$scenario"
+			result=$(measure "$connections" "$DURATION" "$path" "$extra")
+			errors=$(($(field "$result" non2xx3xx) + $(field "$result" connect_errors) + $(field "$result" read_errors)
+				+ $(field "$result" write_errors) + $(field "$result" timeouts)))
+			[ "$errors" = 0 ] || failed=1
+			rps=$(field "$result" rps)
+			gw=$(field "$result" cpu_gateway)
+			RPS[$name]+="$rps "
+			P50[$name]+="$(field "$result" p50_us) "
+			P90[$name]+="$(field "$result" p90_us) "
+			P99[$name]+="$(field "$result" p99_us) "
+			CPU[$name]+="$gw "
+			# gateway CPU per request (echo upstream included), in microseconds
+			US[$name]+="$(awk -v gw="$gw" -v rps="$rps" 'BEGIN { printf "%.1f", (rps > 0) ? gw * 1e6 / rps : 0 }') "
+			OTHER[$name]+="$(field "$result" cpu_other) "
+			LOOPS[$name]+="$(field "$result" loops_us) "
+			ERRORS[$name]=$((${ERRORS[$name]:-0} + errors))
+		done
+	done
 	echo
-	echo "### $connections connection(s), $THREADS thread(s), $DURATION each"
+	echo "### $connections connection(s), $THREADS thread(s), $DURATION each, median of $ROUNDS interleaved round(s)"
 	echo
-	echo "| scenario | route | requests/s | p50 µs | p90 µs | p99 µs | p50 vs no filter | errors | CPU gateway | CPU other |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| scenario | route | requests/s | p50 µs | p90 µs | p99 µs | p50 vs base | errors | CPU gateway | gateway CPU µs/request | event-loop CPU µs/request | CPU other |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	base=
 	for scenario in "${SCENARIOS[@]}"; do
 		IFS='|' read -r name path extra proof <<<"$scenario"
-		result=$(measure "$connections" "$DURATION" "$path" "$extra")
-		p50=$(field "$result" p50_us)
+		# shellcheck disable=SC2086 # word lists
+		rps=$(median ${RPS[$name]})
+		# shellcheck disable=SC2086
+		p50=$(median ${P50[$name]})
 		[ -n "$base" ] || base=$p50
-		errors=$(($(field "$result" non2xx3xx) + $(field "$result" connect_errors) + $(field "$result" read_errors)
-			+ $(field "$result" write_errors) + $(field "$result" timeouts)))
-		[ "$errors" = 0 ] || failed=1
-		other=$(field "$result" cpu_other)
+		# shellcheck disable=SC2086
+		other=$(median ${OTHER[$name]})
 		if awk -v other="$other" 'BEGIN { exit !(other > 0.3) }'; then
 			other="$other !"
 			noisy=1
 		fi
-		awk -v name="$name" -v path="$path" -v rps="$(field "$result" rps)" -v p50="$p50" \
-			-v p90="$(field "$result" p90_us)" -v p99="$(field "$result" p99_us)" -v base="$base" \
-			-v errors="$errors" -v gw="$(field "$result" cpu_gateway)" -v other="$other" '
+		# shellcheck disable=SC2086
+		awk -v name="$name" -v path="$path" -v rps="$rps" -v p50="$p50" -v p90="$(median ${P90[$name]})" \
+			-v p99="$(median ${P99[$name]})" -v base="$base" -v errors="${ERRORS[$name]}" \
+			-v gw="$(median ${CPU[$name]})" -v us="$(median ${US[$name]})" -v loops="$(median ${LOOPS[$name]})" \
+			-v other="$other" '
 			BEGIN {
-				diff = (p50 == base && name ~ /^no filter$/) ? "(base)" \
-					: sprintf("%+d µs (%+.0f%%)", p50 - base, 100 * (p50 - base) / base)
-				printf "| %s | `%s` | %.0f | %d | %d | %d | %s | %d | %.2f | %s |\n",
-					name, path, rps, p50, p90, p99, diff, errors, gw, other
+				diff = (p50 == base) ? "(base)" : sprintf("%+d µs (%+.0f%%)", p50 - base, 100 * (p50 - base) / base)
+				printf "| %s | `%s` | %.0f | %d | %d | %d | %s | %d | %.2f | %.1f | %.1f | %s |\n",
+					name, path, rps, p50, p90, p99, diff, errors, gw, us, loops, other
 			}'
+	done
+	ratios=0
+	for pair in "${PAIRS[@]}"; do
+		IFS='|' read -r plugin twin <<<"$pair"
+		[ -n "${RPS[$plugin]:-}" ] && [ -n "${RPS[$twin]:-}" ] || continue
+		if [ "$ratios" = 0 ]; then
+			echo
+			echo "| plugin / its Java twin | requests/s ratio, each round | median | twin / plugin event-loop CPU per request, each round | median |"
+			echo "|---|---|---:|---|---:|"
+			ratios=1
+		fi
+		# shellcheck disable=SC2206 # word lists
+		a=(${RPS[$plugin]})
+		# shellcheck disable=SC2206
+		b=(${RPS[$twin]})
+		# shellcheck disable=SC2206
+		c=(${LOOPS[$plugin]})
+		# shellcheck disable=SC2206
+		d=(${LOOPS[$twin]})
+		each=()
+		cpu=()
+		for i in "${!a[@]}"; do
+			each+=("$(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { printf "%.3f", x / y }')")
+			# the plugin's speed against the twin's by CPU: what its requests/s ratio would be
+			# if the event loops were the bottleneck
+			cpu+=("$(awk -v x="${c[$i]}" -v y="${d[$i]}" 'BEGIN { printf "%.3f", (x > 0) ? y / x : 0 }')")
+		done
+		echo "| $plugin / $twin | ${each[*]} | $(median "${each[@]}") | ${cpu[*]} | $(median "${cpu[@]}") |"
 	done
 	echo
 	echo "load average after this table: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,10 +18,15 @@ export enum Status {
 export enum HeadersAction {
   /** Go on with the next filter. */
   Continue = 0,
-  /** Hold the stream until the plugin resumes it (or answers it). */
+  /**
+   * Hold these headers; the body still reaches onRequestBody / onResponseBody, and a
+   * Continue from there (or a resume) releases the headers with it (Envoy's meaning).
+   */
   StopIteration = 1,
   ContinueAndEndStream = 2,
+  /** Hold headers and body (the host buffers the body) until the plugin resumes. */
   StopAllIterationAndBuffer = 3,
+  /** Hold headers and body (the host reads no more of it) until the plugin resumes: wait for a call here. */
   StopAllIterationAndWatermark = 4,
 }
 

@@ -296,7 +296,8 @@ class ClusterRateLimitContext extends HttpContext {
         + "); the request is let through");
       return HeadersAction.Continue;
     }
-    return HeadersAction.StopIteration;
+    // hold the body too until Redis answers (StopIteration would let a body release the request)
+    return HeadersAction.StopAllIterationAndWatermark;
   }
 
   findHit(config: ClusterRateLimitConfig): Hit | null {

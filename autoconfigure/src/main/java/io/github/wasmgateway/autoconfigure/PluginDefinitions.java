@@ -2,8 +2,7 @@ package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.PluginSettings;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import io.github.wasmgateway.gateway.PluginDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -58,9 +57,8 @@ final class PluginDefinitions {
 			.build();
 		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
 				: ExecutionMode.AOT;
-		FailurePolicy policy = (plugin.getFailurePolicy() == WasmGatewayProperties.FailurePolicy.FAIL_OPEN)
-				? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED;
-		return new PluginDefinition(name, location, plugin.getSha256(), mode, settings, configuration, policy);
+		return new PluginDefinition(name, location, plugin.getSha256(), mode, settings, configuration,
+				plugin.getFailurePolicy());
 	}
 
 }

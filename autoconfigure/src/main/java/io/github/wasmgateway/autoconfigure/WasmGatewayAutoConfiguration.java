@@ -13,17 +13,24 @@ import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
 import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
 import io.github.wasmgateway.gateway.ExchangeObserver;
 import io.github.wasmgateway.gateway.PluginHandle;
+import io.github.wasmgateway.gateway.PluginLimits;
+import io.github.wasmgateway.gateway.PluginLoader;
+import io.github.wasmgateway.gateway.PluginSource;
 import io.github.wasmgateway.gateway.PluginTrailers;
+import io.github.wasmgateway.gateway.ResourcePluginSource;
 import io.github.wasmgateway.gateway.ResponseHookFilter;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.github.wasmgateway.gateway.WasmPlugins;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
 import io.github.wasmgateway.source.PluginSources;
 import io.github.wasmgateway.source.RemoteSourceWatcher;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -138,14 +145,27 @@ public final class WasmGatewayAutoConfiguration {
 		return new PluginSources(SourceSettingsFactory.of(properties, sslBundles.getIfAvailable()));
 	}
 
+	/**
+	 * Where plugins come from: the application's {@link PluginSource} beans in their
+	 * order (the remote sources among them), then any location Spring's resource loader
+	 * reads.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PluginLoader wasmPluginLoader(WasmEngine engine, ResourceLoader resourceLoader,
+			ObjectProvider<PluginSource> sources, WasmGatewayProperties properties) {
+		PluginLimits limits = new PluginLimits(properties.getMaxBinarySize().toBytes(),
+				properties.getMaxConfigurationSize().toBytes());
+		List<PluginSource> all = new ArrayList<>(sources.orderedStream().toList());
+		all.add(new ResourcePluginSource(resourceLoader, limits.maxBinaryBytes()));
+		return new PluginLoader(engine, resourceLoader.getClassLoader(), all, limits);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	WasmPluginRegistry wasmPluginRegistry(WasmEngine engine, ResourceLoader resourceLoader, PluginSources sources,
-			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
-		return new WasmPluginRegistry(engine, resourceLoader, sources,
-				new WasmPluginRegistry.Limits(properties.getMaxBinarySize().toBytes(),
-						properties.getMaxConfigurationSize().toBytes()),
-				PluginDefinitions.of(properties, environment));
+	WasmPluginRegistry wasmPluginRegistry(PluginLoader loader, WasmGatewayProperties properties,
+			ConfigurableEnvironment environment) {
+		return new WasmPluginRegistry(loader, PluginDefinitions.of(properties, environment));
 	}
 
 	/** Re-resolves OCI tags and re-checks https plugins; a new binary is a hot reload. */
@@ -173,6 +193,13 @@ public final class WasmGatewayAutoConfiguration {
 			WasmGatewayProperties properties, ObjectProvider<ExchangeObserver> observer) {
 		return new WasmPluginGatewayFilterFactory(registry, properties.getStreamTimeout(),
 				properties.getMaxBufferedBody().toBytes(), observer.getIfAvailable(() -> ExchangeObserver.NONE));
+	}
+
+	/** WasmPlugin filters for routes built with the Java DSL. */
+	@Bean
+	@ConditionalOnMissingBean
+	WasmPlugins wasmPlugins(WasmPluginGatewayFilterFactory factory) {
+		return new WasmPlugins(factory);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.github.wasmgateway.autoconfigure;
 
+import io.github.wasmgateway.gateway.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -103,8 +104,9 @@ public class WasmGatewayProperties {
 	private Duration streamTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Largest body a plugin may ask to buffer; beyond it the request gets 413, the
-	 * response 502.
+	 * Largest body the gateway keeps for a plugin (StopIterationAndBuffer, or headers
+	 * StopAllIterationAndBuffer); beyond it the request gets 413 and the response 500, as
+	 * Envoy's buffer limit.
 	 */
 	private DataSize maxBufferedBody = DataSize.ofMegabytes(1);
 
@@ -172,17 +174,6 @@ public class WasmGatewayProperties {
 		this.clusters = clusters;
 	}
 
-	/** What a plugin does when a call into it fails. */
-	public enum FailurePolicy {
-
-		/** Answer the request with 503, as Envoy's wasm_fail_stream. */
-		FAIL_CLOSED,
-
-		/** Skip the plugin for that request. */
-		FAIL_OPEN
-
-	}
-
 	/** How a plugin's code runs. */
 	public enum Mode {
 
@@ -219,7 +210,11 @@ public class WasmGatewayProperties {
 		 */
 		private Object configuration;
 
-		/** Answer of a request whose plugin call fails. */
+		/**
+		 * What an exchange does when a call into the plugin fails, in any phase:
+		 * fail-closed answers 503 (Envoy's wasm_fail_stream), fail-open goes on as if the
+		 * plugin were not on the route.
+		 */
 		private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
 
 		/** How the plugin's code runs. */

@@ -1,12 +1,13 @@
 package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import io.github.wasmgateway.gateway.PluginDefinition;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.Ordered;
@@ -17,7 +18,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * ({@link RefreshRoutesEvent}, e.g. after a configuration refresh or
  * {@code POST /actuator/gateway/refresh}), the plugins are made those that
  * {@code wasm-gateway.plugins} declares now, so that new routes can use new plugins; once
- * the routes are rebuilt, plugins and route bindings nothing uses any more are let go.
+ * the routes are rebuilt, every WasmPlugin filter on them is bound to its route (routes
+ * built with the Java DSL keep their filters across refreshes, and learn their route id
+ * here), and plugins and route bindings nothing uses any more are let go.
  */
 final class WasmPluginRefreshListener implements SmartApplicationListener {
 
@@ -47,7 +50,13 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 			this.registry.routesRefreshing(refresh.isScoped());
 		}
 		else if (event instanceof RefreshRoutesResultEvent result) {
-			this.registry.routesRefreshed(result.isSuccess());
+			if (!result.isSuccess() || !(result.getSource() instanceof RouteLocator routes)) {
+				this.registry.routesRefreshed(false, List.of());
+				return;
+			}
+			// the refreshed routes are cached by now: every route kind (configured,
+			// default filters, Java DSL) is bound to its route from them
+			routes.getRoutes().collectList().subscribe((refreshed) -> this.registry.routesRefreshed(true, refreshed));
 		}
 	}
 

@@ -10,10 +10,12 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Gives each {@code WasmPlugin} filter of a configured route its per-route configuration
- * exactly as written: Spring Cloud Gateway hands filter arguments over as a flat,
- * relaxed-bound string map, which loses {@code _rules_} and list structure, so the
- * configuration is read raw and passed as one JSON argument.
+ * Gives each {@code WasmPlugin} filter of the configuration (a route's, or one of the
+ * default filters every configured route gets) its per-route configuration exactly as
+ * written: Spring Cloud Gateway hands filter arguments over as a flat, relaxed-bound
+ * string map, which loses {@code _rules_} and list structure, so the configuration is
+ * read raw and passed as one JSON argument. Runs again whenever the gateway's properties
+ * are bound again (a configuration refresh).
  */
 class WasmPluginRouteConfiguration implements BeanPostProcessor {
 
@@ -28,16 +30,22 @@ class WasmPluginRouteConfiguration implements BeanPostProcessor {
 		if (bean instanceof GatewayProperties gateway) {
 			List<RouteDefinition> routes = gateway.getRoutes();
 			for (int i = 0; i < routes.size(); i++) {
-				List<FilterDefinition> filters = routes.get(i).getFilters();
-				for (int j = 0; j < filters.size(); j++) {
-					if ("WasmPlugin".equals(filters.get(j).getName())) {
-						rewrite(filters.get(j), GatewayProperties.PREFIX + ".routes[" + i + "].filters[" + j + "].args."
-								+ WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
-					}
-				}
+				rewrite(routes.get(i).getFilters(), GatewayProperties.PREFIX + ".routes[" + i + "].filters");
 			}
+			rewrite(gateway.getDefaultFilters(), GatewayProperties.PREFIX + ".default-filters");
+			rewrite(gateway.getDefaultFilters(), GatewayProperties.PREFIX + ".defaultFilters");
 		}
 		return bean;
+	}
+
+	/** The WasmPlugin filters of {@code filters}, written under {@code prefix}[n]. */
+	private void rewrite(List<FilterDefinition> filters, String prefix) {
+		for (int j = 0; j < filters.size(); j++) {
+			FilterDefinition filter = filters.get(j);
+			if (WasmPluginRouteValidator.isWasmPlugin(filter)) {
+				rewrite(filter, prefix + "[" + j + "].args." + WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
+			}
+		}
 	}
 
 	private void rewrite(FilterDefinition filter, String prefix) {

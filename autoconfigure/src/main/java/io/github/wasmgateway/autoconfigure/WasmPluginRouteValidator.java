@@ -11,12 +11,19 @@ import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 
 /**
- * Checks every configured route's {@code WasmPlugin} filters at start-up: an unknown
- * plugin or a configuration the plugin rejects stops the application with a message
- * naming the plugin and the route (Spring Cloud Gateway would otherwise only log and drop
- * the route on the first request).
+ * Checks the configuration's {@code WasmPlugin} filters at start-up, those of every route
+ * and the default filters: an unknown plugin or a configuration the plugin rejects stops
+ * the application with a message naming the plugin and the route (Spring Cloud Gateway
+ * would otherwise only log and drop the route on the first request). Filters of routes
+ * built with the Java DSL are checked when they are made ({@code WasmPlugins}).
  */
 class WasmPluginRouteValidator implements SmartInitializingSingleton {
+
+	/**
+	 * What the default filters are called in messages, as they have no route of their
+	 * own.
+	 */
+	static final String DEFAULT_FILTERS = "default-filters";
 
 	private final ObjectProvider<GatewayProperties> gatewayProperties;
 
@@ -33,17 +40,29 @@ class WasmPluginRouteValidator implements SmartInitializingSingleton {
 		if (gateway == null) {
 			return;
 		}
+		for (FilterDefinition filter : gateway.getDefaultFilters()) {
+			check(filter, DEFAULT_FILTERS);
+		}
 		for (RouteDefinition route : gateway.getRoutes()) {
 			for (FilterDefinition filter : route.getFilters()) {
-				if ("WasmPlugin".equals(filter.getName())) {
-					Map<String, String> args = filter.getArgs();
-					String plugin = args.getOrDefault(WasmPluginGatewayFilterFactory.PLUGIN_KEY, args.get("_genkey_0"));
-					String configuration = args.get(WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
-					this.registry.check(plugin, route.getId(),
-							(configuration != null) ? configuration.getBytes(StandardCharsets.UTF_8) : null);
-				}
+				check(filter, route.getId());
 			}
 		}
+	}
+
+	private void check(FilterDefinition filter, String route) {
+		if (!isWasmPlugin(filter)) {
+			return;
+		}
+		Map<String, String> args = filter.getArgs();
+		String plugin = args.getOrDefault(WasmPluginGatewayFilterFactory.PLUGIN_KEY, args.get("_genkey_0"));
+		String configuration = args.get(WasmPluginGatewayFilterFactory.CONFIGURATION_KEY);
+		this.registry.check(plugin, route,
+				(configuration != null) ? configuration.getBytes(StandardCharsets.UTF_8) : null);
+	}
+
+	static boolean isWasmPlugin(FilterDefinition filter) {
+		return "WasmPlugin".equals(filter.getName());
 	}
 
 }

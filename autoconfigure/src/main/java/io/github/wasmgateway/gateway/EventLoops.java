@@ -5,11 +5,15 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -41,7 +45,8 @@ public final class EventLoops {
 			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
 			return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
 		}
-		catch (IllegalArgumentException ex) {
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// not a request Reactor Netty serves (a mock exchange, say)
 			return null;
 		}
 	}
@@ -56,7 +61,11 @@ public final class EventLoops {
 		};
 	}
 
-	/** Runs work on one event loop (the VM's thread), inline when already on it. */
+	/**
+	 * Runs work on one event loop (the VM's thread), inline when already on it; off Netty
+	 * (mock exchanges) everything runs where it is called and timers run on Reactor's
+	 * parallel scheduler.
+	 */
 	static final class VmThread {
 
 		private final EventLoop loop;
@@ -68,18 +77,33 @@ public final class EventLoops {
 			this.scheduler = (loop != null) ? Schedulers.fromExecutor(loop) : null;
 		}
 
-		<T> Mono<T> call(Callable<T> work) {
-			Mono<T> mono = Mono.fromCallable(work);
-			return (this.loop == null || this.loop.inEventLoop()) ? mono : mono.subscribeOn(this.scheduler);
+		/** Whether the caller is on this thread (always, off Netty). */
+		boolean isCurrent() {
+			return this.loop == null || this.loop.inEventLoop();
 		}
 
+		/** Subscribes to what {@code work} makes on this thread. */
+		<T> Mono<T> onThread(Supplier<Mono<T>> work) {
+			return isCurrent() ? work.get() : Mono.defer(work).subscribeOn(this.scheduler);
+		}
+
+		/** Runs {@code work} now if on this thread, else as its next task. */
 		void run(Runnable work) {
-			if (this.loop == null || this.loop.inEventLoop()) {
+			if (isCurrent()) {
 				work.run();
 			}
 			else {
 				this.loop.execute(work);
 			}
+		}
+
+		/** Runs {@code work} on this thread after {@code delay}; dispose to cancel. */
+		Disposable schedule(Runnable work, Duration delay) {
+			if (this.loop == null) {
+				return Schedulers.parallel().schedule(work, delay.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			ScheduledFuture<?> future = this.loop.schedule(work, delay.toNanos(), TimeUnit.NANOSECONDS);
+			return () -> future.cancel(false);
 		}
 
 	}

@@ -3,7 +3,6 @@ package io.github.wasmgateway.gateway;
 import io.github.wasmgateway.engine.AbiProfile;
 import io.github.wasmgateway.engine.Plugin;
 import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,12 +3,14 @@ package io.github.wasmgateway.gateway;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import java.util.List;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
-import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,18 +26,36 @@ public final class ResponseHookFilter implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		ResponseHook hook = new ResponseHook(exchange.getResponse());
-		exchange.getAttributes().put(ResponseHook.ATTRIBUTE, hook);
-		return chain.filter(exchange.mutate().response(hook).build()).doFinally((signal) -> hook.complete());
+		return chain.filter(new WithResponse(exchange, hook)).doFinally((signal) -> hook.complete());
 	}
 
 	private static boolean runsPlugins(Route route) {
-		for (GatewayFilter filter : route.getFilters()) {
-			GatewayFilter candidate = (filter instanceof OrderedGatewayFilter ordered) ? ordered.getDelegate() : filter;
-			if (candidate instanceof WasmPluginFilter) {
+		List<GatewayFilter> filters = route.getFilters();
+		for (int i = 0; i < filters.size(); i++) {
+			if (WasmPluginGatewayFilterFactory.unwrap(filters.get(i)) != null) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The exchange with the hook as its response (one object, where mutate() makes two).
+	 */
+	private static final class WithResponse extends ServerWebExchangeDecorator {
+
+		private final ServerHttpResponse response;
+
+		WithResponse(ServerWebExchange exchange, ServerHttpResponse response) {
+			super(exchange);
+			this.response = response;
+		}
+
+		@Override
+		public ServerHttpResponse getResponse() {
+			return this.response;
+		}
+
 	}
 
 	@Override

@@ -13,6 +13,9 @@ public final class RouteBinding {
 
 	private final String routeId;
 
+	/** The route id as the plugin reads it ({@code route_name}), made once. */
+	private final byte[] routeName;
+
 	private final byte[] configuration;
 
 	private volatile Active active;
@@ -23,6 +26,7 @@ public final class RouteBinding {
 	RouteBinding(PluginHandle handle, String routeId, byte[] configuration, Active active, long refreshEpoch) {
 		this.handle = handle;
 		this.routeId = routeId;
+		this.routeName = routeId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		this.configuration = configuration;
 		this.active = active;
 		this.refreshEpoch = refreshEpoch;
@@ -42,6 +46,11 @@ public final class RouteBinding {
 
 	public String routeId() {
 		return this.routeId;
+	}
+
+	/** {@link #routeId()} in UTF-8; shared, never to be changed. */
+	byte[] routeName() {
+		return this.routeName;
 	}
 
 	byte[] configuration() {

@@ -4,13 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.HasRouteId;
 
 /**
- * {@code - WasmPlugin=key-auth} on a route: runs that plugin for every request of the
- * route. The full form takes a per-route configuration, which becomes the plugin's own
- * root context ({@code proxy_on_configure}), checked once here, not per request:
+ * {@code - WasmPlugin=key-auth} on a route (or in
+ * {@code spring.cloud.gateway.server.webflux.default-filters}): runs that plugin for
+ * every request of the route. The full form takes a per-route configuration, which
+ * becomes the plugin's own root context ({@code proxy_on_configure}), checked once here,
+ * not per request:
  *
  * <pre>
  * filters:
@@ -21,7 +24,7 @@ import org.springframework.cloud.gateway.support.HasRouteId;
  * </pre>
  *
  * Several WasmPlugin filters on one route run in the order declared, like Envoy's filter
- * chain.
+ * chain. Routes built with the Java DSL use {@link WasmPlugins}.
  */
 public class WasmPluginGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<WasmPluginGatewayFilterFactory.Config> {
@@ -54,14 +57,24 @@ public class WasmPluginGatewayFilterFactory
 		return List.of(PLUGIN_KEY);
 	}
 
+	/**
+	 * The filter for {@code config}: bound to its route now when the route is known (a
+	 * route of the configuration), else checked now and bound by the next route refresh.
+	 * @throws WasmPluginException naming the plugin and the route when the plugin is
+	 * unknown or rejects the configuration
+	 */
 	@Override
 	public GatewayFilter apply(Config config) {
-		String route = (config.getRouteId() != null) ? config.getRouteId() : "(unnamed route)";
 		byte[] configuration = (config.getConfiguration() != null)
 				? config.getConfiguration().getBytes(StandardCharsets.UTF_8) : null;
-		RouteBinding binding = this.registry.bind(config.getPlugin(), route, configuration);
-		return new WasmPluginFilter(binding, this.streamTimeout, this.maxBufferedBody,
-				this.observer.forRoute(config.getPlugin(), route));
+		return new WasmPluginFilter(this.registry, config.getPlugin(), configuration, config.getRouteId(),
+				this.streamTimeout, this.maxBufferedBody, this.observer);
+	}
+
+	/** The WasmPlugin filter behind {@code filter}, or null when it is another one. */
+	static WasmPluginFilter unwrap(GatewayFilter filter) {
+		GatewayFilter candidate = (filter instanceof OrderedGatewayFilter ordered) ? ordered.getDelegate() : filter;
+		return (candidate instanceof WasmPluginFilter wasm) ? wasm : null;
 	}
 
 	/** The filter's arguments. */

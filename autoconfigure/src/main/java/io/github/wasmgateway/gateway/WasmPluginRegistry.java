@@ -1,54 +1,31 @@
 package io.github.wasmgateway.gateway;
 
-import io.github.wasmgateway.engine.CompiledPlugin;
-import io.github.wasmgateway.engine.ExecutionMode;
-import io.github.wasmgateway.engine.Plugin;
-import io.github.wasmgateway.engine.PluginBinary;
-import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginLoadException;
-import io.github.wasmgateway.engine.PluginSettings;
-import io.github.wasmgateway.engine.WasmEngine;
-import io.github.wasmgateway.source.PluginSourceException;
-import io.github.wasmgateway.source.PluginSources;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.ResourceLoader;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.route.Route;
 
 /**
- * The plugins of this gateway, loaded, verified and compiled at start-up, and the
- * configurations routes use (one root context per distinct configuration, shared by every
- * route that uses the same bytes). A configuration change followed by a route refresh
- * ({@link #update}) adds, redefines and removes plugins without a restart.
+ * The plugins of this gateway and the routes bound to them: the plugins come from the
+ * {@link PluginLoader} at start-up; each route gets a {@link RouteBinding} to its plugin
+ * with its own configuration (one root context per distinct configuration, shared by
+ * every route that uses the same bytes). A configuration change followed by a route
+ * refresh ({@link #update}) adds, redefines and removes plugins without a restart; a
+ * reload ({@link #reload}) swaps a plugin's version under every route bound to it.
  */
 public class WasmPluginRegistry implements AutoCloseable {
 
-	/** Where the plugins jar lists its plugins: name.wasm and name.class per plugin. */
-	public static final String BUILTIN_INDEX = "META-INF/wasm-gateway/builtin-plugins.properties";
-
 	private static final Log logger = LogFactory.getLog(WasmPluginRegistry.class);
 
-	private final WasmEngine engine;
-
-	private final ResourceLoader resources;
-
-	/** Fetches https: and oci:// locations; null: they are read as resources. */
-	private final PluginSources sources;
-
-	private final Limits limits;
+	private final PluginLoader loader;
 
 	/** The plugins serving, by name: replaced as a whole, read without a lock. */
 	private volatile Map<String, PluginHandle> plugins;
@@ -72,21 +49,13 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	private boolean scopedRefresh;
 
-	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, Iterable<PluginDefinition> definitions) {
-		this(engine, resources, null, Limits.DEFAULTS, definitions);
-	}
-
-	public WasmPluginRegistry(WasmEngine engine, ResourceLoader resources, PluginSources sources, Limits limits,
-			Iterable<PluginDefinition> definitions) {
-		this.engine = engine;
-		this.resources = resources;
-		this.sources = sources;
-		this.limits = limits;
+	public WasmPluginRegistry(PluginLoader loader, Iterable<PluginDefinition> definitions) {
+		this.loader = loader;
 		Map<String, PluginHandle> loaded = new LinkedHashMap<>();
 		this.plugins = loaded;
 		try {
 			for (PluginDefinition definition : definitions) {
-				loaded.put(definition.name(), new PluginHandle(definition, load(definition)));
+				loaded.put(definition.name(), new PluginHandle(definition, loader.load(definition)));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -94,119 +63,6 @@ public class WasmPluginRegistry implements AutoCloseable {
 			throw ex;
 		}
 		this.plugins = Collections.unmodifiableMap(loaded);
-	}
-
-	private PluginHandle.Generation load(PluginDefinition definition) {
-		String name = definition.name();
-		String location = definition.location();
-		if (location == null || location.isBlank()) {
-			throw new WasmPluginException(name, null, "no location is configured", "Set wasm-gateway.plugins." + name
-					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
-		}
-		long started = System.nanoTime();
-		CompiledPlugin compiled;
-		try {
-			if (location.startsWith("builtin:")) {
-				compiled = loadBuiltin(definition, location.substring("builtin:".length()));
-			}
-			else {
-				PluginBinary binary = read(definition).verifySha256(definition.sha256());
-				compiled = this.engine.compile(binary, definition.mode());
-			}
-		}
-		catch (PluginLoadException ex) {
-			throw new WasmPluginException(name, null, ex.getMessage(),
-					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
-		}
-		this.limits.checkConfiguration(name, null, "vm-configuration", definition.settings().vmConfiguration());
-		this.limits.checkConfiguration(name, null, "configuration", definition.configuration());
-		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
-		PluginConfiguration defaults;
-		try {
-			defaults = plugin.configure(definition.configuration());
-		}
-		catch (PluginLoadException ex) {
-			plugin.close();
-			throw new WasmPluginException(name, null, ex.getMessage(),
-					"Fix wasm-gateway.plugins." + name + ".configuration (or vm-configuration).", ex);
-		}
-		logger.info("Loaded wasm plugin '" + name + "' from " + location + " (" + compiled.mode() + ", "
-				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ", "
-				+ compiled.interpretedFunctions() + " interpreted functions, "
-				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
-		return new PluginHandle.Generation(plugin, defaults);
-	}
-
-	private PluginBinary read(PluginDefinition definition) {
-		String location = definition.location();
-		if (this.sources != null && PluginSources.isRemote(location)) {
-			try {
-				return PluginBinary.of(this.sources.fetch(definition.name(), location, definition.sha256()).bytes(),
-						location);
-			}
-			catch (PluginSourceException ex) {
-				throw new WasmPluginException(definition.name(), null, ex.getMessage(), "Check wasm-gateway.plugins."
-						+ definition.name() + ".location and wasm-gateway.sources.* (see docs/plugin-sources.md).", ex);
-			}
-		}
-		if (location.startsWith("https:") || location.startsWith("http:")) {
-			if (definition.sha256() == null || definition.sha256().isBlank()) {
-				throw new WasmPluginException(definition.name(), null,
-						"a plugin downloaded from " + location + " must have its sha256 pinned",
-						"Set wasm-gateway.plugins." + definition.name() + ".sha256 to the binary's sha256.", null);
-			}
-		}
-		Resource resource = this.resources.getResource(location);
-		try (InputStream in = resource.getInputStream()) {
-			byte[] bytes = in.readNBytes((int) Math.min(this.limits.maxBinaryBytes() + 1, Integer.MAX_VALUE - 8));
-			if (bytes.length > this.limits.maxBinaryBytes()) {
-				throw new WasmPluginException(definition.name(), null,
-						location + " is larger than the " + this.limits.maxBinaryBytes()
-								+ " bytes allowed (wasm-gateway.max-binary-size)",
-						"Raise wasm-gateway.max-binary-size if the plugin really is that large.", null);
-			}
-			return PluginBinary.of(bytes, location);
-		}
-		catch (IOException ex) {
-			throw new WasmPluginException(definition.name(), null,
-					"cannot read " + location + " (" + ex.getMessage() + ")",
-					"Check that wasm-gateway.plugins." + definition.name() + ".location points at a .wasm file.", ex);
-		}
-	}
-
-	private CompiledPlugin loadBuiltin(PluginDefinition definition, String builtin) {
-		ClassLoader classLoader = this.resources.getClassLoader();
-		Properties index = new Properties();
-		try (InputStream in = (classLoader != null) ? classLoader.getResourceAsStream(BUILTIN_INDEX) : null) {
-			if (in != null) {
-				index.load(in);
-			}
-		}
-		catch (IOException ex) {
-			// treated as no index below
-		}
-		String wasm = index.getProperty(builtin + ".wasm");
-		String className = index.getProperty(builtin + ".class");
-		if (wasm == null || className == null) {
-			throw new WasmPluginException(definition.name(), null, "there is no built-in plugin '" + builtin + "'",
-					"Add the io.github.wasmgateway:wasm-gateway-plugins dependency, or use one of: "
-							+ index.stringPropertyNames()
-								.stream()
-								.filter((key) -> key.endsWith(".wasm"))
-								.sorted()
-								.map((key) -> key.substring(0, key.length() - 5))
-								.toList(),
-					null);
-		}
-		try (InputStream in = classLoader.getResourceAsStream(wasm)) {
-			PluginBinary binary = PluginBinary.of(in.readAllBytes(), "builtin:" + builtin)
-				.verifySha256(definition.sha256());
-			return this.engine.precompiled(binary, className, classLoader);
-		}
-		catch (IOException | NullPointerException ex) {
-			throw new WasmPluginException(definition.name(), null, "cannot read built-in plugin " + wasm,
-					"Check the wasm-gateway-plugins jar.", ex);
-		}
 	}
 
 	/** The plugin called {@code name}, or null. */
@@ -246,7 +102,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 			PluginHandle handle = this.plugins.get(name);
 			if (handle == null) {
 				try {
-					handle = new PluginHandle(definition, load(definition));
+					handle = new PluginHandle(definition, this.loader.load(definition));
 				}
 				catch (RuntimeException ex) {
 					this.notLoaded.put(name, ex.getMessage());
@@ -305,12 +161,25 @@ public class WasmPluginRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * A route refresh ended: after a full, successful one, the bindings of routes that
-	 * are gone are dropped (reloads stop configuring them) and removed plugins close once
-	 * their last stream ends.
+	 * A route refresh ended with {@code routes}: every WasmPlugin filter on them is bound
+	 * to its route (a filter of a route built with the Java DSL outlives refreshes and
+	 * learns its route here); after a full, successful refresh the bindings of routes
+	 * that are gone are dropped (reloads stop configuring them) and removed plugins close
+	 * once their last stream ends.
 	 */
-	public synchronized void routesRefreshed(boolean succeeded) {
-		if (!succeeded || this.scopedRefresh) {
+	public synchronized void routesRefreshed(boolean succeeded, List<Route> routes) {
+		if (!succeeded) {
+			return;
+		}
+		for (Route route : routes) {
+			for (GatewayFilter filter : route.getFilters()) {
+				WasmPluginFilter wasm = WasmPluginGatewayFilterFactory.unwrap(filter);
+				if (wasm != null) {
+					wasm.attach(route.getId());
+				}
+			}
+		}
+		if (this.scopedRefresh) {
 			return;
 		}
 		for (PluginHandle handle : this.plugins.values()) {
@@ -351,7 +220,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 					"Declare it under wasm-gateway.plugins." + pluginName + " or use one of: " + this.plugins.keySet(),
 					null);
 		}
-		this.limits.checkConfiguration(pluginName, routeId, "configuration", configuration);
+		this.loader.limits().checkConfiguration(pluginName, routeId, "configuration", configuration);
 		try {
 			if (!bind) {
 				handle.current().configure(configuration);
@@ -386,10 +255,10 @@ public class WasmPluginRegistry implements AutoCloseable {
 			PluginHandle.Generation next;
 			try {
 				PluginHandle.Generation current = handle.current();
-				if (!force && unchanged(definition, current)) {
+				if (!force && this.loader.unchanged(definition, current)) {
 					return handle.lastReload();
 				}
-				next = load(definition);
+				next = this.loader.load(definition);
 				try {
 					handle.swap(next, definition);
 				}
@@ -408,18 +277,6 @@ public class WasmPluginRegistry implements AutoCloseable {
 		}
 	}
 
-	private boolean unchanged(PluginDefinition definition, PluginHandle.Generation current) {
-		if (definition.location().startsWith("builtin:")) {
-			return true;
-		}
-		try {
-			return read(definition).sha256().equals(current.plugin().compiled().sha256());
-		}
-		catch (RuntimeException ex) {
-			return false;
-		}
-	}
-
 	@Override
 	public synchronized void close() {
 		this.plugins.values().forEach(PluginHandle::close);
@@ -434,60 +291,6 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 		default void removed(PluginHandle plugin) {
 		}
-
-	}
-
-	/** One plugin as configured: name, where it comes from, how it runs. */
-	public record PluginDefinition(String name, String location, String sha256, ExecutionMode mode,
-			PluginSettings settings, byte[] configuration, FailurePolicy failurePolicy) {
-
-		/** Same plugin and settings; only the default configuration may differ. */
-		boolean sameExceptConfiguration(PluginDefinition other) {
-			return this.name.equals(other.name) && Objects.equals(this.location, other.location)
-					&& Objects.equals(this.sha256, other.sha256) && this.mode == other.mode
-					&& this.settings.equals(other.settings) && this.failurePolicy == other.failurePolicy;
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof PluginDefinition that && sameExceptConfiguration(that)
-					&& Arrays.equals(this.configuration, that.configuration);
-		}
-
-		@Override
-		public int hashCode() {
-			return this.name.hashCode();
-		}
-
-	}
-
-	/**
-	 * The largest binary and configuration a plugin may have.
-	 *
-	 * @param maxBinaryBytes largest binary read from a file: or classpath: location
-	 * (remote sources apply the same limit themselves)
-	 * @param maxConfigurationBytes largest plugin, VM or route configuration
-	 */
-	public record Limits(long maxBinaryBytes, long maxConfigurationBytes) {
-
-		/** wasm-gateway.max-binary-size and max-configuration-size as they default. */
-		public static final Limits DEFAULTS = new Limits(64L * 1024 * 1024, 1024 * 1024);
-
-		void checkConfiguration(String plugin, String route, String what, byte[] configuration) {
-			if (configuration != null && configuration.length > this.maxConfigurationBytes) {
-				throw new WasmPluginException(plugin, route,
-						"its " + what + " is " + configuration.length + " bytes, more than the "
-								+ this.maxConfigurationBytes + " allowed (wasm-gateway.max-configuration-size)",
-						"Shorten it, or raise wasm-gateway.max-configuration-size.", null);
-			}
-		}
-
-	}
-
-	/** What a plugin does when a call into it fails. */
-	public enum FailurePolicy {
-
-		FAIL_CLOSED, FAIL_OPEN
 
 	}
 

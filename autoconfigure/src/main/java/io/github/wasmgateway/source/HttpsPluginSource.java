@@ -9,7 +9,7 @@ import java.util.Map;
  * address when allowed), pinned by sha256 as Envoy's remote data sources are. A re-check
  * asks with the last ETag, so an unchanged binary is not downloaded again.
  */
-final class HttpsPluginSource implements PluginSource {
+final class HttpsPluginSource implements RemoteSource {
 
 	private final String name;
 

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * reference by tag is resolved at every fetch (a manifest request), and only a new digest
  * downloads the layer again, so a re-check of an unchanged tag costs one small request.
  */
-final class OciPluginSource implements PluginSource {
+final class OciPluginSource implements RemoteSource {
 
 	private static final Log logger = LogFactory.getLog(OciPluginSource.class);
 

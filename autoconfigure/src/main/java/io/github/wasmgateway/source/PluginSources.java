@@ -1,5 +1,9 @@
 package io.github.wasmgateway.source;
 
+import io.github.wasmgateway.engine.PluginBinary;
+import io.github.wasmgateway.gateway.PluginDefinition;
+import io.github.wasmgateway.gateway.PluginSource;
+import io.github.wasmgateway.gateway.WasmPluginException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * loopback address, when allowed) and {@code oci://}. One source per plugin, kept while
  * its location and pin stay the same, so that a re-check knows what it fetched last.
  */
-public final class PluginSources {
+public final class PluginSources implements PluginSource {
 
 	private final SourceSettings settings;
 
@@ -17,7 +21,7 @@ public final class PluginSources {
 
 	private final OciRegistryClient registryClient;
 
-	private final Map<String, PluginSource> sources = new ConcurrentHashMap<>();
+	private final Map<String, RemoteSource> sources = new ConcurrentHashMap<>();
 
 	private final Map<String, String> keys = new ConcurrentHashMap<>();
 
@@ -51,7 +55,25 @@ public final class PluginSources {
 		return source(name, location, sha256).fetch();
 	}
 
-	PluginSource source(String name, String location, String sha256) {
+	/**
+	 * The binary of a remote location (null for any other); a failure names the plugin.
+	 */
+	@Override
+	public PluginBinary read(PluginDefinition definition) {
+		String location = definition.location();
+		if (!isRemote(location)) {
+			return null;
+		}
+		try {
+			return PluginBinary.of(fetch(definition.name(), location, definition.sha256()).bytes(), location);
+		}
+		catch (PluginSourceException ex) {
+			throw new WasmPluginException(definition.name(), null, ex.getMessage(), "Check wasm-gateway.plugins."
+					+ definition.name() + ".location and wasm-gateway.sources.* (see docs/plugin-sources.md).", ex);
+		}
+	}
+
+	RemoteSource source(String name, String location, String sha256) {
 		String key = location + "#" + Objects.toString(sha256, "");
 		if (!key.equals(this.keys.get(name))) {
 			this.sources.put(name, create(name, location, sha256));
@@ -66,7 +88,7 @@ public final class PluginSources {
 		this.keys.remove(name);
 	}
 
-	private PluginSource create(String name, String location, String sha256) {
+	private RemoteSource create(String name, String location, String sha256) {
 		if (location.startsWith(OciReference.SCHEME)) {
 			return new OciPluginSource(name, location, sha256, this.registryClient, copies(),
 					this.settings.maxBinaryBytes());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.wasmgateway.gateway.GatewayTestApplication;
 import io.github.wasmgateway.gateway.WasmPluginException;
+import io.github.wasmgateway.gateway.WasmPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * A gateway whose plugins or routes cannot work does not start, and says which plugin,
@@ -23,14 +28,17 @@ class StartupFailureTests {
 	Path directory;
 
 	FailureAnalysis startWith(String... properties) {
+		return startWith(new Class<?>[0], properties);
+	}
+
+	FailureAnalysis startWith(Class<?>[] sources, String... properties) {
 		Throwable[] failure = new Throwable[1];
-		assertThatThrownBy(
-				() -> new SpringApplicationBuilder(GatewayTestApplication.class).web(WebApplicationType.REACTIVE)
-					.properties("server.port=0", "wasm-gateway.compile-cache=")
-					.properties(properties)
-					.run()
-					.close())
-			.satisfies((ex) -> failure[0] = ex);
+		assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayTestApplication.class).sources(sources)
+			.web(WebApplicationType.REACTIVE)
+			.properties("server.port=0", "wasm-gateway.compile-cache=")
+			.properties(properties)
+			.run()
+			.close()).satisfies((ex) -> failure[0] = ex);
 		Throwable cause = failure[0];
 		while (cause != null && !(cause instanceof WasmPluginException)) {
 			cause = cause.getCause();
@@ -54,6 +62,48 @@ class StartupFailureTests {
 			.contains("route 'api'")
 			.contains("no plugin of that name is configured");
 		assertThat(analysis.getAction()).contains("wasm-gateway.plugins.nope");
+	}
+
+	@Test
+	void runWhenADefaultFilterNamesAnUnknownPluginShouldSaySo() {
+		String filter = "spring.cloud.gateway.server.webflux.default-filters[0]";
+		FailureAnalysis analysis = startWith(filter + ".name=WasmPlugin", filter + ".args.plugin=nope");
+		assertThat(analysis.getDescription()).contains("'nope'")
+			.contains("route 'default-filters'")
+			.contains("no plugin of that name is configured");
+	}
+
+	@Test
+	void runWhenADefaultFiltersConfigurationIsRejectedShouldNameThePlugin() {
+		String filter = "spring.cloud.gateway.server.webflux.default-filters[0]";
+		FailureAnalysis analysis = startWith("wasm-gateway.plugins.ex.location=classpath:fixtures/exerciser.wasm",
+				filter + ".name=WasmPlugin", filter + ".args.plugin=ex", filter + ".args.configuration=reject");
+		assertThat(analysis.getDescription()).contains("'ex'")
+			.contains("route 'default-filters'")
+			.contains("proxy_on_configure returned false");
+	}
+
+	@Test
+	void runWhenAJavaDslRouteNamesAnUnknownPluginShouldSaySo() {
+		FailureAnalysis analysis = startWith(new Class<?>[] { DslRouteWithUnknownPlugin.class });
+		assertThat(analysis.getDescription()).contains("'nope'").contains("no plugin of that name is configured");
+		assertThat(analysis.getAction()).contains("wasm-gateway.plugins.nope");
+	}
+
+	/** A Java DSL route naming a plugin nobody declared. */
+	@Configuration(proxyBeanMethods = false)
+	static class DslRouteWithUnknownPlugin {
+
+		@Bean
+		RouteLocator unknownPluginRoute(RouteLocatorBuilder routes, WasmPlugins wasmPlugins) {
+			return routes.routes()
+				.route("dsl",
+						(route) -> route.path("/dsl/**")
+							.filters((f) -> f.filter(wasmPlugins.filter("nope")))
+							.uri("http://127.0.0.1:9"))
+				.build();
+		}
+
 	}
 
 	@Test

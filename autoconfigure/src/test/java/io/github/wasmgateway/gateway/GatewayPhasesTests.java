@@ -94,6 +94,21 @@ class GatewayPhasesTests {
 	}
 
 	@Test
+	void calloutWhosePathTheHttpClientRefusesIsAnsweredBadArgumentAndTheVmLivesOn(
+			@Autowired WasmPluginRegistry registry) {
+		io.github.wasmgateway.engine.Plugin plugin = registry.plugin("exerciser").current().plugin();
+		long failures = plugin.failureCount();
+		long rebuilds = plugin.rebuildCount();
+		// java.net.URI refuses the space: a host-side failure, answered BAD_ARGUMENT
+		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "upstream", "x-path", "/a b"))
+			.contains("x-status: 2");
+		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "upstream"))
+			.contains("x-callout-status: 200");
+		assertThat(plugin.failureCount()).isEqualTo(failures);
+		assertThat(plugin.rebuildCount()).isEqualTo(rebuilds);
+	}
+
+	@Test
 	void calloutToAnUnknownClusterIsRefused() {
 		assertThat(upstreamSaw("/ex/call", "x-op", "http-call", "x-cluster", "elsewhere")).contains("x-status: 2");
 	}
@@ -209,9 +224,20 @@ class GatewayPhasesTests {
 
 	@Test
 	void requestBodyThePluginResizesWhileStreamingIsSentChunked() {
-		assertThat(postThroughExerciser("hello", "x-prefix-request-chunks", ">>"))
-			.contains("transfer-encoding: chunked")
-			.doesNotContain("content-length")
+		// large enough to reach the plugin in several chunks
+		String seen = postThroughExerciser("x".repeat(100 * 1024), "x-prefix-request-chunks", ">>");
+		assertThat(seen).contains("transfer-encoding: chunked").doesNotContain("content-length");
+		String body = seen.substring(seen.indexOf("\n\n") + 2);
+		assertThat(body).startsWith(">>x");
+		assertThat(body.replace(">>", "")).hasSize(100 * 1024);
+	}
+
+	@Test
+	void requestBodyInOnePieceThePluginResizesIsSentWithItsNewLength() {
+		// the body's only call has end_of_stream: its final length is known before it
+		// goes
+		assertThat(postThroughExerciser("hello", "x-prefix-request-chunks", ">>")).contains("content-length: 7")
+			.doesNotContain("transfer-encoding")
 			.endsWith("\n\n>>hello");
 	}
 
@@ -262,9 +288,11 @@ class GatewayPhasesTests {
 
 	@Test
 	void responseBodyThePluginResizesWhileStreamingIsSentChunked() {
-		client().get()
+		// the upstream echoes a body large enough to reach the plugin in several chunks
+		client().post()
 			.uri("/ex/x")
 			.header("x-prefix-response-chunks", ">>")
+			.bodyValue("x".repeat(100 * 1024))
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -275,7 +303,24 @@ class GatewayPhasesTests {
 			.expectHeader()
 			.doesNotExist("connection")
 			.expectBody(String.class)
-			.value((body) -> assertThat(body).startsWith(">>GET /ex/x"));
+			.value((body) -> assertThat(body).startsWith(">>POST /ex/x"));
+	}
+
+	@Test
+	void responseBodyInOnePieceThePluginResizesHasItsNewLength() {
+		client().get()
+			.uri("/ex/x")
+			.header("x-prefix-response-chunks", ">>")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("transfer-encoding")
+			.expectBody(String.class)
+			.consumeWith((result) -> {
+				assertThat(result.getResponseBody()).startsWith(">>GET /ex/x");
+				assertThat(result.getResponseHeaders().getContentLength()).isEqualTo(result.getResponseBody().length());
+			});
 	}
 
 	@Test

@@ -2,7 +2,7 @@ package io.github.wasmgateway.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.CompiledPlugin;
 import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.HeaderMap;
@@ -117,7 +117,7 @@ class GrpcCalloutsTests {
 	void unaryCallReachesTheServerAndItsAnswerResumesTheRequest() throws Exception {
 		Result result = run("grpc-call", "x-cluster", "echo", "x-grpc-service", "test.Echo", "x-grpc-method", "Echo",
 				"x-value", "hello", "x-grpc-metadata", "x-tenant=blue");
-		assertThat(result.action).isEqualTo(Action.PAUSE);
+		assertThat(result.action).isEqualTo(Decision.Flow.STOP_ITERATION);
 		assertThat(result.resumed).isTrue();
 		assertThat(result.header("x-grpc-message")).isEqualTo("echo:hello");
 		assertThat(result.header("x-grpc-events")).isEqualTo("message:10");
@@ -153,7 +153,7 @@ class GrpcCalloutsTests {
 		Exchange exchange = exchange("grpc-call", "x-cluster", "echo", "x-grpc-service", "test.Echo", "x-grpc-method",
 				"Slow");
 		HttpStream stream = runOnWorker(() -> this.plugin.openStream(this.configuration, exchange));
-		assertThat(runOnWorker(() -> stream.onRequestHeaders(true))).isEqualTo(Action.PAUSE);
+		assertThat(runOnWorker(() -> stream.onRequestHeaders(true))).isEqualTo(Decision.Flow.STOP_ITERATION);
 		String token = runOnWorker(() -> exchange.headers.get("x-result"));
 		assertThat(server.nextCall().method()).isEqualTo("Slow");
 
@@ -173,7 +173,7 @@ class GrpcCalloutsTests {
 		Result result = run("grpc-call", "x-cluster", "evil.example.com:443");
 		// PARSE_FAILURE: neither a GrpcService nor a configured cluster
 		assertThat(result.status()).isEqualTo("4");
-		assertThat(result.action).isEqualTo(Action.CONTINUE);
+		assertThat(result.action).isEqualTo(Decision.Flow.CONTINUE);
 		Result proto = run("grpc-call", "x-grpc-service-proto", "evil");
 		assertThat(proto.status()).isEqualTo("2");
 	}
@@ -216,7 +216,7 @@ class GrpcCalloutsTests {
 	void serverStreamingDeliversEveryMessageBetweenTheMetadata() throws Exception {
 		Result result = run("grpc-stream", "x-cluster", "echo", "x-grpc-service", "test.Echo", "x-grpc-method", "Count",
 				"x-grpc-messages", "3", "x-end-stream", "1");
-		assertThat(result.action).isEqualTo(Action.PAUSE);
+		assertThat(result.action).isEqualTo(Decision.Flow.STOP_ITERATION);
 		assertThat(result.header("x-grpc-received")).isEqualTo("1|2|3");
 		assertThat(result.header("x-grpc-events"))
 			.matches("headers:\\d+,message:1,message:1,message:1,trailers:\\d+,close:0");
@@ -271,7 +271,7 @@ class GrpcCalloutsTests {
 	// ---- the harness
 
 	/** What one request saw. */
-	record Result(Action action, boolean resumed, ListHeaderMap headers, LocalResponse localResponse) {
+	record Result(Decision action, boolean resumed, ListHeaderMap headers, LocalResponse localResponse) {
 
 		String header(String name) {
 			return this.headers.get(name);
@@ -291,9 +291,9 @@ class GrpcCalloutsTests {
 		Exchange exchange = exchange(op, inputs);
 		ListHeaderMap headers = exchange.headers;
 		HttpStream stream = runOnWorker(() -> this.plugin.openStream(this.configuration, exchange));
-		Action action = runOnWorker(() -> stream.onRequestHeaders(true));
+		Decision action = runOnWorker(() -> stream.onRequestHeaders(true));
 		boolean resumed = false;
-		if (action == Action.PAUSE) {
+		if (action == Decision.Flow.STOP_ITERATION) {
 			assertThat(exchange.done.await(10, TimeUnit.SECONDS)).as("the plugin resumed or answered").isTrue();
 			resumed = exchange.resumed;
 		}
@@ -355,20 +355,16 @@ class GrpcCalloutsTests {
 		}
 
 		@Override
-		public void resume(StreamDirection direction) {
-			this.resumed = true;
-			this.done.countDown();
-		}
-
-		@Override
-		public void respond(LocalResponse response) {
-			this.response = response;
-			this.done.countDown();
-		}
-
-		@Override
-		public void failed(PluginCallException failure) {
-			this.failure = failure;
+		public void decided(Decision decision) {
+			if (decision instanceof Decision.Resume) {
+				this.resumed = true;
+			}
+			else if (decision instanceof Decision.Reply reply) {
+				this.response = reply.response();
+			}
+			else if (decision instanceof Decision.Fail fail) {
+				this.failure = fail.failure();
+			}
 			this.done.countDown();
 		}
 

@@ -8,9 +8,11 @@ import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.gateway.WasmPluginException;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.Limits;
-import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
+import io.github.wasmgateway.gateway.FailurePolicy;
+import io.github.wasmgateway.gateway.PluginDefinition;
+import io.github.wasmgateway.gateway.PluginLimits;
+import io.github.wasmgateway.gateway.PluginLoader;
+import io.github.wasmgateway.gateway.ResourcePluginSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,20 +40,23 @@ class PluginLimitsTests {
 		this.engine.close();
 	}
 
-	private WasmPluginRegistry registry(Limits limits, String location, byte[] configuration) {
+	private WasmPluginRegistry registry(PluginLimits limits, String location, byte[] configuration) {
 		PluginDefinition definition = new PluginDefinition("demo", location, null, ExecutionMode.INTERPRETER,
 				PluginSettings.builder("demo").build(), configuration, FailurePolicy.FAIL_CLOSED);
-		return new WasmPluginRegistry(this.engine, new DefaultResourceLoader(), null, limits, List.of(definition));
+		PluginLoader loader = new PluginLoader(this.engine, getClass().getClassLoader(),
+				List.of(new ResourcePluginSource(new DefaultResourceLoader(), limits.maxBinaryBytes())), limits);
+		return new WasmPluginRegistry(loader, List.of(definition));
 	}
 
 	@Test
 	void binaryLargerThanTheLimitIsRefused() throws Exception {
 		Path file = Files.write(this.directory.resolve("demo.wasm"), PLUGIN);
 		assertThatExceptionOfType(WasmPluginException.class)
-			.isThrownBy(() -> registry(new Limits(PLUGIN.length - 1, 1024), "file:" + file, new byte[0]))
+			.isThrownBy(() -> registry(new PluginLimits(PLUGIN.length - 1, 1024), "file:" + file, new byte[0]))
 			.withMessageContaining("is larger than the " + (PLUGIN.length - 1) + " bytes allowed")
 			.withMessageContaining("wasm-gateway.max-binary-size");
-		try (WasmPluginRegistry registry = registry(new Limits(PLUGIN.length, 1024), "file:" + file, new byte[0])) {
+		try (WasmPluginRegistry registry = registry(new PluginLimits(PLUGIN.length, 1024), "file:" + file,
+				new byte[0])) {
 			assertThat(registry.plugin("demo")).isNotNull();
 		}
 	}
@@ -60,10 +65,10 @@ class PluginLimitsTests {
 	void configurationLargerThanTheLimitIsRefusedForThePluginAndForARoute() throws Exception {
 		Path file = Files.write(this.directory.resolve("demo.wasm"), PLUGIN);
 		assertThatExceptionOfType(WasmPluginException.class)
-			.isThrownBy(() -> registry(new Limits(1 << 20, 16), "file:" + file, new byte[17]))
+			.isThrownBy(() -> registry(new PluginLimits(1 << 20, 16), "file:" + file, new byte[17]))
 			.withMessageContaining("its configuration is 17 bytes, more than the 16 allowed")
 			.withMessageContaining("wasm-gateway.max-configuration-size");
-		try (WasmPluginRegistry registry = registry(new Limits(1 << 20, 16), "file:" + file, new byte[16])) {
+		try (WasmPluginRegistry registry = registry(new PluginLimits(1 << 20, 16), "file:" + file, new byte[16])) {
 			assertThatExceptionOfType(WasmPluginException.class)
 				.isThrownBy(() -> registry.check("demo", "api", new byte[17]))
 				.withMessageContaining("api")

@@ -1,6 +1,6 @@
 package io.github.wasmgateway.benchmarks;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.HttpExchange;
@@ -75,13 +75,13 @@ public class FullRequestBenchmark {
 	}
 
 	@Benchmark
-	public Action fullRequest() {
+	public Decision fullRequest() {
 		this.exchange.reset();
 		HttpStream stream = this.plugin.openStream(this.configuration, this.exchange);
-		Action action = stream.onRequestHeaders(false);
+		Decision decision = stream.onRequestHeaders(false);
 		stream.onResponseHeaders(false);
 		stream.finish();
-		return action;
+		return decision;
 	}
 
 	/** The same header work in plain Java: the floor the plugin is measured against. */

@@ -4,7 +4,7 @@ import io.github.wasmgateway.engine.TestExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.StreamDirection;
@@ -285,13 +285,13 @@ class ClusterKeyRateLimitTests {
 		harness.redis.mode = FakeRedis.Mode.HOLD;
 		TestExchange allowed = TestExchange.get("/");
 		HttpStream stream = harness.plugin.openStream(configuration, allowed);
-		assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+		assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ALL_AND_WATERMARK);
 		harness.redis.releaseHeld();
 		assertThat(allowed.resumed).containsExactly(StreamDirection.REQUEST);
 		stream.finish();
 		TestExchange rejected = TestExchange.get("/");
 		HttpStream second = harness.plugin.openStream(configuration, rejected);
-		assertThat(second.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+		assertThat(second.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ALL_AND_WATERMARK);
 		harness.redis.releaseHeld();
 		assertThat(rejected.responses).singleElement()
 			.satisfies((response) -> assertThat(response.status()).isEqualTo(429));

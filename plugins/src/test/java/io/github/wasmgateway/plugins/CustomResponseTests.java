@@ -4,7 +4,7 @@ import io.github.wasmgateway.engine.TestExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.plugins.PluginHarness.Result;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +87,7 @@ class CustomResponseTests {
 				{"status_code": 200, "headers": ["Content-Type=application/json", "Hello=World", "Content-Length=99"],
 				 "body": "{\\"hello\\":\\"world\\"}"}""");
 		Result result = send(configuration, TestExchange.get("/anything"));
-		assertThat(result.action()).isEqualTo(Action.LOCAL_RESPONSE);
+		assertThat(result.action()).isInstanceOf(Decision.Reply.class);
 		assertThat(result.status()).isEqualTo(200);
 		assertThat(result.body()).isEqualTo("{\"hello\":\"world\"}");
 		assertThat(result.responseHeader("hello")).isEqualTo("World");
@@ -112,12 +112,12 @@ class CustomResponseTests {
 		PluginConfiguration configuration = harness.configure("""
 				{"enable_on_status": [429], "status_code": 302, "headers": ["Location=https://example.com"]}""");
 		Result limited = send(configuration, TestExchange.get("/").withResponse(429));
-		assertThat(limited.action()).isEqualTo(Action.CONTINUE);
-		assertThat(limited.responseAction()).isEqualTo(Action.LOCAL_RESPONSE);
+		assertThat(limited.action()).isEqualTo(Decision.Flow.CONTINUE);
+		assertThat(limited.responseAction()).isInstanceOf(Decision.Reply.class);
 		assertThat(limited.status()).isEqualTo(302);
 		assertThat(limited.responseHeader("location")).isEqualTo("https://example.com");
 		Result fine = send(configuration, TestExchange.get("/").withResponse(200));
-		assertThat(fine.responseAction()).isEqualTo(Action.CONTINUE);
+		assertThat(fine.responseAction()).isEqualTo(Decision.Flow.CONTINUE);
 		assertThat(fine.response()).isNull();
 	}
 

@@ -5,7 +5,7 @@ import io.github.wasmgateway.engine.RecordingLogger;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.BodyBuffer;
 import io.github.wasmgateway.engine.ByteArrayBody;
 import io.github.wasmgateway.engine.CompiledPlugin;
@@ -123,12 +123,12 @@ final class PluginHarness implements AutoCloseable {
 	Result send(PluginConfiguration configuration, TestExchange exchange) {
 		HttpStream stream = this.plugin.openStream(configuration, exchange);
 		try {
-			Action request = stream.onRequestHeaders(true);
-			Action response = null;
-			if (request == Action.CONTINUE && exchange.responseHeaders != null) {
-				response = stream.onResponseHeaders(false);
+			Decision request = thrownIfFailed(stream.onRequestHeaders(true));
+			Decision response = null;
+			if (request == Decision.Flow.CONTINUE && exchange.responseHeaders != null) {
+				response = thrownIfFailed(stream.onResponseHeaders(false));
 			}
-			return new Result(request, response, responseOf(stream, exchange), exchange);
+			return new Result(request, response, responseOf(exchange, request, response), exchange);
 		}
 		finally {
 			stream.finish();
@@ -142,16 +142,16 @@ final class PluginHarness implements AutoCloseable {
 	Result sendBody(PluginConfiguration configuration, TestExchange exchange, byte[]... chunks) {
 		HttpStream stream = this.plugin.openStream(configuration, exchange);
 		try {
-			Action request = stream.onRequestHeaders(false);
-			if (request != Action.CONTINUE) {
-				return new Result(request, null, responseOf(stream, exchange), exchange);
+			Decision request = thrownIfFailed(stream.onRequestHeaders(false));
+			if (request != Decision.Flow.CONTINUE) {
+				return new Result(request, null, responseOf(exchange, request), exchange);
 			}
 			ByteArrayBody buffered = new ByteArrayBody(new byte[0]);
-			Action body = Action.CONTINUE;
+			Decision body = Decision.Flow.CONTINUE;
 			for (int i = 0; i < chunks.length; i++) {
 				ByteArrayBody chunk = new ByteArrayBody(chunks[i]);
 				BodyBuffer delivered = chunk;
-				if (body == Action.BUFFER) {
+				if (body == Decision.Flow.STOP_AND_BUFFER) {
 					byte[] all = concat(buffered.bytes(), chunks[i]);
 					buffered = new ByteArrayBody(all);
 					delivered = buffered;
@@ -159,16 +159,24 @@ final class PluginHarness implements AutoCloseable {
 				else {
 					buffered = chunk;
 				}
-				body = stream.onRequestBody(delivered, i == chunks.length - 1);
-				if (body == Action.LOCAL_RESPONSE || body == Action.PAUSE) {
+				body = thrownIfFailed(stream.onRequestBody(delivered, i == chunks.length - 1));
+				if (body != Decision.Flow.CONTINUE && body != Decision.Flow.STOP_AND_BUFFER) {
 					break;
 				}
 			}
-			return new Result(body, null, responseOf(stream, exchange), exchange);
+			return new Result(body, null, responseOf(exchange, body), exchange);
 		}
 		finally {
 			stream.finish();
 		}
+	}
+
+	/** A failure comes out as the exception its decision carries. */
+	private static Decision thrownIfFailed(Decision decision) {
+		if (decision instanceof Decision.Fail fail) {
+			throw fail.failure();
+		}
+		return decision;
 	}
 
 	private static byte[] concat(byte[] a, byte[] b) {
@@ -178,9 +186,12 @@ final class PluginHarness implements AutoCloseable {
 		return all;
 	}
 
-	private static LocalResponse responseOf(HttpStream stream, TestExchange exchange) {
-		if (stream.localResponse() != null) {
-			return stream.localResponse();
+	/** The local response of one of {@code decisions}, else one the plugin sent later. */
+	private static LocalResponse responseOf(TestExchange exchange, Decision... decisions) {
+		for (Decision decision : decisions) {
+			if (decision instanceof Decision.Reply reply) {
+				return reply.response();
+			}
 		}
 		return exchange.responses.isEmpty() ? null : exchange.responses.get(0);
 	}
@@ -196,10 +207,10 @@ final class PluginHarness implements AutoCloseable {
 	}
 
 	/** What a request went through. */
-	record Result(Action action, Action responseAction, LocalResponse response, TestExchange exchange) {
+	record Result(Decision action, Decision responseAction, LocalResponse response, TestExchange exchange) {
 
 		boolean passed() {
-			return this.action == Action.CONTINUE && this.response == null;
+			return this.action == Decision.Flow.CONTINUE && this.response == null;
 		}
 
 		int status() {

@@ -4,7 +4,7 @@ import io.github.wasmgateway.engine.TestExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
@@ -133,12 +133,12 @@ class RequestBlockTests {
 			.configure("{\"block_bodies\": [\"hello world\"], \"case_sensitive\": false}");
 		Result blocked = harness.sendBody(configuration, TestExchange.request("POST", "/"), bytes("say Hello "),
 				bytes("World!"));
-		assertThat(blocked.action()).isEqualTo(Action.LOCAL_RESPONSE);
+		assertThat(blocked.action()).isInstanceOf(Decision.Reply.class);
 		assertThat(blocked.status()).isEqualTo(403);
 		assertThat(blocked.response().details()).isEqualTo("request-block.body_blocked");
 		Result passed = harness.sendBody(configuration, TestExchange.request("POST", "/"), bytes("hello"),
 				bytes(" there"));
-		assertThat(passed.action()).isEqualTo(Action.CONTINUE);
+		assertThat(passed.action()).isEqualTo(Decision.Flow.CONTINUE);
 		assertThat(passed.response()).isNull();
 		// the older name block_bodys is accepted too
 		PluginConfiguration legacy = harness.configure("{\"block_bodys\": [\"secret\"]}");
@@ -158,7 +158,7 @@ class RequestBlockTests {
 		assertThat(blocked.status()).isEqualTo(403);
 		Arrays.fill(big, (byte) 'b');
 		Result passed = harness.sendBody(configuration, TestExchange.request("POST", "/"), big);
-		assertThat(passed.action()).isEqualTo(Action.CONTINUE);
+		assertThat(passed.action()).isEqualTo(Decision.Flow.CONTINUE);
 		assertThat(harness.failures()).isZero();
 		assertThat(harness.plugin.vms()).allSatisfy((vm) -> assertThat(vm.memoryBytes()).isLessThan(8L << 20));
 	}

@@ -5,7 +5,7 @@ import io.github.wasmgateway.engine.TestExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.wasmgateway.engine.Action;
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.ByteArrayBody;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.PluginCallException;
@@ -194,10 +194,11 @@ class SdkTests {
 		TestExchange exchange = TestExchange.request("POST", "/", "x-op", "upper-body");
 		HttpStream stream = harness.plugin.openStream(configuration, exchange);
 		try {
-			assertThat(stream.onRequestHeaders(false)).isEqualTo(Action.CONTINUE);
-			assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false)).isEqualTo(Action.BUFFER);
+			assertThat(stream.onRequestHeaders(false)).isEqualTo(Decision.Flow.CONTINUE);
+			assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false))
+				.isEqualTo(Decision.Flow.STOP_AND_BUFFER);
 			ByteArrayBody all = ByteArrayBody.of("hello world");
-			assertThat(stream.onRequestBody(all, true)).isEqualTo(Action.CONTINUE);
+			assertThat(stream.onRequestBody(all, true)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(new String(all.bytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO WORLD!");
 		}
 		finally {

@@ -2,8 +2,8 @@ package io.github.wasmgateway.engine;
 
 /**
  * The host's side of one HTTP stream, as the engine needs it: header maps (views),
- * properties of the request, and the way back for what a plugin decides outside a
- * callback (after a callout, a Redis reply, a queue or a tick).
+ * properties of the request, and the one way back for what a plugin decides outside a
+ * phase.
  * <p>
  * Every method is called on the thread of the VM that runs the stream.
  */
@@ -37,27 +37,12 @@ public interface HttpExchange {
 	}
 
 	/**
-	 * The plugin continued a paused direction outside a callback
-	 * ({@code proxy_continue_stream}, or 0.1.0's {@code proxy_continue_request}).
+	 * What the plugin decided outside a phase: a {@link Decision.Resume} after a callout
+	 * or tick, a {@link Decision.Reply}, a {@link Decision.Reset}, or a
+	 * {@link Decision.Fail} when the VM failed while serving this stream's callout or
+	 * Redis reply. Called once the VM is idle, never from inside a plugin callback.
 	 */
-	default void resume(StreamDirection direction) {
-	}
-
-	/** The plugin answered the client outside a callback. */
-	default void respond(LocalResponse response) {
-	}
-
-	/**
-	 * The plugin closed or reset a direction of the stream ({@code proxy_close_stream}).
-	 */
-	default void close(StreamDirection direction) {
-	}
-
-	/**
-	 * The VM running this stream failed outside a callback the host made (while handling
-	 * a callout or Redis reply for it): apply the failure policy to this stream.
-	 */
-	default void failed(PluginCallException failure) {
+	default void decided(Decision decision) {
 	}
 
 }

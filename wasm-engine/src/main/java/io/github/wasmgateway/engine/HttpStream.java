@@ -4,12 +4,11 @@ import io.github.wasmgateway.engine.internal.StreamContext;
 
 /**
  * One HTTP request/response through a plugin. The host calls the phase methods in order
- * (request headers, body chunks, trailers; response headers, body chunks, trailers) and
- * finally {@link #finish()}; each phase answers an {@link Action}. Every method must be
- * called on the thread of the VM running the stream.
- * <p>
- * A method that throws {@link PluginCallException} means the plugin failed: answer the
- * client per the plugin's failure policy and still call {@link #finish()}.
+ * (request headers, body, trailers; response headers, body, trailers) and finally
+ * {@link #finish()}; each phase answers a {@link Decision}, a failure of the plugin
+ * included ({@link Decision.Fail}: answer the client per the plugin's failure policy and
+ * still call {@link #finish()}). Every method must be called on the thread of the VM
+ * running the stream.
  */
 public final class HttpStream {
 
@@ -19,37 +18,37 @@ public final class HttpStream {
 		this.context = context;
 	}
 
-	public Action onRequestHeaders(boolean endOfStream) {
+	/**
+	 * {@code proxy_on_request_headers}; {@code endOfStream} when the request has no body.
+	 */
+	public Decision onRequestHeaders(boolean endOfStream) {
 		return this.context.onRequestHeaders(endOfStream);
 	}
 
 	/**
-	 * A request body chunk (or, after {@link Action#BUFFER}, everything buffered so far);
-	 * the plugin may read and replace it through {@code body}.
+	 * {@code proxy_on_request_body} with a chunk, or with everything kept so far after
+	 * {@link Decision.Flow#STOP_AND_BUFFER}; the plugin may read and replace it through
+	 * {@code body}. {@code endOfStream} on the chunk that completes the body (or an empty
+	 * one when the end comes apart from the data).
 	 */
-	public Action onRequestBody(BodyBuffer body, boolean endOfStream) {
+	public Decision onRequestBody(BodyBuffer body, boolean endOfStream) {
 		return this.context.onRequestBody(body, endOfStream);
 	}
 
-	public Action onRequestTrailers() {
+	public Decision onRequestTrailers() {
 		return this.context.onRequestTrailers();
 	}
 
-	public Action onResponseHeaders(boolean endOfStream) {
+	public Decision onResponseHeaders(boolean endOfStream) {
 		return this.context.onResponseHeaders(endOfStream);
 	}
 
-	public Action onResponseBody(BodyBuffer body, boolean endOfStream) {
+	public Decision onResponseBody(BodyBuffer body, boolean endOfStream) {
 		return this.context.onResponseBody(body, endOfStream);
 	}
 
-	public Action onResponseTrailers() {
+	public Decision onResponseTrailers() {
 		return this.context.onResponseTrailers();
-	}
-
-	/** The local response the plugin sent, or null. */
-	public LocalResponse localResponse() {
-		return this.context.localResponse();
 	}
 
 	/**

@@ -38,7 +38,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 					"x-authority", "auth.internal", "x-body", "token=abc", "x-timeout", "250");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				assertThat(exchange.requestHeaders.get("x-status")).isEqualTo(OK);
 
 				RecordingCallouts.Call call = this.host.callouts.only();
@@ -65,7 +65,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			TestExchange exchange = Exerciser.request("http-call");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				assertThat(exchange.resumed).isEmpty();
 
 				this.host.callouts.only().reply(200, "allowed", "x-decision", "allow");
@@ -114,7 +114,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.run("http-call", "x-cluster", "evil.example.com");
 			assertThat(outcome.status()).isEqualTo(BAD_ARGUMENT);
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(this.host.callouts.calls).isEmpty();
 		}
 	}
@@ -132,7 +132,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			// request within the same host call: no resume is needed
 			assertThat(outcome.status()).isEqualTo(OK);
 			assertThat(outcome.header("x-callout-status")).isEqualTo("204");
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(outcome.exchange().resumed).isEmpty();
 			assertThat(exerciser.plugin.failureCount()).isZero();
 		}
@@ -161,8 +161,8 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			TestExchange exchange = TestExchange.get("/", "x-response-op", "http-call").withResponse(200);
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.CONTINUE);
-				assertThat(stream.onResponseHeaders(false)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
+				assertThat(stream.onResponseHeaders(false)).isEqualTo(Decision.Flow.STOP_ITERATION);
 
 				this.host.callouts.only().reply(503, "busy");
 
@@ -187,7 +187,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			TestExchange exchange = Exerciser.request("redis-call");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				TestHost.RecordingRedis.Call call = this.host.redis.only();
 				assertThat(call.cluster()).isEqualTo("redis");
 				assertThat(call.command()).isEqualTo("*1\r\n$4\r\nPING\r\n");
@@ -276,7 +276,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			TestExchange exchange = Exerciser.request("pause-until-tick:10");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				assertThat(exchange.resumed).isEmpty();
 
 				this.host.ticks.tick();
@@ -303,7 +303,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 			Outcome outcome = exerciser.run("pause-until-tick:10");
 			// had the tick re-entered the plugin, it would have found nothing to resume
 			assertThat(outcome.header("x-resumed-by")).isEqualTo("tick");
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(outcome.exchange().resumed).isEmpty();
 		}
 	}
@@ -313,7 +313,7 @@ class AsyncCallsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciser(mode)) {
 			TestExchange exchange = Exerciser.request("defer-done");
 			HttpStream stream = exerciser.open(exchange);
-			assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.CONTINUE);
+			assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-result")).isEqualTo("deferred");
 			stream.finish();
 			assertThat(stream.deleted()).isFalse();

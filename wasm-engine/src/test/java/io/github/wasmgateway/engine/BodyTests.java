@@ -16,15 +16,15 @@ class BodyTests extends ExerciserTestSupport {
 			TestExchange exchange = Exerciser.request("body-upper");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(false)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestHeaders(false)).isEqualTo(Decision.Flow.CONTINUE);
 
 				ByteArrayBody firstChunk = ByteArrayBody.of("hello ");
-				assertThat(stream.onRequestBody(firstChunk, false)).isEqualTo(Action.BUFFER);
+				assertThat(stream.onRequestBody(firstChunk, false)).isEqualTo(Decision.Flow.STOP_AND_BUFFER);
 				assertThat(firstChunk.toString()).isEqualTo("hello ");
 
 				// the host calls again with everything buffered so far
 				ByteArrayBody whole = ByteArrayBody.of("hello world 42!");
-				assertThat(stream.onRequestBody(whole, true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestBody(whole, true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(whole.toString()).isEqualTo("HELLO WORLD 42!");
 			}
 			finally {
@@ -43,7 +43,7 @@ class BodyTests extends ExerciserTestSupport {
 			try {
 				stream.onRequestHeaders(false);
 				stream.onRequestBody(ByteArrayBody.of("abc"), true);
-				assertThat(stream.onResponseHeaders(true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onResponseHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(exchange.responseHeaders.get("x-body-get-status")).isEqualTo(OK);
 				assertThat(exchange.responseHeaders.get("x-body-set-status")).isEqualTo(OK);
 			}
@@ -62,9 +62,10 @@ class BodyTests extends ExerciserTestSupport {
 				stream.onRequestHeaders(true);
 				stream.onResponseHeaders(false);
 
-				assertThat(stream.onResponseBody(ByteArrayBody.of("{\"status\":"), false)).isEqualTo(Action.BUFFER);
+				assertThat(stream.onResponseBody(ByteArrayBody.of("{\"status\":"), false))
+					.isEqualTo(Decision.Flow.STOP_AND_BUFFER);
 				ByteArrayBody whole = ByteArrayBody.of("{\"status\":\"ok\"}");
-				assertThat(stream.onResponseBody(whole, true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onResponseBody(whole, true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(whole.toString()).isEqualTo("{\"STATUS\":\"OK\"}");
 			}
 			finally {
@@ -82,12 +83,12 @@ class BodyTests extends ExerciserTestSupport {
 			try {
 				stream.onRequestHeaders(false);
 				ByteArrayBody chunk = ByteArrayBody.of("part one");
-				assertThat(stream.onRequestBody(chunk, false)).isEqualTo(Action.CONTINUE);
-				assertThat(stream.onRequestBody(ByteArrayBody.of("part two"), true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestBody(chunk, false)).isEqualTo(Decision.Flow.CONTINUE);
+				assertThat(stream.onRequestBody(ByteArrayBody.of("part two"), true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(chunk.toString()).isEqualTo("part one");
 				stream.onResponseHeaders(false);
 				ByteArrayBody response = ByteArrayBody.of("answer");
-				assertThat(stream.onResponseBody(response, true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onResponseBody(response, true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(response.toString()).isEqualTo("answer");
 			}
 			finally {
@@ -107,10 +108,10 @@ class BodyTests extends ExerciserTestSupport {
 				stream.onRequestHeaders(false);
 				stream.onRequestBody(ByteArrayBody.of("x"), false);
 				exchange.requestTrailers = ListHeaderMap.of("x-checksum", "abc", "x-length", "1");
-				assertThat(stream.onRequestTrailers()).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestTrailers()).isEqualTo(Decision.Flow.CONTINUE);
 				stream.onResponseHeaders(false);
 				exchange.responseTrailers = ListHeaderMap.of("grpc-status", "0");
-				assertThat(stream.onResponseTrailers()).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onResponseTrailers()).isEqualTo(Decision.Flow.CONTINUE);
 			}
 			finally {
 				stream.finish();

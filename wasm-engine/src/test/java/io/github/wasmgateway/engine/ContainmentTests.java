@@ -30,10 +30,18 @@ class ContainmentTests {
 				settings.withRebuildBackoff(Duration.ZERO).build());
 	}
 
-	static Action request(Plugin plugin, PluginConfiguration configuration, String... headers) {
+	/**
+	 * The decision of the request headers; a failure is thrown as the exception it
+	 * carries.
+	 */
+	static Decision request(Plugin plugin, PluginConfiguration configuration, String... headers) {
 		HttpStream stream = plugin.openStream(configuration, TestExchange.get("/", headers));
 		try {
-			return stream.onRequestHeaders(true);
+			Decision decision = stream.onRequestHeaders(true);
+			if (decision instanceof Decision.Fail fail) {
+				throw fail.failure();
+			}
+			return decision;
 		}
 		finally {
 			stream.finish();
@@ -44,7 +52,7 @@ class ContainmentTests {
 	void trapFailsTheCallWithNamedStackAndTheVmIsReplaced(ExecutionMode mode) {
 		try (Plugin plugin = plugin("trap-on-marker", mode, PluginSettings.builder("trapper"))) {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);
-			assertThat(request(plugin, configuration)).isEqualTo(Action.CONTINUE);
+			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
 			int firstVm = plugin.vms().get(0).id();
 
 			assertThatThrownBy(() -> request(plugin, configuration, "x-trap", "1"))
@@ -62,7 +70,7 @@ class ContainmentTests {
 			assertThat(Thread.currentThread().isInterrupted()).isFalse();
 
 			// the next request gets a fresh VM built from the shared compiled code
-			assertThat(request(plugin, configuration)).isEqualTo(Action.CONTINUE);
+			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(plugin.vms()).extracting(VmInfo::id).doesNotContain(firstVm);
 			assertThat(plugin.rebuildCount()).isEqualTo(1);
 			assertThat(plugin.failureCount()).isEqualTo(1);
@@ -83,7 +91,7 @@ class ContainmentTests {
 				});
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 			assertThat(Thread.currentThread().isInterrupted()).isFalse();
-			assertThat(request(plugin, configuration)).isEqualTo(Action.CONTINUE);
+			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(Thread.currentThread().isInterrupted()).isFalse();
 		}
 	}
@@ -98,7 +106,7 @@ class ContainmentTests {
 					assertThat(ex.kind()).isEqualTo(Kind.MEMORY_LIMIT);
 					assertThat(ex.getMessage()).contains("memory limit of 4194304 bytes reached");
 				});
-			assertThat(request(plugin, configuration)).isEqualTo(Action.CONTINUE);
+			assertThat(request(plugin, configuration)).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(plugin.vms()).allSatisfy((vm) -> assertThat(vm.memoryBytes()).isLessThan(4L * 1024 * 1024));
 		}
 	}
@@ -117,7 +125,7 @@ class ContainmentTests {
 			finally {
 				other.shutdown();
 			}
-			assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.CONTINUE);
+			assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
 			stream.finish();
 		}
 	}
@@ -133,7 +141,7 @@ class ContainmentTests {
 				HttpStream open = workerB.submit(() -> plugin.openStream(configuration, TestExchange.get("/"))).get();
 				assertThatThrownBy(() -> workerA.submit(() -> request(plugin, configuration, "x-trap", "1")).get())
 					.hasCauseInstanceOf(PluginCallException.class);
-				assertThat(workerB.submit(() -> open.onRequestHeaders(true)).get()).isEqualTo(Action.CONTINUE);
+				assertThat(workerB.submit(() -> open.onRequestHeaders(true)).get()).isEqualTo(Decision.Flow.CONTINUE);
 				workerB.submit(open::finish).get();
 				assertThat(plugin.vms()).extracting(VmInfo::thread).doesNotHaveDuplicates();
 			}

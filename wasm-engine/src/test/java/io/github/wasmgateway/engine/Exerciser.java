@@ -69,12 +69,14 @@ final class Exerciser implements AutoCloseable {
 		return run(request(op, inputs));
 	}
 
-	/** Runs the request headers of {@code exchange}, then finishes the stream. */
+	/**
+	 * Runs the request headers of {@code exchange}, then finishes the stream; a failure
+	 * is thrown as the exception its decision carries.
+	 */
 	Outcome run(TestExchange exchange) {
 		HttpStream stream = open(exchange);
 		try {
-			Action action = stream.onRequestHeaders(true);
-			return new Outcome(action, exchange, exchange.requestHeaders, stream.localResponse());
+			return new Outcome(thrownIfFailed(stream.onRequestHeaders(true)), exchange, exchange.requestHeaders);
 		}
 		finally {
 			stream.finish();
@@ -95,12 +97,18 @@ final class Exerciser implements AutoCloseable {
 		HttpStream stream = open(exchange);
 		try {
 			stream.onRequestHeaders(true);
-			Action action = stream.onResponseHeaders(true);
-			return new Outcome(action, exchange, exchange.responseHeaders, stream.localResponse());
+			return new Outcome(thrownIfFailed(stream.onResponseHeaders(true)), exchange, exchange.responseHeaders);
 		}
 		finally {
 			stream.finish();
 		}
+	}
+
+	private static Decision thrownIfFailed(Decision decision) {
+		if (decision instanceof Decision.Fail fail) {
+			throw fail.failure();
+		}
+		return decision;
 	}
 
 	HttpStream open(TestExchange exchange) {
@@ -113,10 +121,15 @@ final class Exerciser implements AutoCloseable {
 	}
 
 	/**
-	 * What one request saw: the action of the phase that ran the op, the exchange, the
-	 * header map the results went to, and the local response if any.
+	 * What one request saw: the decision of the phase that ran the op, the exchange and
+	 * the header map the results went to.
 	 */
-	record Outcome(Action action, TestExchange exchange, ListHeaderMap results, LocalResponse localResponse) {
+	record Outcome(Decision decision, TestExchange exchange, ListHeaderMap results) {
+
+		/** The local response the plugin sent in the phase, or null. */
+		LocalResponse localResponse() {
+			return (this.decision instanceof Decision.Reply reply) ? reply.response() : null;
+		}
 
 		String header(String name) {
 			return this.results.get(name);

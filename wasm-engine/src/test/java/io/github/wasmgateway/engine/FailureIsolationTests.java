@@ -37,10 +37,10 @@ class FailureIsolationTests extends ExerciserTestSupport {
 							(ex) -> assertThat(ex.kind()).isEqualTo(Kind.TRAP));
 				}
 				else {
-					outcomes.add(exerciser.run("get-log-level").action());
+					outcomes.add(exerciser.run("get-log-level").decision());
 				}
 			}
-			assertThat(outcomes).hasSize(90).containsOnly(Action.CONTINUE);
+			assertThat(outcomes).hasSize(90).containsOnly(Decision.Flow.CONTINUE);
 			assertThat(exerciser.plugin.failureCount()).isEqualTo(10);
 			assertThat(exerciser.plugin.rebuildCount()).isEqualTo(10);
 			assertThat(exerciser.plugin.vms()).hasSize(1).allSatisfy((vm) -> assertThat(vm.state()).isEqualTo("READY"));
@@ -77,7 +77,7 @@ class FailureIsolationTests extends ExerciserTestSupport {
 			assertThatThrownBy(() -> exerciser.run("get-log-level")).isInstanceOf(PluginCallException.class);
 			services.sharedData(Exerciser.NAME).set("poison", "0".getBytes(StandardCharsets.UTF_8), 0);
 			this.host.clock.nanos += Duration.ofMillis(1).toNanos();
-			assertThat(exerciser.run("get-log-level").action()).isEqualTo(Action.CONTINUE);
+			assertThat(exerciser.run("get-log-level").decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(configureLines()).isEqualTo(configuresBefore + 2);
 		}
 	}
@@ -96,7 +96,7 @@ class FailureIsolationTests extends ExerciserTestSupport {
 			for (int i = 0; i < 3; i++) {
 				TestExchange exchange = Exerciser.request("http-call");
 				HttpStream stream = exerciser.open(exchange);
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				waiting.add(exchange);
 				streams.add(stream);
 			}
@@ -112,7 +112,7 @@ class FailureIsolationTests extends ExerciserTestSupport {
 			this.host.callouts.calls.get(0).reply(200, "late");
 			streams.forEach(HttpStream::finish);
 			assertThat(waiting).allSatisfy((exchange) -> assertThat(exchange.failures).hasSize(1));
-			assertThat(exerciser.run("get-log-level").action()).isEqualTo(Action.CONTINUE);
+			assertThat(exerciser.run("get-log-level").decision()).isEqualTo(Decision.Flow.CONTINUE);
 		}
 	}
 
@@ -163,7 +163,7 @@ class FailureIsolationTests extends ExerciserTestSupport {
 		};
 		try (Exerciser exerciser = Exerciser.start(engine, mode,
 				this.host.servicesBuilder().withHttpCallouts(callouts).withRedis(redis).withMetrics(metrics).build())) {
-			assertThat(exerciser.run("get-log-level").action()).isEqualTo(Action.CONTINUE);
+			assertThat(exerciser.run("get-log-level").decision()).isEqualTo(Decision.Flow.CONTINUE);
 			int vm = exerciser.plugin.vms().get(0).id();
 			assertThat(exerciser.run("http-call", "x-path", "/a b").status()).isEqualTo(BAD_ARGUMENT);
 			assertThat(exerciser.run("http-call", "x-path", "/ab").status()).isEqualTo(INTERNAL_FAILURE);

@@ -44,7 +44,7 @@ class GrpcCallsTests extends ExerciserTestSupport {
 					"250", "x-grpc-metadata", "x-tenant=blue");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				assertThat(exchange.requestHeaders.get("x-status")).isEqualTo(OK);
 				// Envoy's numbering: the first call is 5, calls are 1 modulo 4
 				assertThat(exchange.requestHeaders.get("x-result")).isEqualTo("5");
@@ -170,7 +170,7 @@ class GrpcCallsTests extends ExerciserTestSupport {
 			Outcome outcome = exerciser.run("grpc-call", "x-grpc-cancel", "1");
 			assertThat(outcome.status()).isEqualTo(OK);
 			assertThat(outcome.header("x-status-cancel")).isEqualTo(OK);
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 
 			RecordingGrpc.Call call = this.grpc.only();
 			assertThat(call.cancelled).isTrue();
@@ -200,7 +200,7 @@ class GrpcCallsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciserWithGrpc(mode)) {
 			Outcome call = exerciser.run("grpc-call", "x-cluster", "evil.example.com");
 			assertThat(call.status()).isEqualTo(PARSE_FAILURE);
-			assertThat(call.action()).isEqualTo(Action.CONTINUE);
+			assertThat(call.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(exerciser.run("grpc-stream", "x-cluster", "evil.example.com").status()).isEqualTo(PARSE_FAILURE);
 			assertThat(this.grpc.calls).isEmpty();
 		}
@@ -236,7 +236,7 @@ class GrpcCallsTests extends ExerciserTestSupport {
 				this.host.servicesBuilder().withGrpc(immediate).build())) {
 			Outcome outcome = exerciser.run("grpc-call");
 			assertThat(outcome.header("x-grpc-message")).isEqualTo("at once");
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(exerciser.plugin.failureCount()).isZero();
 		}
 	}
@@ -250,7 +250,7 @@ class GrpcCallsTests extends ExerciserTestSupport {
 					"1");
 			HttpStream stream = exerciser.open(exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				// streams are 2 modulo 4
 				assertThat(exchange.requestHeaders.get("x-result")).isEqualTo("6");
 				assertThat(exchange.requestHeaders.get("x-status-send")).isEqualTo("0,0,0");

@@ -504,7 +504,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome request = exerciser.run("continue-stream:0");
 			assertThat(request.status()).isEqualTo(OK);
-			assertThat(request.action()).isEqualTo(Action.CONTINUE);
+			assertThat(request.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(request.exchange().resumed).isEmpty();
 
 			assertThat(exerciser.run("continue-stream:1").status()).isEqualTo(OK);
@@ -527,12 +527,13 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	@BothModes
 	void closeStreamTellsTheHostWhichDirectionToClose(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode)) {
+			// inside a callback the reset is the callback's decision
 			Outcome request = exerciser.run("close-stream:0");
 			assertThat(request.status()).isEqualTo(OK);
-			assertThat(request.exchange().closed).containsExactly(StreamDirection.REQUEST);
+			assertThat(request.decision()).isEqualTo(new Decision.Reset(StreamDirection.REQUEST));
 
 			Outcome response = exerciser.run("close-stream:1");
-			assertThat(response.exchange().closed).containsExactly(StreamDirection.RESPONSE);
+			assertThat(response.decision()).isEqualTo(new Decision.Reset(StreamDirection.RESPONSE));
 		}
 	}
 
@@ -550,7 +551,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.run("done");
 			assertThat(outcome.status()).isEqualTo(NOT_FOUND);
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 		}
 	}
 
@@ -583,7 +584,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	void localResponseIsWhatTheClientGets(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.run("local-response");
-			assertThat(outcome.action()).isEqualTo(Action.LOCAL_RESPONSE);
+			assertThat(outcome.decision()).isInstanceOf(Decision.Reply.class);
 			assertThat(outcome.status()).isEqualTo(OK);
 			LocalResponse response = outcome.localResponse();
 			assertThat(response.status()).isEqualTo(403);
@@ -613,7 +614,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	void localResponseFromTheResponsePhaseReplacesTheResponse(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.runInResponse("local-response", "x-response-code", "502");
-			assertThat(outcome.action()).isEqualTo(Action.LOCAL_RESPONSE);
+			assertThat(outcome.decision()).isInstanceOf(Decision.Reply.class);
 			assertThat(outcome.localResponse().status()).isEqualTo(502);
 		}
 	}
@@ -784,7 +785,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.run("redis-call");
 			assertThat(outcome.status()).isEqualTo(BAD_ARGUMENT);
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 			assertThat(this.host.redis.calls).isEmpty();
 		}
 	}
@@ -932,7 +933,7 @@ class HostFunctionsTests extends ExerciserTestSupport {
 			Outcome outcome = exerciser.run("bad-pointer:" + function);
 			assertThat(outcome.header("x-error")).isNull();
 			assertThat(outcome.status()).isEqualTo(answer);
-			assertThat(outcome.action()).isEqualTo(Action.CONTINUE);
+			assertThat(outcome.decision()).isEqualTo(Decision.Flow.CONTINUE);
 
 			Outcome next = exerciser.run(TestExchange.get("/next"));
 			assertThat(next.header("x-exerciser")).isNotNull();

@@ -20,7 +20,7 @@ class InterpreterFallbackTests {
 				PluginConfiguration configuration = plugin.configure(new byte[0]);
 				TestExchange exchange = TestExchange.get("/");
 				HttpStream stream = plugin.openStream(configuration, exchange);
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
 				stream.finish();
 				assertThat(exchange.requestHeaders.get("x-huge")).isEqualTo("ok");
 			}

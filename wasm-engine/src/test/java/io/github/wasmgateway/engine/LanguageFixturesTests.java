@@ -34,7 +34,7 @@ class LanguageFixturesTests {
 	}
 
 	/** Runs the request headers of {@code exchange} and finishes the stream. */
-	static HttpStream request(Plugin plugin, TestExchange exchange, Action expected) {
+	static HttpStream request(Plugin plugin, TestExchange exchange, Decision expected) {
 		HttpStream stream = plugin.openStream(plugin.configure(new byte[0]), exchange);
 		try {
 			assertThat(stream.onRequestHeaders(true)).isEqualTo(expected);
@@ -59,7 +59,7 @@ class LanguageFixturesTests {
 	void wasiLibcClockReadsTheInjectedHostClock(ExecutionMode mode) {
 		try (Plugin plugin = plugin("wasi-libc", mode)) {
 			TestExchange exchange = TestExchange.get("/");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-fixture")).isEqualTo("wasi-libc");
 			assertThat(exchange.requestHeaders.get("x-time")).isEqualTo(Long.toString(TestHost.CLOCK_NANOS));
 		}
@@ -71,7 +71,7 @@ class LanguageFixturesTests {
 				HostServices.builder().withLoggers((name) -> this.host.logger).build())) {
 			TestExchange exchange = TestExchange.get("/");
 			long before = HostClock.SYSTEM.epochNanos();
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			long after = HostClock.SYSTEM.epochNanos();
 			assertThat(Long.parseLong(exchange.requestHeaders.get("x-time"))).isBetween(before, after);
 		}
@@ -82,8 +82,8 @@ class LanguageFixturesTests {
 		try (Plugin plugin = plugin("wasi-libc", mode)) {
 			TestExchange first = TestExchange.get("/");
 			TestExchange second = TestExchange.get("/");
-			request(plugin, first, Action.CONTINUE);
-			request(plugin, second, Action.CONTINUE);
+			request(plugin, first, Decision.Flow.CONTINUE);
+			request(plugin, second, Decision.Flow.CONTINUE);
 			String random = first.requestHeaders.get("x-random");
 			assertThat(random).matches("[0-9a-f]{16}");
 			assertThat(second.requestHeaders.get("x-random")).matches("[0-9a-f]{16}").isNotEqualTo(random);
@@ -94,7 +94,7 @@ class LanguageFixturesTests {
 	void wasiLibcSeesNoEnvironmentByDefault(ExecutionMode mode) {
 		try (Plugin plugin = plugin("wasi-libc", mode)) {
 			TestExchange exchange = TestExchange.get("/");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-env-count")).isEqualTo("0");
 		}
 	}
@@ -107,7 +107,7 @@ class LanguageFixturesTests {
 			.withWasiEnvironment("DEBUG", "0");
 		try (Plugin plugin = plugin("wasi-libc", mode, settings, this.host.services())) {
 			TestExchange exchange = TestExchange.get("/");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-env-count")).isEqualTo("3");
 		}
 	}
@@ -118,7 +118,7 @@ class LanguageFixturesTests {
 	void rustPluginAddsTheRequestPath(ExecutionMode mode) {
 		try (Plugin plugin = plugin("rust-plugin", mode)) {
 			TestExchange exchange = TestExchange.get("/items/42?view=full");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-rust-path")).isEqualTo("/items/42?view=full");
 		}
 	}
@@ -127,7 +127,7 @@ class LanguageFixturesTests {
 	void rustPluginReportsAMissingPath(ExecutionMode mode) {
 		try (Plugin plugin = plugin("rust-plugin", mode)) {
 			TestExchange exchange = new TestExchange(ListHeaderMap.of(":method", "GET"));
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-rust-path")).isNull();
 			assertThat(exchange.requestHeaders.get("x-rust-path-status")).isEqualTo(Exerciser.NOT_FOUND);
 		}
@@ -139,9 +139,10 @@ class LanguageFixturesTests {
 			HttpStream stream = plugin.openStream(plugin.configure(new byte[0]), TestExchange.get("/"));
 			try {
 				stream.onRequestHeaders(false);
-				assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false)).isEqualTo(Action.BUFFER);
+				assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false))
+					.isEqualTo(Decision.Flow.STOP_AND_BUFFER);
 				ByteArrayBody whole = ByteArrayBody.of("hello world");
-				assertThat(stream.onRequestBody(whole, true)).isEqualTo(Action.CONTINUE);
+				assertThat(stream.onRequestBody(whole, true)).isEqualTo(Decision.Flow.CONTINUE);
 				assertThat(whole.toString()).isEqualTo("dlrow olleh");
 			}
 			finally {
@@ -156,8 +157,11 @@ class LanguageFixturesTests {
 	void assemblyScriptPluginDeniesDenyPathsWithALocalResponse(ExecutionMode mode) {
 		try (Plugin plugin = plugin("as-plugin", mode)) {
 			TestExchange exchange = TestExchange.get("/deny/admin");
-			HttpStream stream = request(plugin, exchange, Action.LOCAL_RESPONSE);
-			LocalResponse response = stream.localResponse();
+			HttpStream stream = plugin.openStream(plugin.configure(new byte[0]), exchange);
+			Decision decision = stream.onRequestHeaders(true);
+			stream.finish();
+			assertThat(decision).isInstanceOf(Decision.Reply.class);
+			LocalResponse response = ((Decision.Reply) decision).response();
 			assertThat(response.status()).isEqualTo(403);
 			assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("denied by as-plugin");
 			assertThat(response.headers()).containsExactly(entry("x-as", "1"));
@@ -170,8 +174,7 @@ class LanguageFixturesTests {
 	void assemblyScriptPluginLetsOtherPathsThrough(ExecutionMode mode) {
 		try (Plugin plugin = plugin("as-plugin", mode)) {
 			TestExchange exchange = TestExchange.get("/public");
-			HttpStream stream = request(plugin, exchange, Action.CONTINUE);
-			assertThat(stream.localResponse()).isNull();
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-as")).isEqualTo("allowed");
 		}
 	}
@@ -184,7 +187,7 @@ class LanguageFixturesTests {
 			TestExchange exchange = TestExchange.get("/");
 			HttpStream stream = plugin.openStream(plugin.configure(new byte[0]), exchange);
 			try {
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.PAUSE);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.STOP_ITERATION);
 				assertThat(exchange.requestHeaders.get("x-redis-init-status")).isEqualTo(Exerciser.OK);
 				TestHost.RecordingRedis.Call call = this.host.redis.only();
 				assertThat(call.cluster()).isEqualTo("redis-a");
@@ -210,7 +213,7 @@ class LanguageFixturesTests {
 		try (Plugin plugin = plugin("higress-profile", mode, PluginSettings.builder("higress-profile"),
 				this.host.servicesBuilder().withRedis(RedisClient.none()).build())) {
 			TestExchange exchange = TestExchange.get("/");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-fixture")).isEqualTo("higress-profile");
 			assertThat(exchange.requestHeaders.get("x-redis-init-status")).isEqualTo(Exerciser.BAD_ARGUMENT);
 			assertThat(exchange.requestHeaders.get("x-redis-call-status")).isEqualTo(Exerciser.BAD_ARGUMENT);
@@ -224,7 +227,7 @@ class LanguageFixturesTests {
 				this.host.servicesBuilder().withRedis(RedisClient.none()).build())) {
 			TestExchange exchange = TestExchange.get("/", "x-override-host", "10.0.0.9:8080", "x-get-upstream-hosts",
 					"1", "x-inject", "data");
-			request(plugin, exchange, Action.CONTINUE);
+			request(plugin, exchange, Decision.Flow.CONTINUE);
 			assertThat(exchange.requestHeaders.get("x-override-status")).isEqualTo(Exerciser.UNIMPLEMENTED);
 			assertThat(exchange.requestHeaders.get("x-upstream-hosts-status")).isEqualTo(Exerciser.UNIMPLEMENTED);
 			assertThat(exchange.requestHeaders.get("x-upstream-hosts")).isNull();

@@ -32,7 +32,7 @@ class SdkProfileTests {
 			PluginConfiguration config = plugin.configure(configuration.getBytes(StandardCharsets.UTF_8));
 			TestExchange exchange = TestExchange.get("/hello");
 			HttpStream stream = plugin.openStream(config, exchange);
-			assertThat(stream.onRequestHeaders(true)).isEqualTo(Action.CONTINUE);
+			assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
 			stream.finish();
 			assertThat(stream.deleted()).isTrue();
 			return exchange.requestHeaders;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@link HttpExchange} held in memory, recording what the plugin did outside its
+ * An {@link HttpExchange} held in memory, recording what the plugin decided outside its
  * callbacks.
  */
 public final class TestExchange implements HttpExchange {
@@ -29,6 +29,9 @@ public final class TestExchange implements HttpExchange {
 	public final List<LocalResponse> responses = new ArrayList<>();
 
 	public final List<PluginCallException> failures = new ArrayList<>();
+
+	/** Every decision the plugin made outside a phase, in order. */
+	public final List<Decision> decisions = new ArrayList<>();
 
 	public TestExchange(ListHeaderMap requestHeaders) {
 		this.requestHeaders = requestHeaders;
@@ -101,24 +104,22 @@ public final class TestExchange implements HttpExchange {
 		return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
+	/** Sorts the plugin's later decisions into the lists above. */
 	@Override
-	public void resume(StreamDirection direction) {
-		this.resumed.add(direction);
-	}
-
-	@Override
-	public void respond(LocalResponse response) {
-		this.responses.add(response);
-	}
-
-	@Override
-	public void close(StreamDirection direction) {
-		this.closed.add(direction);
-	}
-
-	@Override
-	public void failed(PluginCallException failure) {
-		this.failures.add(failure);
+	public void decided(Decision decision) {
+		this.decisions.add(decision);
+		if (decision instanceof Decision.Resume resume) {
+			this.resumed.add(resume.direction());
+		}
+		else if (decision instanceof Decision.Reply reply) {
+			this.responses.add(reply.response());
+		}
+		else if (decision instanceof Decision.Reset reset) {
+			this.closed.add(reset.direction());
+		}
+		else if (decision instanceof Decision.Fail fail) {
+			this.failures.add(fail.failure());
+		}
 	}
 
 }

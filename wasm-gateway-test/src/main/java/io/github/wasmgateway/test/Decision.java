@@ -8,13 +8,19 @@ public enum Decision {
 	/** Go on: the headers, chunk or trailers pass along. */
 	CONTINUE,
 
-	/** Hold the stream until the plugin resumes it or replies (after a callout, say). */
+	/**
+	 * Hold the stream until the plugin resumes it or replies (after a callout, say);
+	 * headers StopIteration still hands the body to the plugin, as Envoy does.
+	 */
 	PAUSE,
 
 	/** Body phases: collect the body and call again with everything so far. */
 	BUFFER,
 
 	/** The plugin answered the client itself ({@link TestResult#reply()}). */
-	REPLY
+	REPLY,
+
+	/** The plugin reset the stream ({@link TestResult#closed()}). */
+	RESET
 
 }

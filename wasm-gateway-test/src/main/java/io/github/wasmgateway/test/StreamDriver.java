@@ -1,14 +1,13 @@
 package io.github.wasmgateway.test;
 
-import io.github.wasmgateway.engine.Action;
 import io.github.wasmgateway.engine.ByteArrayBody;
+import io.github.wasmgateway.engine.Decision.Flow;
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.HttpExchange;
 import io.github.wasmgateway.engine.HttpStream;
 import io.github.wasmgateway.engine.ListHeaderMap;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.Plugin;
-import io.github.wasmgateway.engine.PluginCallException;
 import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.StreamDirection;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +20,11 @@ import java.util.Map;
  * Runs one {@link TestRequest} through a plugin as the gateway runs a request: the
  * request phases, then, when they all went on and the request has an upstream response,
  * the response phases, then the end of the stream; a paused phase waits for the plugin to
- * resume or reply. The only class of the kit that speaks the engine's stream API
- * ({@link HttpStream}, {@link Action}, {@link HttpExchange}): when that API changes, only
- * this class does.
+ * resume or reply, as Envoy's filter manager treats the codes (docs/gateway.md): headers
+ * StopIteration still delivers the body, StopAllIteration holds it until the plugin
+ * resumes. The only class of the kit that speaks the engine's stream API
+ * ({@link HttpStream}, the engine's {@code Decision}, {@link HttpExchange}): when that
+ * API changes, only this class does.
  */
 final class StreamDriver implements HttpExchange {
 
@@ -53,9 +54,6 @@ final class StreamDriver implements HttpExchange {
 	/** Body bytes the plugin held (BUFFER) and will see again with the next chunk. */
 	private ByteArrayBody pending;
 
-	/** The body chunk a paused body phase holds, forwarded once the plugin resumes. */
-	private ByteArrayBody held;
-
 	private final ByteArrayOutputStream forwardedRequestBody = new ByteArrayOutputStream();
 
 	private final ByteArrayOutputStream forwardedResponseBody = new ByteArrayOutputStream();
@@ -63,7 +61,7 @@ final class StreamDriver implements HttpExchange {
 	/** Whether the last body call was its direction's end of stream. */
 	private boolean bodyEnded;
 
-	/** Which direction the held or pending body belongs to. */
+	/** Which direction the pending body belongs to. */
 	private boolean heldIsRequest;
 
 	private State state = State.RUNNING;
@@ -119,29 +117,44 @@ final class StreamDriver implements HttpExchange {
 				return;
 			}
 			Step step = this.steps.remove(0);
-			Decision decision;
 			this.resumed = false;
-			try {
-				decision = call(step);
-			}
-			catch (PluginCallException ex) {
-				this.failure = ex.getMessage();
+			io.github.wasmgateway.engine.Decision decision = call(step);
+			if (decision instanceof io.github.wasmgateway.engine.Decision.Fail fail) {
+				this.failure = fail.failure().getMessage();
 				end();
 				return;
 			}
-			this.decisions.put(step.phase(), decision);
-			if (this.closed != null || this.failure != null) {
+			this.decisions.put(step.phase(), decision(decision));
+			if (decision instanceof io.github.wasmgateway.engine.Decision.Reply reply) {
+				this.reply = reply(reply.response());
+			}
+			else if (decision instanceof io.github.wasmgateway.engine.Decision.Reset reset) {
+				this.closed = reset.direction();
+			}
+			if (this.closed != null || this.failure != null || this.reply != null) {
 				end();
 			}
-			else if (decision == Decision.REPLY) {
-				this.reply = reply(this.stream.localResponse());
-				end();
-			}
-			else if (decision == Decision.PAUSE || (decision == Decision.BUFFER && this.bodyEnded)) {
-				// a body held at its end of stream waits for the plugin as a pause does
+			else if (waits(step.phase(), decision)) {
 				settlePause();
 			}
 		}
+	}
+
+	/**
+	 * Whether the stream waits for the plugin after this phase: headers StopIteration
+	 * only when no body follows (the body still goes to the plugin, and its Continue
+	 * releases both), StopAllIteration and trailers that stop always, a body that stops
+	 * only at its end of stream.
+	 */
+	private boolean waits(Phase phase, io.github.wasmgateway.engine.Decision decision) {
+		if (decision == Flow.CONTINUE) {
+			return false;
+		}
+		return switch (phase) {
+			case REQUEST_HEADERS, RESPONSE_HEADERS -> decision != Flow.STOP_ITERATION || endsDirection(phase);
+			case REQUEST_BODY, RESPONSE_BODY -> this.bodyEnded;
+			default -> true;
+		};
 	}
 
 	/**
@@ -173,23 +186,23 @@ final class StreamDriver implements HttpExchange {
 		this.state = State.PAUSED;
 	}
 
-	private Decision call(Step step) {
+	private io.github.wasmgateway.engine.Decision call(Step step) {
 		return switch (step.phase()) {
-			case REQUEST_HEADERS -> decision(this.stream.onRequestHeaders(endsDirection(Phase.REQUEST_HEADERS)));
+			case REQUEST_HEADERS -> this.stream.onRequestHeaders(endsDirection(Phase.REQUEST_HEADERS));
 			case REQUEST_BODY -> body(this.request.body.get(step.chunk()), endsDirection(Phase.REQUEST_BODY),
 					this.forwardedRequestBody, true);
-			case REQUEST_TRAILERS -> decision(this.stream.onRequestTrailers());
+			case REQUEST_TRAILERS -> this.stream.onRequestTrailers();
 			case RESPONSE_HEADERS -> {
 				this.responseHeaders = ListHeaderMap.of(":status", Integer.toString(this.request.upstreamStatus));
 				this.request.upstreamHeaders.forEach((header) -> this.responseHeaders.add(header[0], header[1]));
 				if (!this.request.upstreamTrailers.isEmpty()) {
 					this.responseTrailers = map(this.request.upstreamTrailers);
 				}
-				yield decision(this.stream.onResponseHeaders(endsDirection(Phase.RESPONSE_HEADERS)));
+				yield this.stream.onResponseHeaders(endsDirection(Phase.RESPONSE_HEADERS));
 			}
 			case RESPONSE_BODY -> body(this.request.upstreamBody.get(step.chunk()), endsDirection(Phase.RESPONSE_BODY),
 					this.forwardedResponseBody, false);
-			case RESPONSE_TRAILERS -> decision(this.stream.onResponseTrailers());
+			case RESPONSE_TRAILERS -> this.stream.onResponseTrailers();
 		};
 	}
 
@@ -205,10 +218,12 @@ final class StreamDriver implements HttpExchange {
 	}
 
 	/**
-	 * One body chunk; after BUFFER the plugin gets everything held so far with the next
-	 * chunk, and what it lets go on is forwarded.
+	 * One body chunk; after StopIterationAndBuffer the plugin gets everything kept so far
+	 * with the next chunk, after StopIterationNoBuffer the chunk goes no further, and
+	 * what it lets go on is forwarded.
 	 */
-	private Decision body(byte[] chunk, boolean endOfStream, ByteArrayOutputStream forwarded, boolean request) {
+	private io.github.wasmgateway.engine.Decision body(byte[] chunk, boolean endOfStream,
+			ByteArrayOutputStream forwarded, boolean request) {
 		ByteArrayBody delivered;
 		if (this.pending != null) {
 			this.pending.append(chunk, 0, chunk.length);
@@ -217,38 +232,38 @@ final class StreamDriver implements HttpExchange {
 		else {
 			delivered = new ByteArrayBody(chunk);
 		}
-		Decision decision = decision(request ? this.stream.onRequestBody(delivered, endOfStream)
-				: this.stream.onResponseBody(delivered, endOfStream));
+		io.github.wasmgateway.engine.Decision decision = request ? this.stream.onRequestBody(delivered, endOfStream)
+				: this.stream.onResponseBody(delivered, endOfStream);
 		this.pending = null;
-		this.held = null;
 		this.bodyEnded = endOfStream;
 		this.heldIsRequest = request;
-		switch (decision) {
-			case CONTINUE -> forwarded.writeBytes(delivered.bytes());
-			case BUFFER -> this.pending = delivered;
-			case PAUSE -> this.held = delivered;
-			default -> {
-			}
+		if (decision == Flow.CONTINUE) {
+			forwarded.writeBytes(delivered.bytes());
+		}
+		else if (decision == Flow.STOP_AND_BUFFER) {
+			this.pending = delivered;
 		}
 		return decision;
 	}
 
 	private void forwardHeld() {
-		ByteArrayBody body = (this.held != null) ? this.held : this.pending;
+		ByteArrayBody body = this.pending;
 		if (body != null) {
 			(this.heldIsRequest ? this.forwardedRequestBody : this.forwardedResponseBody).writeBytes(body.bytes());
 		}
-		this.held = null;
 		this.pending = null;
 	}
 
-	private static Decision decision(Action action) {
-		return switch (action) {
-			case CONTINUE -> Decision.CONTINUE;
-			case PAUSE -> Decision.PAUSE;
-			case BUFFER -> Decision.BUFFER;
-			case LOCAL_RESPONSE -> Decision.REPLY;
-		};
+	/** The engine's decision as the kit reports it. */
+	private static Decision decision(io.github.wasmgateway.engine.Decision decision) {
+		if (decision instanceof Flow flow) {
+			return switch (flow) {
+				case CONTINUE -> Decision.CONTINUE;
+				case STOP_AND_BUFFER -> Decision.BUFFER;
+				default -> Decision.PAUSE;
+			};
+		}
+		return (decision instanceof io.github.wasmgateway.engine.Decision.Reset) ? Decision.RESET : Decision.REPLY;
 	}
 
 	private static LocalReply reply(LocalResponse response) {
@@ -348,23 +363,19 @@ final class StreamDriver implements HttpExchange {
 	}
 
 	@Override
-	public void resume(StreamDirection direction) {
-		this.resumed = true;
-	}
-
-	@Override
-	public void respond(LocalResponse response) {
-		this.reply = reply(response);
-	}
-
-	@Override
-	public void close(StreamDirection direction) {
-		this.closed = direction;
-	}
-
-	@Override
-	public void failed(PluginCallException failure) {
-		this.failure = failure.getMessage();
+	public void decided(io.github.wasmgateway.engine.Decision decision) {
+		if (decision instanceof io.github.wasmgateway.engine.Decision.Resume) {
+			this.resumed = true;
+		}
+		else if (decision instanceof io.github.wasmgateway.engine.Decision.Reply reply) {
+			this.reply = reply(reply.response());
+		}
+		else if (decision instanceof io.github.wasmgateway.engine.Decision.Reset reset) {
+			this.closed = reset.direction();
+		}
+		else if (decision instanceof io.github.wasmgateway.engine.Decision.Fail fail) {
+			this.failure = fail.failure().getMessage();
+		}
 	}
 
 }

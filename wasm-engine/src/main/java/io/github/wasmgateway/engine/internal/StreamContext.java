@@ -1,18 +1,24 @@
 package io.github.wasmgateway.engine.internal;
 
 import com.dylibso.chicory.runtime.ExportFunction;
-import io.github.wasmgateway.engine.Action;
 import io.github.wasmgateway.engine.BodyBuffer;
+import io.github.wasmgateway.engine.Decision;
+import io.github.wasmgateway.engine.Decision.Flow;
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.HttpExchange;
 import io.github.wasmgateway.engine.LocalResponse;
+import io.github.wasmgateway.engine.PluginCallException;
 import io.github.wasmgateway.engine.StreamDirection;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One HTTP stream in a VM: its context id, the phases it went through, what the plugin
- * decided during a callback (continue, local response) and the properties it set.
+ * One HTTP stream in a VM: its context id, what the plugin decided during a callback
+ * (continue, local response, reset) and the properties it set. Each phase turns the
+ * callback's return code into a {@link Decision} as proxy-wasm-cpp-host's
+ * {@code convertVmCallResultTo*Status} and Envoy's filter manager read it; what the
+ * plugin decides outside a callback goes to {@link HttpExchange#decided} once the VM is
+ * idle (Envoy defers it the same way, {@code addAfterVmCallAction}).
  */
 public final class StreamContext {
 
@@ -34,13 +40,12 @@ public final class StreamContext {
 
 	private boolean inCallback;
 
+	/** Directions the plugin continued or reset inside the running callback. */
 	private boolean requestContinued;
 
 	private boolean responseContinued;
 
-	private boolean requestPaused;
-
-	private boolean responsePaused;
+	private StreamDirection resetInCallback;
 
 	private boolean finished;
 
@@ -71,71 +76,103 @@ public final class StreamContext {
 
 	// ---- phases
 
-	public Action onRequestHeaders(boolean endOfStream) {
+	public Decision onRequestHeaders(boolean endOfStream) {
 		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestHeaders == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		int count = this.exchange.requestHeaders().size();
-		long code = (callbacks.requestHeadersArity == 2)
-				? call("proxy_on_request_headers", callbacks.requestHeaders, this.id, count)
-				: call("proxy_on_request_headers", callbacks.requestHeaders, this.id, count, endOfStream ? 1 : 0);
-		return outcome(StreamDirection.REQUEST, headerAction(code));
+		try {
+			int count = this.exchange.requestHeaders().size();
+			long code = (callbacks.requestHeadersArity == 2)
+					? call("proxy_on_request_headers", callbacks.requestHeaders, this.id, count)
+					: call("proxy_on_request_headers", callbacks.requestHeaders, this.id, count, endOfStream ? 1 : 0);
+			return decide(StreamDirection.REQUEST, headersFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
 	}
 
-	public Action onRequestBody(BodyBuffer body, boolean endOfStream) {
+	public Decision onRequestBody(BodyBuffer body, boolean endOfStream) {
 		this.requestBody = body;
 		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.requestBody == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		long code = call("proxy_on_request_body", callbacks.requestBody, this.id, body.size(), endOfStream ? 1 : 0);
-		return outcome(StreamDirection.REQUEST, bodyAction(code));
+		try {
+			long code = call("proxy_on_request_body", callbacks.requestBody, this.id, body.size(), endOfStream ? 1 : 0);
+			return decide(StreamDirection.REQUEST, bodyFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
 	}
 
-	public Action onRequestTrailers() {
+	public Decision onRequestTrailers() {
 		Callbacks callbacks = this.vm.callbacks();
-		HeaderMap trailers = this.exchange.requestTrailers();
 		if (callbacks.requestTrailers == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		long code = call("proxy_on_request_trailers", callbacks.requestTrailers, this.id,
-				(trailers != null) ? trailers.size() : 0);
-		return outcome(StreamDirection.REQUEST, headerAction(code));
+		try {
+			long code = call("proxy_on_request_trailers", callbacks.requestTrailers, this.id,
+					size(this.exchange.requestTrailers()));
+			return decide(StreamDirection.REQUEST, trailersFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
 	}
 
-	public Action onResponseHeaders(boolean endOfStream) {
+	public Decision onResponseHeaders(boolean endOfStream) {
 		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseHeaders == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		HeaderMap headers = this.exchange.responseHeaders();
-		int count = (headers != null) ? headers.size() : 0;
-		long code = (callbacks.responseHeadersArity == 2)
-				? call("proxy_on_response_headers", callbacks.responseHeaders, this.id, count)
-				: call("proxy_on_response_headers", callbacks.responseHeaders, this.id, count, endOfStream ? 1 : 0);
-		return outcome(StreamDirection.RESPONSE, headerAction(code));
+		try {
+			int count = size(this.exchange.responseHeaders());
+			long code = (callbacks.responseHeadersArity == 2)
+					? call("proxy_on_response_headers", callbacks.responseHeaders, this.id, count)
+					: call("proxy_on_response_headers", callbacks.responseHeaders, this.id, count, endOfStream ? 1 : 0);
+			return decide(StreamDirection.RESPONSE, headersFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
 	}
 
-	public Action onResponseBody(BodyBuffer body, boolean endOfStream) {
+	public Decision onResponseBody(BodyBuffer body, boolean endOfStream) {
 		this.responseBody = body;
 		Callbacks callbacks = this.vm.callbacks();
 		if (callbacks.responseBody == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		long code = call("proxy_on_response_body", callbacks.responseBody, this.id, body.size(), endOfStream ? 1 : 0);
-		return outcome(StreamDirection.RESPONSE, bodyAction(code));
+		try {
+			long code = call("proxy_on_response_body", callbacks.responseBody, this.id, body.size(),
+					endOfStream ? 1 : 0);
+			return decide(StreamDirection.RESPONSE, bodyFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
 	}
 
-	public Action onResponseTrailers() {
+	public Decision onResponseTrailers() {
 		Callbacks callbacks = this.vm.callbacks();
-		HeaderMap trailers = this.exchange.responseTrailers();
 		if (callbacks.responseTrailers == null) {
-			return Action.CONTINUE;
+			return Flow.CONTINUE;
 		}
-		long code = call("proxy_on_response_trailers", callbacks.responseTrailers, this.id,
-				(trailers != null) ? trailers.size() : 0);
-		return outcome(StreamDirection.RESPONSE, headerAction(code));
+		try {
+			long code = call("proxy_on_response_trailers", callbacks.responseTrailers, this.id,
+					size(this.exchange.responseTrailers()));
+			return decide(StreamDirection.RESPONSE, trailersFlow(code));
+		}
+		catch (PluginCallException ex) {
+			return new Decision.Fail(ex);
+		}
+	}
+
+	private static int size(HeaderMap map) {
+		return (map != null) ? map.size() : 0;
 	}
 
 	/**
@@ -245,47 +282,67 @@ public final class StreamContext {
 		return code;
 	}
 
-	/** Envoy's header codes: 0 Continue, 2 ContinueAndEndStream; 1, 3, 4 stop. */
-	private static Action headerAction(long code) {
-		return (code == 0 || code == 2) ? Action.CONTINUE : Action.PAUSE;
-	}
-
-	/** Body codes: 0 Continue; 1 and 2 buffer; 3 StopIterationNoBuffer. */
-	private static Action bodyAction(long code) {
-		if (code == 0) {
-			return Action.CONTINUE;
+	/**
+	 * proxy-wasm-cpp-host's {@code convertVmCallResultToFilterHeadersStatus}, as Envoy
+	 * runs it with {@code allow_on_headers_stop_iteration}: 1 stays StopIteration (see
+	 * docs/gateway.md); 2 (ContinueAndEndStream) is Continue in Envoy's
+	 * {@code convertFilterHeadersStatus}; codes past 4 are StopAllIterationAndWatermark.
+	 */
+	private static Flow headersFlow(long code) {
+		if (code == 0 || code == 2) {
+			return Flow.CONTINUE;
 		}
-		return (code == 1 || code == 2) ? Action.BUFFER : Action.PAUSE;
+		if (code == 1) {
+			return Flow.STOP_ITERATION;
+		}
+		return (code == 3) ? Flow.STOP_ALL_AND_BUFFER : Flow.STOP_ALL_AND_WATERMARK;
 	}
 
-	private Action outcome(StreamDirection direction, Action decided) {
+	/** {@code convertVmCallResultToFilterDataStatus}: codes past 3 are NoBuffer. */
+	private static Flow bodyFlow(long code) {
+		if (code == 0) {
+			return Flow.CONTINUE;
+		}
+		return (code == 1 || code == 2) ? Flow.STOP_AND_BUFFER : Flow.STOP_NO_BUFFER;
+	}
+
+	/** {@code convertVmCallResultToFilterTrailersStatus}: any code but 0 stops. */
+	private static Flow trailersFlow(long code) {
+		return (code == 0) ? Flow.CONTINUE : Flow.STOP_ITERATION;
+	}
+
+	/**
+	 * The callback's decision: a local response or a reset during the callback outranks
+	 * its code, a continue during it makes it Continue (Envoy runs the deferred
+	 * {@code continueDecoding} right after the callback). A continue of the other
+	 * direction goes to the host as a later decision.
+	 */
+	private Decision decide(StreamDirection direction, Flow flow) {
+		boolean continued = (direction == StreamDirection.REQUEST) ? this.requestContinued : this.responseContinued;
+		boolean otherContinued = (direction == StreamDirection.REQUEST) ? this.responseContinued
+				: this.requestContinued;
+		StreamDirection reset = this.resetInCallback;
+		this.requestContinued = false;
+		this.responseContinued = false;
+		this.resetInCallback = null;
+		if (otherContinued) {
+			later(new Decision.Resume(
+					(direction == StreamDirection.REQUEST) ? StreamDirection.RESPONSE : StreamDirection.REQUEST));
+		}
 		if (this.localResponse != null && !this.localResponseDispatched) {
 			this.localResponseDispatched = true;
-			return Action.LOCAL_RESPONSE;
+			return new Decision.Reply(this.localResponse);
 		}
-		boolean continued;
-		if (direction == StreamDirection.REQUEST) {
-			continued = this.requestContinued;
-			this.requestContinued = false;
+		if (reset != null) {
+			return new Decision.Reset(reset);
 		}
-		else {
-			continued = this.responseContinued;
-			this.responseContinued = false;
-		}
-		if (decided == Action.CONTINUE || continued) {
-			setPaused(direction, false);
-			return Action.CONTINUE;
-		}
-		setPaused(direction, decided == Action.PAUSE);
-		return decided;
+		return continued ? Flow.CONTINUE : flow;
 	}
 
-	private void setPaused(StreamDirection direction, boolean paused) {
-		if (direction == StreamDirection.REQUEST) {
-			this.requestPaused = paused;
-		}
-		else {
-			this.responsePaused = paused;
+	/** Hands a decision made outside the host's phase call over once the VM is idle. */
+	private void later(Decision decision) {
+		if (!this.finished) {
+			this.vm.calls().runWhenIdle(() -> this.exchange.decided(decision));
 		}
 	}
 
@@ -299,47 +356,44 @@ public final class StreamContext {
 		}
 	}
 
-	public LocalResponse localResponse() {
-		return this.localResponse;
-	}
-
 	/** {@code proxy_continue_stream} / {@code proxy_continue_request|response}. */
 	public void continueStream(StreamDirection direction) {
-		if (this.inCallback) {
-			if (direction == StreamDirection.REQUEST) {
-				this.requestContinued = true;
-			}
-			else {
-				this.responseContinued = true;
-			}
-			return;
+		if (!this.inCallback) {
+			later(new Decision.Resume(direction));
 		}
-		boolean paused = (direction == StreamDirection.REQUEST) ? this.requestPaused : this.responsePaused;
-		setPaused(direction, false);
-		if (paused || !this.finished) {
-			this.exchange.resume(direction);
+		else if (direction == StreamDirection.REQUEST) {
+			this.requestContinued = true;
+		}
+		else {
+			this.responseContinued = true;
 		}
 	}
 
+	/** {@code proxy_close_stream}: Envoy resets that direction of the stream. */
 	public void closeStream(StreamDirection direction) {
-		this.exchange.close(direction);
+		if (this.inCallback) {
+			this.resetInCallback = direction;
+		}
+		else {
+			later(new Decision.Reset(direction));
+		}
 	}
 
 	/**
 	 * The VM failed while this stream was open and not in a callback of its own (it waits
 	 * for a callout, a tick or the upstream): the host answers it now.
 	 */
-	void vmFailed(io.github.wasmgateway.engine.PluginCallException failure) {
+	void vmFailed(PluginCallException failure) {
 		if (!this.finished && !this.inCallback) {
-			this.exchange.failed(failure);
+			this.exchange.decided(new Decision.Fail(failure));
 		}
 	}
 
 	/** Sends a local response decided outside a callback to the host. */
 	void dispatchAsyncOutcome() {
-		if (this.localResponse != null && !this.localResponseDispatched && !this.inCallback) {
+		if (this.localResponse != null && !this.localResponseDispatched && !this.inCallback && !this.finished) {
 			this.localResponseDispatched = true;
-			this.exchange.respond(this.localResponse);
+			this.exchange.decided(new Decision.Reply(this.localResponse));
 		}
 	}
 

@@ -1,78 +1,68 @@
 package io.github.wasmgateway.gateway;
 
+import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.HttpExchange;
 import io.github.wasmgateway.engine.ListHeaderMap;
-import io.github.wasmgateway.engine.LocalResponse;
-import io.github.wasmgateway.engine.PluginCallException;
-import io.github.wasmgateway.engine.StreamDirection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Locale;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
- * One gateway exchange as the engine sees it: header views, properties answered from the
- * exchange and its route, and the way back for what the plugin decides while a phase is
- * paused.
+ * One gateway exchange as the engine sees it: header views, and properties answered from
+ * the exchange and its route. It keeps no state of the exchange's progress: what the
+ * plugin decides outside a phase goes straight to the one consumer the request has
+ * ({@link PluginExchange}).
  */
-final class GatewayExchange implements HttpExchange {
-
-	/** What ends a pause. */
-	sealed interface Outcome permits Resumed, Replied, Failed, Closed {
-
-	}
-
-	record Resumed() implements Outcome {
-	}
-
-	record Replied(LocalResponse response) implements Outcome {
-	}
-
-	record Failed(PluginCallException failure) implements Outcome {
-	}
-
-	record Closed() implements Outcome {
-	}
+final class ExchangeView implements HttpExchange {
 
 	private final ServerWebExchange exchange;
 
-	private final String routeId;
+	private final RouteBinding route;
+
+	private final PluginExchange run;
 
 	private final RequestHeaderView requestHeaders;
+
+	private final long startedEpochMillis = System.currentTimeMillis();
 
 	private ResponseHeaderView responseHeaders;
 
 	private ListHeaderMap responseTrailers;
 
-	private Sinks.One<Outcome> pause;
-
-	private final Instant started = Instant.now();
-
-	GatewayExchange(ServerWebExchange exchange, String routeId) {
+	ExchangeView(ServerWebExchange exchange, RouteBinding route, PluginExchange run) {
 		this.exchange = exchange;
-		this.routeId = routeId;
+		this.route = route;
+		this.run = run;
 		this.requestHeaders = new RequestHeaderView(exchange.getRequest());
+	}
+
+	String routeId() {
+		return this.route.routeId();
 	}
 
 	RequestHeaderView requestHeaderView() {
 		return this.requestHeaders;
 	}
 
+	/** The response headers become readable once the response phases begin. */
 	void startResponse() {
 		if (this.responseHeaders == null) {
 			this.responseHeaders = new ResponseHeaderView(this.exchange.getResponse());
 		}
+	}
+
+	/** The upstream's trailers, as the plugins before this one left them. */
+	void startResponseTrailers(ListHeaderMap trailers) {
+		this.responseTrailers = trailers;
 	}
 
 	@Override
@@ -85,67 +75,14 @@ final class GatewayExchange implements HttpExchange {
 		return this.responseHeaders;
 	}
 
-	/** The upstream's trailers, as the plugins before this one left them. */
-	void startResponseTrailers(ListHeaderMap trailers) {
-		this.responseTrailers = trailers;
-	}
-
 	@Override
 	public HeaderMap responseTrailers() {
 		return this.responseTrailers;
 	}
 
-	private Outcome early;
-
-	/** A pause that ends with what the plugin decides next (on the VM's thread). */
-	Mono<Outcome> pause() {
-		Outcome decided = takeEarly();
-		if (decided != null) {
-			return Mono.just(decided);
-		}
-		this.pause = Sinks.one();
-		return this.pause.asMono();
-	}
-
-	/**
-	 * What the plugin decided while no phase was paused (it closed the stream inside a
-	 * callback, say), or null; taken once.
-	 */
-	Outcome takeEarly() {
-		Outcome decided = this.early;
-		this.early = null;
-		return decided;
-	}
-
-	private void end(Outcome outcome) {
-		Sinks.One<Outcome> current = this.pause;
-		this.pause = null;
-		if (current != null) {
-			current.tryEmitValue(outcome);
-		}
-		else if (!(outcome instanceof Resumed)) {
-			this.early = outcome;
-		}
-	}
-
 	@Override
-	public void resume(StreamDirection direction) {
-		end(new Resumed());
-	}
-
-	@Override
-	public void respond(LocalResponse response) {
-		end(new Replied(response));
-	}
-
-	@Override
-	public void close(StreamDirection direction) {
-		end(new Closed());
-	}
-
-	@Override
-	public void failed(PluginCallException failure) {
-		end(new Failed(failure));
+	public void decided(Decision decision) {
+		this.run.decided(decision);
 	}
 
 	@Override
@@ -156,11 +93,11 @@ final class GatewayExchange implements HttpExchange {
 		ServerHttpRequest request = this.exchange.getRequest();
 		switch (path[0]) {
 			case "route_name":
-				return utf8(this.routeId);
+				return this.route.routeName();
 			case "cluster_name":
 				return utf8(clusterName());
 			case "xds":
-				return (path.length == 2 && path[1].equals("route_name")) ? utf8(this.routeId) : null;
+				return (path.length == 2 && path[1].equals("route_name")) ? this.route.routeName() : null;
 			case "node":
 				return (path.length == 2 && path[1].equals("id")) ? utf8("wasm-gateway") : null;
 			case "request":
@@ -206,7 +143,7 @@ final class GatewayExchange implements HttpExchange {
 			case "protocol":
 				return utf8("HTTP/1.1");
 			case "time":
-				return int64(this.started.getEpochSecond() * 1_000_000_000L + this.started.getNano());
+				return int64(this.startedEpochMillis * 1_000_000L);
 			case "size":
 				long length = request.getHeaders().getContentLength();
 				return (length >= 0) ? int64(length) : null;

@@ -5,7 +5,7 @@ package io.github.wasmgateway.source;
  * ({@code https:}, {@code oci://}). Each fetch asks the source again; a source that
  * cannot be reached at start-up is answered from its verified local copy.
  */
-public interface PluginSource {
+public interface RemoteSource {
 
 	/**
 	 * The binary as the source has it now.

@@ -1,0 +1,159 @@
+package io.github.wasmgateway.gateway;
+
+import io.github.wasmgateway.engine.CompiledPlugin;
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.PluginBinary;
+import io.github.wasmgateway.engine.PluginConfiguration;
+import io.github.wasmgateway.engine.PluginLoadException;
+import io.github.wasmgateway.engine.WasmEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Turns a plugin definition into a running version of the plugin: the binary read from
+ * its location by the first {@link PluginSource} that serves it (or the precompiled
+ * built-in plugin for {@code builtin:NAME}), verified, compiled, started, and its default
+ * configuration accepted. The registry gets every plugin version from here and binds
+ * routes to them.
+ */
+public class PluginLoader {
+
+	/** Where the plugins jar lists its plugins: name.wasm and name.class per plugin. */
+	public static final String BUILTIN_INDEX = "META-INF/wasm-gateway/builtin-plugins.properties";
+
+	private static final String BUILTIN = "builtin:";
+
+	private static final Log logger = LogFactory.getLog(PluginLoader.class);
+
+	private final WasmEngine engine;
+
+	private final ClassLoader classLoader;
+
+	private final List<PluginSource> sources;
+
+	private final PluginLimits limits;
+
+	public PluginLoader(WasmEngine engine, ClassLoader classLoader, List<PluginSource> sources) {
+		this(engine, classLoader, sources, PluginLimits.DEFAULTS);
+	}
+
+	public PluginLoader(WasmEngine engine, ClassLoader classLoader, List<PluginSource> sources, PluginLimits limits) {
+		this.engine = engine;
+		this.classLoader = classLoader;
+		this.sources = List.copyOf(sources);
+		this.limits = limits;
+	}
+
+	/** The size limits every plugin and route configuration is held to. */
+	public PluginLimits limits() {
+		return this.limits;
+	}
+
+	/**
+	 * Loads, compiles, starts and configures the plugin {@code definition} describes.
+	 * @throws WasmPluginException naming the plugin when any step fails
+	 */
+	public PluginHandle.Generation load(PluginDefinition definition) {
+		String name = definition.name();
+		String location = definition.location();
+		if (location == null || location.isBlank()) {
+			throw new WasmPluginException(name, null, "no location is configured", "Set wasm-gateway.plugins." + name
+					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
+		}
+		long started = System.nanoTime();
+		CompiledPlugin compiled;
+		try {
+			compiled = location.startsWith(BUILTIN) ? builtin(definition, location.substring(BUILTIN.length()))
+					: this.engine.compile(read(definition).verifySha256(definition.sha256()), definition.mode());
+		}
+		catch (PluginLoadException ex) {
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
+		}
+		this.limits.checkConfiguration(name, null, "vm-configuration", definition.settings().vmConfiguration());
+		this.limits.checkConfiguration(name, null, "configuration", definition.configuration());
+		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
+		PluginConfiguration defaults;
+		try {
+			defaults = plugin.configure(definition.configuration());
+		}
+		catch (PluginLoadException ex) {
+			plugin.close();
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix wasm-gateway.plugins." + name + ".configuration (or vm-configuration).", ex);
+		}
+		logger.info("Loaded wasm plugin '" + name + "' from " + location + " (" + compiled.mode() + ", "
+				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ", "
+				+ compiled.interpretedFunctions() + " interpreted functions, "
+				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
+		return new PluginHandle.Generation(plugin, defaults);
+	}
+
+	/**
+	 * Whether the binary at the definition's location is the one {@code current} runs
+	 * (built-in plugins change only with the application).
+	 */
+	public boolean unchanged(PluginDefinition definition, PluginHandle.Generation current) {
+		if (definition.location().startsWith(BUILTIN)) {
+			return true;
+		}
+		try {
+			return read(definition).sha256().equals(current.plugin().compiled().sha256());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private PluginBinary read(PluginDefinition definition) {
+		for (PluginSource source : this.sources) {
+			PluginBinary binary = source.read(definition);
+			if (binary != null) {
+				return binary;
+			}
+		}
+		throw new WasmPluginException(definition.name(), null,
+				"no plugin source serves the location " + definition.location(),
+				"Use a file:, classpath:, https:, oci:// or builtin: location.", null);
+	}
+
+	private CompiledPlugin builtin(PluginDefinition definition, String builtin) {
+		Properties index = new Properties();
+		try (InputStream in = (this.classLoader != null) ? this.classLoader.getResourceAsStream(BUILTIN_INDEX) : null) {
+			if (in != null) {
+				index.load(in);
+			}
+		}
+		catch (IOException ex) {
+			// treated as no index below
+		}
+		String wasm = index.getProperty(builtin + ".wasm");
+		String className = index.getProperty(builtin + ".class");
+		if (wasm == null || className == null) {
+			throw new WasmPluginException(definition.name(), null, "there is no built-in plugin '" + builtin + "'",
+					"Add the io.github.wasmgateway:wasm-gateway-plugins dependency, or use one of: "
+							+ index.stringPropertyNames()
+								.stream()
+								.filter((key) -> key.endsWith(".wasm"))
+								.sorted()
+								.map((key) -> key.substring(0, key.length() - 5))
+								.toList(),
+					null);
+		}
+		try (InputStream in = this.classLoader.getResourceAsStream(wasm)) {
+			PluginBinary binary = PluginBinary.of(in.readAllBytes(), BUILTIN + builtin)
+				.verifySha256(definition.sha256());
+			return this.engine.precompiled(binary, className, this.classLoader);
+		}
+		catch (IOException | NullPointerException ex) {
+			throw new WasmPluginException(definition.name(), null, "cannot read built-in plugin " + wasm,
+					"Check the wasm-gateway-plugins jar.", ex);
+		}
+	}
+
+}
