@@ -34,6 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.resources.LoopResources;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -110,10 +112,15 @@ public final class WasmGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	WasmEngine wasmEngine(WasmGatewayProperties properties, HttpCalloutClient httpCallouts,
 			ObjectProvider<MetricsSink> metrics, ObjectProvider<RedisClient> redis,
-			ObjectProvider<SharedDataStore> sharedData) {
+			ObjectProvider<SharedDataStore> sharedData, ObjectProvider<ReactorResourceFactory> reactorResources) {
+		// the server's event loops, as Reactor Netty's server runs on them
+		// (HttpServer.runOn(LoopResources)): every plugin's VMs are built on each
+		ReactorResourceFactory resources = reactorResources.getIfAvailable();
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
-			.withWorkers(EventLoops.workers());
+			.withWorkers((resources != null)
+					? EventLoops.workers(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE))
+					: EventLoops.workers());
 		metrics.ifAvailable(services::withMetrics);
 		redis.ifAvailable(services::withRedis);
 		SharedDataStore shared = sharedData.getIfAvailable();

@@ -88,7 +88,7 @@ public final class WasmEngine implements AutoCloseable {
 	}
 
 	public Plugin createPlugin(CompiledPlugin compiled, PluginSettings settings, HostServices services) {
-		return new Plugin(compiled, settings, services, this.watchdog);
+		return new Plugin(compiled, settings, services, services.workers(), this.watchdog);
 	}
 
 	public HostServices services() {

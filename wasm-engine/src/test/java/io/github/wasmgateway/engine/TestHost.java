@@ -80,7 +80,7 @@ final class TestHost {
 	/** Ticks that run only when the test calls {@link #tick()}. */
 	static final class ManualTicks implements TickScheduler {
 
-		final List<Schedule> schedules = new ArrayList<>();
+		final List<Schedule> schedules = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		@Override
 		public AutoCloseable schedule(Duration period, Runnable tick) {

@@ -257,7 +257,7 @@ final class ProxyAbi {
 		}
 		String key = PropertyPath.join(PropertyPath.segments(path));
 		if (key.equals("wasm_need_rebuild")) {
-			this.vm.retire();
+			this.vm.requestRebuild();
 			return Status.OK;
 		}
 		StreamContext stream = this.vm.contexts().effectiveStream();

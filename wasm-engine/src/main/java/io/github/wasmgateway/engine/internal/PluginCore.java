@@ -138,6 +138,11 @@ public final class PluginCore {
 		return this.configurations[index];
 	}
 
+	/** Wall-clock time from the host clock, for failure records. */
+	public java.time.Instant now() {
+		return java.time.Instant.ofEpochSecond(0, this.services.clock().epochNanos());
+	}
+
 	int nextVmId() {
 		return this.vmIds.incrementAndGet();
 	}

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,15 @@ public final class PluginVm {
 
 	private final Callbacks callbacks;
 
+	/** Told when this VM is lost while serving (a failure, a rebuild request). */
+	private final Consumer<PluginVm> lost;
+
+	/**
+	 * True while the VM or a root context is being built: a failure then is the
+	 * builder's.
+	 */
+	private boolean building = true;
+
 	private volatile State state = State.STARTING;
 
 	private volatile PluginFailure failure;
@@ -74,8 +84,15 @@ public final class PluginVm {
 
 	private volatile int activeStreams;
 
-	public PluginVm(PluginCore core, Executor home) {
+	/**
+	 * Builds and starts a VM on the calling thread, which it then belongs to.
+	 * @param lost told, on this thread and after the call that failed, when the VM is
+	 * lost while serving (a trap, a deadline, {@code wasm_need_rebuild}); null for a VM
+	 * nobody replaces
+	 */
+	public PluginVm(PluginCore core, Executor home, Consumer<PluginVm> lost) {
 		this.core = core;
+		this.lost = lost;
 		this.id = core.nextVmId();
 		this.home = home;
 		this.createdNanos = core.services.clock().monotonicNanos();
@@ -108,6 +125,7 @@ public final class PluginVm {
 			close();
 			throw ex;
 		}
+		this.building = false;
 		this.state = State.READY;
 	}
 
@@ -152,6 +170,9 @@ public final class PluginVm {
 		this.core.failures.accept(recorded);
 		PluginCallException failed = new PluginCallException(recorded, error);
 		this.calls.defer(() -> failOpenStreams(failed));
+		if (!this.building) {
+			replaceLater();
+		}
 		return failed;
 	}
 
@@ -192,7 +213,14 @@ public final class PluginVm {
 	}
 
 	Instant now() {
-		return Instant.ofEpochSecond(0, this.core.services.clock().epochNanos());
+		return this.core.now();
+	}
+
+	/** Asks for a replacement once the current call has returned. */
+	private void replaceLater() {
+		if (this.lost != null) {
+			this.calls.defer(() -> this.lost.accept(this));
+		}
 	}
 
 	boolean nearMemoryCap() {
@@ -226,6 +254,16 @@ public final class PluginVm {
 		if (this.contexts.hasRoot(index)) {
 			return this.contexts.root(index);
 		}
+		this.building = true;
+		try {
+			return createRoot(index);
+		}
+		finally {
+			this.building = false;
+		}
+	}
+
+	private RootContext createRoot(int index) {
 		byte[] configuration = this.core.configuration(index);
 		RootContext root = this.contexts.newRoot(index, configuration);
 		this.contexts.enterRoot(root);
@@ -267,6 +305,17 @@ public final class PluginVm {
 		this.contexts.accept(root);
 		this.calls.drainDeferred();
 		return root;
+	}
+
+	/**
+	 * Lets go of the root context of configuration {@code index}, which another VM of the
+	 * plugin rejected: its ticks stop.
+	 */
+	void dropRoot(int index) {
+		RootContext root = this.contexts.removeRoot(index);
+		if (root != null) {
+			root.cancelTick();
+		}
 	}
 
 	/** Whether the root context of configuration {@code index} is ready. */
@@ -516,6 +565,17 @@ public final class PluginVm {
 					close();
 				}
 			});
+		}
+	}
+
+	/**
+	 * {@code wasm_need_rebuild}: the plugin asks for a fresh VM. This one retires and a
+	 * fresh one is built once the current call has returned.
+	 */
+	public void requestRebuild() {
+		if (this.state == State.READY) {
+			retire();
+			replaceLater();
 		}
 	}
 

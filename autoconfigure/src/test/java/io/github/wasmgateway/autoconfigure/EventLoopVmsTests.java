@@ -1,0 +1,89 @@
+package io.github.wasmgateway.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wasmgateway.engine.Plugin;
+import io.github.wasmgateway.engine.VmInfo;
+import io.github.wasmgateway.gateway.EchoUpstream;
+import io.github.wasmgateway.gateway.GatewayTestApplication;
+import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Every event loop of the server has each plugin's VM, started and configured, before the
+ * first request: the requests that follow find their loop's VM ready.
+ */
+@SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "wasm-gateway.compile-cache=",
+				"wasm-gateway.plugins.exerciser.location=classpath:fixtures/exerciser.wasm",
+				"wasm-gateway.plugins.exerciser.configuration=tick:600000",
+				"spring.cloud.gateway.server.webflux.routes[0].id=ex",
+				"spring.cloud.gateway.server.webflux.routes[0].uri=${test.upstream}",
+				"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/ex/**",
+				"spring.cloud.gateway.server.webflux.routes[0].filters[0]=WasmPlugin=exerciser" })
+class EventLoopVmsTests {
+
+	static final EchoUpstream upstream = new EchoUpstream();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WasmPluginRegistry registry;
+
+	@Autowired
+	ReactorResourceFactory resources;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("test.upstream", upstream::url);
+	}
+
+	@AfterAll
+	static void stop() {
+		upstream.close();
+	}
+
+	@Test
+	void everyServerEventLoopHasTheVmBeforeTheFirstRequest() {
+		Plugin plugin = this.registry.plugin("exerciser").current().plugin();
+		List<String> loops = new ArrayList<>();
+		this.resources.getLoopResources()
+			.onServer(LoopResources.DEFAULT_NATIVE)
+			.forEach((loop) -> loops.add(threadOf(loop)));
+		List<VmInfo> before = plugin.vms();
+		assertThat(before).extracting(VmInfo::thread).containsExactlyInAnyOrderElementsOf(loops);
+		assertThat(before).extracting(VmInfo::state).containsOnly("READY");
+
+		WebClient client = WebClient.create("http://127.0.0.1:" + this.port);
+		for (int i = 0; i < 2 * loops.size(); i++) {
+			String body = client.get().uri("/ex/" + i).retrieve().bodyToMono(String.class).block();
+			assertThat(body).startsWith("GET /ex/" + i);
+		}
+		// no VM was built for a request: each loop served with the VM it had
+		assertThat(plugin.vms()).extracting(VmInfo::id)
+			.containsExactlyInAnyOrderElementsOf(before.stream().map(VmInfo::id).toList());
+	}
+
+	private static String threadOf(io.netty.util.concurrent.EventExecutor loop) {
+		try {
+			return loop.submit(() -> Thread.currentThread().getName()).get();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
