@@ -49,6 +49,7 @@ final class PluginDefinitions {
 		}
 		PluginSettings settings = PluginSettings.builder(name)
 			.withRootId(plugin.getRootId())
+			.withVmId((plugin.getVmId() != null && !plugin.getVmId().isBlank()) ? plugin.getVmId() : null)
 			.withVmConfiguration(vmConfiguration)
 			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
 			.withCallTimeout(plugin.getCallTimeout())

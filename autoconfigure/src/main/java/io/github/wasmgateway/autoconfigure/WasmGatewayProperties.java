@@ -185,6 +185,21 @@ public class WasmGatewayProperties {
 		private String rootId = "";
 
 		/**
+		 * The plugin's vm_id (Envoy's vm_config.vm_id, the plugin_vm_id property): the
+		 * scope of shared data and shared queues; plugins with the same vm_id share both.
+		 * Empty: the plugin's name.
+		 */
+		private String vmId;
+
+		public String getVmId() {
+			return this.vmId;
+		}
+
+		public void setVmId(String vmId) {
+			this.vmId = vmId;
+		}
+
+		/**
 		 * Least time between two attempts to build a VM on a worker after one failed
 		 * (instantiation, start or configuration: a crash loop); meanwhile that worker's
 		 * requests get the failure policy's answer. A VM that fails while serving is

@@ -49,6 +49,22 @@ class WasmGatewayAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenTwoPluginsNameOneVmIdShouldGiveThemThatVmIdAndOthersTheirName() {
+		this.runner
+			.withPropertyValues("wasm-gateway.plugins.producer.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.producer.vm-id=pipeline",
+					"wasm-gateway.plugins.consumer.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.consumer.vm-id=pipeline",
+					"wasm-gateway.plugins.alone.location=classpath:fixtures/as-plugin.wasm")
+			.run((context) -> {
+				WasmPluginRegistry registry = context.getBean(WasmPluginRegistry.class);
+				assertThat(registry.plugin("producer").definition().settings().vmId()).isEqualTo("pipeline");
+				assertThat(registry.plugin("consumer").definition().settings().vmId()).isEqualTo("pipeline");
+				assertThat(registry.plugin("alone").definition().settings().vmId()).isEqualTo("alone");
+			});
+	}
+
+	@Test
 	void runWhenAPluginsDirectoryIsConfiguredShouldReadPluginsWithoutALocationFromIt(@TempDir Path directory)
 			throws Exception {
 		try (InputStream in = getClass().getResourceAsStream("/fixtures/as-plugin.wasm")) {

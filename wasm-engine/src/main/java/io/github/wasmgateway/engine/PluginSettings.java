@@ -62,7 +62,10 @@ public final class PluginSettings {
 		return this.rootId;
 	}
 
-	/** The VM id ({@code plugin_vm_id}, shared queue namespace); default the name. */
+	/**
+	 * The vm_id ({@code plugin_vm_id}): the scope of shared data and shared queues, as in
+	 * Envoy; plugins with one vm_id share both. Default: the plugin's name.
+	 */
 	public String vmId() {
 		return this.vmId;
 	}

@@ -74,7 +74,9 @@ public final class PluginCore {
 		this.profile = profile;
 		this.services = services;
 		this.logger = services.logger(name);
-		this.sharedData = services.sharedData(name);
+		// shared data is scoped by vm_id, as in proxy-wasm-cpp-host (SharedData keyed by
+		// vm_id, src/shared_data.cc): plugins of one vm_id share one store
+		this.sharedData = services.sharedData(vmId);
 		this.watchdog = watchdog;
 		this.failures = failures;
 		this.wasiEnvironment = wasiEnvironment;
