@@ -18,6 +18,7 @@ import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.github.wasmgateway.gateway.WebClientHttpCallouts;
 import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
+import io.github.wasmgateway.service.WasmServiceRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,8 +79,8 @@ public final class WasmGatewayAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		WasmPluginsEndpoint wasmPluginsEndpoint(WasmPluginRegistry registry) {
-			return new WasmPluginsEndpoint(registry);
+		WasmPluginsEndpoint wasmPluginsEndpoint(WasmPluginRegistry registry, WasmServiceRegistry services) {
+			return new WasmPluginsEndpoint(registry, services);
 		}
 
 	}
@@ -91,8 +92,9 @@ public final class WasmGatewayAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "wasmPluginsHealthIndicator")
-		WasmPluginsHealthIndicator wasmPluginsHealthIndicator(WasmPluginRegistry registry) {
-			return new WasmPluginsHealthIndicator(registry);
+		WasmPluginsHealthIndicator wasmPluginsHealthIndicator(WasmPluginRegistry registry,
+				WasmServiceRegistry services) {
+			return new WasmPluginsHealthIndicator(registry, services);
 		}
 
 	}
@@ -140,10 +142,17 @@ public final class WasmGatewayAutoConfiguration {
 		return new WasmPluginRegistry(engine, resourceLoader, PluginDefinitions.of(properties, environment));
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	WasmServiceRegistry wasmServiceRegistry(WasmEngine engine, WasmPluginRegistry plugins,
+			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
+		return new WasmServiceRegistry(engine, plugins, PluginDefinitions.services(properties, environment));
+	}
+
 	@Bean
-	WasmPluginRefreshListener wasmPluginRefreshListener(WasmPluginRegistry registry,
+	WasmPluginRefreshListener wasmPluginRefreshListener(WasmPluginRegistry registry, WasmServiceRegistry services,
 			ConfigurableEnvironment environment) {
-		return new WasmPluginRefreshListener(registry, environment);
+		return new WasmPluginRefreshListener(registry, services, environment);
 	}
 
 	@Bean
@@ -156,8 +165,9 @@ public final class WasmGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "wasm-gateway.reload", name = "enabled", matchIfMissing = true)
-	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmGatewayProperties properties) {
-		return new PluginFileWatcher(registry, properties.getReload().getPollInterval(),
+	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmServiceRegistry services,
+			WasmGatewayProperties properties) {
+		return new PluginFileWatcher(registry, services, properties.getReload().getPollInterval(),
 				properties.getReload().getQuietPeriod());
 	}
 

@@ -75,6 +75,22 @@ public class WasmGatewayProperties {
 	/** Upstreams plugins may call by name with proxy_http_call. */
 	private Map<String, Cluster> clusters = new LinkedHashMap<>();
 
+	/**
+	 * Service plugins, by name (Envoy's singleton WasmService): one VM for the gateway,
+	 * on a thread of its own, with a root context only and no route; for background work
+	 * (ticks, callouts, Redis, queue consumers). The same properties as a plugin;
+	 * failure-policy does not apply (a service serves no request).
+	 */
+	private Map<String, Plugin> services = new LinkedHashMap<>();
+
+	public Map<String, Plugin> getServices() {
+		return this.services;
+	}
+
+	public void setServices(Map<String, Plugin> services) {
+		this.services = services;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}

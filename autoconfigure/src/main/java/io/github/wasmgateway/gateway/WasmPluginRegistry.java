@@ -85,26 +85,8 @@ public class WasmPluginRegistry implements AutoCloseable {
 	private PluginHandle.Generation load(PluginDefinition definition) {
 		String name = definition.name();
 		String location = definition.location();
-		if (location == null || location.isBlank()) {
-			throw new WasmPluginException(name, null, "no location is configured",
-					"Set wasm-gateway.plugins." + name + ".location to file:, classpath:, https: or builtin:NAME.",
-					null);
-		}
 		long started = System.nanoTime();
-		CompiledPlugin compiled;
-		try {
-			if (location.startsWith("builtin:")) {
-				compiled = loadBuiltin(definition, location.substring("builtin:".length()));
-			}
-			else {
-				PluginBinary binary = read(definition).verifySha256(definition.sha256());
-				compiled = this.engine.compile(binary, definition.mode());
-			}
-		}
-		catch (PluginLoadException ex) {
-			throw new WasmPluginException(name, null, ex.getMessage(),
-					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
-		}
+		CompiledPlugin compiled = compile(definition, "wasm-gateway.plugins");
 		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
 		PluginConfiguration defaults;
 		try {
@@ -120,6 +102,32 @@ public class WasmPluginRegistry implements AutoCloseable {
 				+ compiled.interpretedFunctions() + " interpreted functions, "
 				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
 		return new PluginHandle.Generation(plugin, defaults);
+	}
+
+	/**
+	 * Reads, verifies and compiles the binary of a definition (a route plugin's or a
+	 * service plugin's, declared under {@code declaredUnder}).
+	 * @throws WasmPluginException naming the plugin, the cause and what to do
+	 */
+	public CompiledPlugin compile(PluginDefinition definition, String declaredUnder) {
+		String name = definition.name();
+		String location = definition.location();
+		if (location == null || location.isBlank()) {
+			throw new WasmPluginException(name, null, "no location is configured",
+					"Set " + declaredUnder + "." + name + ".location to file:, classpath:, https: or builtin:NAME.",
+					null);
+		}
+		try {
+			if (location.startsWith("builtin:")) {
+				return loadBuiltin(definition, location.substring("builtin:".length()));
+			}
+			PluginBinary binary = read(definition).verifySha256(definition.sha256());
+			return this.engine.compile(binary, definition.mode());
+		}
+		catch (PluginLoadException ex) {
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
+		}
 	}
 
 	private PluginBinary read(PluginDefinition definition) {
@@ -353,7 +361,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 			PluginHandle.Generation next;
 			try {
 				PluginHandle.Generation current = handle.current();
-				if (!force && unchanged(definition, current)) {
+				if (!force && unchanged(definition, current.plugin().compiled())) {
 					return handle.lastReload();
 				}
 				next = load(definition);
@@ -375,12 +383,16 @@ public class WasmPluginRegistry implements AutoCloseable {
 		}
 	}
 
-	private boolean unchanged(PluginDefinition definition, PluginHandle.Generation current) {
+	/**
+	 * Whether the definition's binary is the one {@code current} was compiled from (a
+	 * built-in plugin never changes while the gateway runs).
+	 */
+	public boolean unchanged(PluginDefinition definition, CompiledPlugin current) {
 		if (definition.location().startsWith("builtin:")) {
 			return true;
 		}
 		try {
-			return read(definition).sha256().equals(current.plugin().compiled().sha256());
+			return read(definition).sha256().equals(current.sha256());
 		}
 		catch (RuntimeException ex) {
 			return false;
