@@ -165,6 +165,19 @@ public class WasmGatewayProperties {
 	public static class Plugin {
 
 		/**
+		 * The call deadline of compiled code (aot, built-in plugins) when none is set:
+		 * about three times the slowest call of the built-in plugins, measured cold on a
+		 * loaded machine (docs/engine.md, "Deadlines").
+		 */
+		public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
+
+		/**
+		 * The call deadline in the interpreter when none is set: the same calls run
+		 * 50-500 times slower there (docs/engine.md, "Deadlines").
+		 */
+		public static final Duration DEFAULT_INTERPRETED_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+		/**
 		 * Where the binary is: any Spring resource (file:, classpath:, https: which
 		 * requires sha256) or builtin:NAME for a plugin of the wasm-gateway-plugins jar.
 		 */
@@ -194,8 +207,26 @@ public class WasmGatewayProperties {
 		/** Cap on each VM's linear memory. */
 		private DataSize memoryLimit = DataSize.ofMegabytes(64);
 
-		/** Deadline of one call into the plugin. */
-		private Duration callTimeout = Duration.ofSeconds(1);
+		/**
+		 * Deadline of one call into the plugin while it serves: a plugin that loops holds
+		 * its event loop, and every connection on it, at most this long. Empty: 500ms for
+		 * compiled code (aot, built-in plugins), 5s in the interpreter.
+		 */
+		private Duration callTimeout;
+
+		/**
+		 * Deadline of one start-up call (start-up export, proxy_on_vm_start,
+		 * proxy_on_configure).
+		 */
+		private Duration startTimeout = Duration.ofSeconds(30);
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			this.startTimeout = startTimeout;
+		}
 
 		/** Value of the plugin_root_id property (Envoy's root_id). */
 		private String rootId = "";

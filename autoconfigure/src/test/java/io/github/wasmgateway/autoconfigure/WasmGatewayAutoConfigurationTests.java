@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -61,6 +62,29 @@ class WasmGatewayAutoConfigurationTests {
 				assertThat(registry.plugin("producer").definition().settings().vmId()).isEqualTo("pipeline");
 				assertThat(registry.plugin("consumer").definition().settings().vmId()).isEqualTo("pipeline");
 				assertThat(registry.plugin("alone").definition().settings().vmId()).isEqualTo("alone");
+			});
+	}
+
+	@Test
+	void runWhenNoCallTimeoutIsSetShouldGiveCompiledCodeHalfASecondAndTheInterpreterFive() {
+		this.runner
+			.withPropertyValues("wasm-gateway.plugins.compiled.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.interpreted.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.interpreted.mode=interpreter",
+					"wasm-gateway.plugins.set.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.set.call-timeout=80ms", "wasm-gateway.plugins.set.start-timeout=5s")
+			.run((context) -> {
+				WasmPluginRegistry registry = context.getBean(WasmPluginRegistry.class);
+				assertThat(registry.plugin("compiled").definition().settings().callTimeout())
+					.isEqualTo(Duration.ofMillis(500));
+				assertThat(registry.plugin("interpreted").definition().settings().callTimeout())
+					.isEqualTo(Duration.ofSeconds(5));
+				assertThat(registry.plugin("set").definition().settings().callTimeout())
+					.isEqualTo(Duration.ofMillis(80));
+				assertThat(registry.plugin("set").definition().settings().startTimeout())
+					.isEqualTo(Duration.ofSeconds(5));
+				assertThat(registry.plugin("compiled").definition().settings().startTimeout())
+					.isEqualTo(Duration.ofSeconds(30));
 			});
 	}
 

@@ -45,14 +45,13 @@ public final class Plugin implements AutoCloseable {
 		this.compiled = compiled;
 		this.core = new PluginCore(settings.name(), settings.rootId(), settings.vmId(),
 				settings.vmConfigurationUnsafe(), settings.memoryLimitBytes(), settings.callTimeout().toNanos(),
-				compiled.module(), compiled.profile(), services, watchdog, this::recordFailure,
-				settings.wasiEnvironment(), settings.wasiArguments());
+				settings.startTimeout().toNanos(), compiled.module(), compiled.profile(), services, watchdog,
+				this::recordFailure, settings.wasiEnvironment(), settings.wasiArguments());
+		// a worker readies a configuration with a few start-up calls (start-up export,
+		// proxy_on_vm_start, proxy_on_configure), each under the start-up deadline
 		this.pool = new VmPool(this.core, workers, settings.rebuildBackoff().toNanos(),
-				settings.rebuildMemoryThresholdBytes(), READY_TIMEOUT_NANOS);
+				settings.rebuildMemoryThresholdBytes(), 4 * settings.startTimeout().toNanos());
 	}
-
-	/** How long a configuration may take to be readied on every worker. */
-	private static final long READY_TIMEOUT_NANOS = java.time.Duration.ofSeconds(90).toNanos();
 
 	public String name() {
 		return this.settings.name();

@@ -13,6 +13,16 @@ import java.util.Objects;
  */
 public final class PluginSettings {
 
+	/**
+	 * See {@link #callTimeout()}: a library default that also lets a call work through
+	 * megabytes of input; the gateway sets its own, shorter one (docs/engine.md,
+	 * "Deadlines").
+	 */
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(1);
+
+	/** See {@link #startTimeout()}. */
+	public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+
 	private final String name;
 
 	private final String rootId;
@@ -24,6 +34,8 @@ public final class PluginSettings {
 	private final long memoryLimitBytes;
 
 	private final Duration callTimeout;
+
+	private final Duration startTimeout;
 
 	private final Duration rebuildBackoff;
 
@@ -40,6 +52,7 @@ public final class PluginSettings {
 		this.vmConfiguration = builder.vmConfiguration;
 		this.memoryLimitBytes = builder.memoryLimitBytes;
 		this.callTimeout = builder.callTimeout;
+		this.startTimeout = builder.startTimeout;
 		this.rebuildBackoff = builder.rebuildBackoff;
 		this.rebuildMemoryThresholdBytes = builder.rebuildMemoryThresholdBytes;
 		this.wasiEnvironment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.wasiEnvironment));
@@ -83,9 +96,23 @@ public final class PluginSettings {
 		return this.memoryLimitBytes;
 	}
 
-	/** Deadline of one call into the plugin. */
+	/**
+	 * Deadline of one call into the plugin while it serves (a stream's callbacks, ticks,
+	 * replies): a plugin that loops holds its worker, and every other connection on it,
+	 * at most this long.
+	 */
 	public Duration callTimeout() {
 		return this.callTimeout;
+	}
+
+	/**
+	 * Deadline of one start-up call: the start-up export ({@code _initialize},
+	 * {@code main}, {@code _start}), and a root context's
+	 * {@code proxy_on_context_create}, {@code proxy_on_vm_start} and
+	 * {@code proxy_on_configure}.
+	 */
+	public Duration startTimeout() {
+		return this.startTimeout;
 	}
 
 	/** Least time between two rebuilds of a failed VM on one worker. */
@@ -112,7 +139,7 @@ public final class PluginSettings {
 		return other instanceof PluginSettings that && this.name.equals(that.name) && this.rootId.equals(that.rootId)
 				&& this.vmId.equals(that.vmId) && java.util.Arrays.equals(this.vmConfiguration, that.vmConfiguration)
 				&& this.memoryLimitBytes == that.memoryLimitBytes && this.callTimeout.equals(that.callTimeout)
-				&& this.rebuildBackoff.equals(that.rebuildBackoff)
+				&& this.startTimeout.equals(that.startTimeout) && this.rebuildBackoff.equals(that.rebuildBackoff)
 				&& this.rebuildMemoryThresholdBytes == that.rebuildMemoryThresholdBytes
 				&& this.wasiEnvironment.equals(that.wasiEnvironment) && this.wasiArguments.equals(that.wasiArguments);
 	}
@@ -134,7 +161,9 @@ public final class PluginSettings {
 
 		private long memoryLimitBytes = 64L * 1024 * 1024;
 
-		private Duration callTimeout = Duration.ofSeconds(1);
+		private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+
+		private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
 		private Duration rebuildBackoff = Duration.ofSeconds(1);
 
@@ -175,6 +204,11 @@ public final class PluginSettings {
 
 		public Builder withCallTimeout(Duration callTimeout) {
 			this.callTimeout = Objects.requireNonNull(callTimeout);
+			return this;
+		}
+
+		public Builder withStartTimeout(Duration startTimeout) {
+			this.startTimeout = Objects.requireNonNull(startTimeout);
 			return this;
 		}
 

@@ -29,6 +29,8 @@ public final class PluginCore {
 
 	final long callTimeoutNanos;
 
+	final long startTimeoutNanos;
+
 	final LoadedModule module;
 
 	final AbiProfile profile;
@@ -61,15 +63,16 @@ public final class PluginCore {
 	private volatile byte[][] configurations = new byte[0][];
 
 	public PluginCore(String name, String rootId, String vmId, byte[] vmConfiguration, long memoryLimitBytes,
-			long callTimeoutNanos, LoadedModule module, AbiProfile profile, HostServices services,
-			CallWatchdog watchdog, Consumer<PluginFailure> failures, java.util.Map<String, String> wasiEnvironment,
-			java.util.List<String> wasiArguments) {
+			long callTimeoutNanos, long startTimeoutNanos, LoadedModule module, AbiProfile profile,
+			HostServices services, CallWatchdog watchdog, Consumer<PluginFailure> failures,
+			java.util.Map<String, String> wasiEnvironment, java.util.List<String> wasiArguments) {
 		this.name = name;
 		this.rootId = rootId;
 		this.vmId = vmId;
 		this.vmConfiguration = vmConfiguration;
 		this.memoryLimitBytes = memoryLimitBytes;
 		this.callTimeoutNanos = callTimeoutNanos;
+		this.startTimeoutNanos = startTimeoutNanos;
 		this.module = module;
 		this.profile = profile;
 		this.services = services;

@@ -34,8 +34,6 @@ public final class PluginVm {
 
 	private static final Logger log = LoggerFactory.getLogger(PluginVm.class);
 
-	private static final long START_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
-
 	/** Lifecycle of a VM. */
 	public enum State {
 
@@ -133,13 +131,14 @@ public final class PluginVm {
 		StartFunction start = this.core.profile.startFunction();
 		try {
 			if (start == StartFunction.INITIALIZE) {
-				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_initialize", this.instance.export("_initialize"));
+				this.calls.invokeWithin(this.core.startTimeoutNanos, "_initialize",
+						this.instance.export("_initialize"));
 				if (this.core.profile.exportsMain()) {
-					this.calls.invokeWithin(START_TIMEOUT_NANOS, "main", this.instance.export("main"), 0, 0);
+					this.calls.invokeWithin(this.core.startTimeoutNanos, "main", this.instance.export("main"), 0, 0);
 				}
 			}
 			else if (start == StartFunction.START) {
-				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_start", this.instance.export("_start"));
+				this.calls.invokeWithin(this.core.startTimeoutNanos, "_start", this.instance.export("_start"));
 			}
 		}
 		catch (PluginCallException ex) {
@@ -268,14 +267,14 @@ public final class PluginVm {
 		RootContext root = this.contexts.newRoot(index, configuration);
 		this.contexts.enterRoot(root);
 		if (this.callbacks.contextCreate != null) {
-			this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_context_create", this.callbacks.contextCreate,
-					root.id, 0);
+			this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_context_create",
+					this.callbacks.contextCreate, root.id, 0);
 		}
 		if (this.callbacks.vmStart != null) {
 			this.callbackData.inVmStart(true);
 			try {
-				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_vm_start", this.callbacks.vmStart,
-						root.id, this.core.vmConfiguration.length)[0];
+				long ok = this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_vm_start",
+						this.callbacks.vmStart, root.id, this.core.vmConfiguration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its VM configuration (proxy_on_vm_start returned false); "
@@ -289,8 +288,8 @@ public final class PluginVm {
 		if (this.callbacks.configure != null) {
 			this.callbackData.configuration(configuration);
 			try {
-				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_configure", this.callbacks.configure,
-						root.id, configuration.length)[0];
+				long ok = this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_configure",
+						this.callbacks.configure, root.id, configuration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its configuration (proxy_on_configure returned false); "
