@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wasmgateway.engine.Plugin;
 import io.github.wasmgateway.engine.VmInfo;
-import io.github.wasmgateway.gateway.EchoUpstream;
+import io.github.wasmgateway.gateway.ExerciserGatewayTests;
 import io.github.wasmgateway.gateway.GatewayTestApplication;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.client.ReactorResourceFactory;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.resources.LoopResources;
 
@@ -26,35 +22,15 @@ import reactor.netty.resources.LoopResources;
  * first request: the requests that follow find their loop's VM ready.
  */
 @SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "wasm-gateway.compile-cache=",
-				"wasm-gateway.plugins.exerciser.location=classpath:fixtures/exerciser.wasm",
-				"wasm-gateway.plugins.exerciser.configuration=tick:600000",
-				"spring.cloud.gateway.server.webflux.routes[0].id=ex",
-				"spring.cloud.gateway.server.webflux.routes[0].uri=${test.upstream}",
-				"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/ex/**",
-				"spring.cloud.gateway.server.webflux.routes[0].filters[0]=WasmPlugin=exerciser" })
-class EventLoopVmsTests {
-
-	static final EchoUpstream upstream = new EchoUpstream();
-
-	@LocalServerPort
-	int port;
+		properties = { "wasm-gateway.compile-cache=", "wasm-gateway.plugins.exerciser.configuration=tick:600000",
+				ExerciserGatewayTests.ROUTE })
+class EventLoopVmsTests extends ExerciserGatewayTests {
 
 	@Autowired
 	WasmPluginRegistry registry;
 
 	@Autowired
 	ReactorResourceFactory resources;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("test.upstream", upstream::url);
-	}
-
-	@AfterAll
-	static void stop() {
-		upstream.close();
-	}
 
 	@Test
 	void everyServerEventLoopHasTheVmBeforeTheFirstRequest() {
