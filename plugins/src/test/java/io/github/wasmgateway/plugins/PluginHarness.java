@@ -69,8 +69,13 @@ final class PluginHarness implements AutoCloseable {
 		this.engine = WasmEngine.builder().withHostServices(services).build();
 		CompiledPlugin compiled = testPlugin ? this.engine.compile(testPluginBinary(name), ExecutionMode.AOT)
 				: BuiltinPlugins.precompiled(this.engine, name);
+		// these tests check what a plugin does, not how fast: a generous deadline, so a
+		// busy machine (a 24 MiB body scan under load) cannot turn into a timeout
 		this.plugin = this.engine.createPlugin(compiled,
-				PluginSettings.builder(name).withRebuildBackoff(Duration.ZERO).build());
+				PluginSettings.builder(name)
+					.withRebuildBackoff(Duration.ZERO)
+					.withCallTimeout(Duration.ofSeconds(30))
+					.build());
 		if (!testPlugin && this.plugin.compiled().mode() != ExecutionMode.PRECOMPILED) {
 			throw new IllegalStateException(name + " is not precompiled");
 		}

@@ -12,12 +12,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 
 /**
  * The packaged demo gateway ({@code java -jar demo-app/target/demo.jar}) as a separate
  * process on free loopback ports, its output kept for assertions.
  */
 final class DemoGateway implements AutoCloseable {
+
+	/**
+	 * How long a start may take before the test gives up: a guard against a hung process,
+	 * not a performance claim (on a busy shared machine a start takes well over a
+	 * minute).
+	 */
+	private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
 	final int port;
 
@@ -27,45 +35,84 @@ final class DemoGateway implements AutoCloseable {
 
 	private final Process process;
 
+	private final HttpClient client = HttpClient.newHttpClient();
+
 	private DemoGateway(List<String> arguments) throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar(), "--server.port=" + this.port,
-				"--demo.echo.port=" + this.echoPort, "--wasm-gateway.compile-cache="));
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(),
+				"--server.port=" + this.port, "--demo.echo.port=" + this.echoPort, "--wasm-gateway.compile-cache="));
 		command.addAll(arguments);
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.output.toFile())
 			.start();
 	}
 
+	/**
+	 * The README's command, {@code java -jar demo-app/target/demo.jar} from the
+	 * repository root, without arguments: the ports come from PORT and ECHO_PORT, as the
+	 * README says.
+	 */
+	private DemoGateway() throws IOException {
+		this.port = freePort();
+		this.echoPort = freePort();
+		this.output = Files.createTempFile("demo-gateway", ".log");
+		Path root = jar().getParent().getParent().getParent();
+		ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", root.relativize(jar()).toString())
+			.directory(root.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(this.output.toFile());
+		builder.environment().put("PORT", Integer.toString(this.port));
+		builder.environment().put("ECHO_PORT", Integer.toString(this.echoPort));
+		this.process = builder.start();
+	}
+
 	/** Starts the gateway and waits until it answers. */
 	static DemoGateway start(String... arguments) throws Exception {
-		DemoGateway gateway = new DemoGateway(List.of(arguments));
-		HttpClient client = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		return new DemoGateway(List.of(arguments)).await("/as/ready", (status) -> true);
+	}
+
+	/**
+	 * Starts the gateway as the README does and waits until it is ready (its readiness
+	 * health group answers 200: start-up is over); what {@code /actuator/health} says
+	 * then is for the test to check.
+	 */
+	static DemoGateway startAsTheReadmeSays() throws Exception {
+		return new DemoGateway().await("/actuator/health/readiness", (status) -> status == 200);
+	}
+
+	private DemoGateway await(String path, IntPredicate ready) throws Exception {
+		String last = "no answer";
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (!gateway.process.isAlive()) {
-				throw new IllegalStateException("the demo gateway exited:\n" + gateway.log());
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("the demo gateway exited:\n" + log());
 			}
 			try {
-				client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/as/ready"))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding());
-				return gateway;
+				HttpResponse<String> response = this.client.send(
+						HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (ready.test(response.statusCode())) {
+					return this;
+				}
+				last = response.statusCode() + " " + response.body();
 			}
 			catch (IOException ex) {
-				Thread.sleep(200);
+				// not listening yet
 			}
+			Thread.sleep(200);
 		}
-		gateway.close();
-		throw new IllegalStateException("the demo gateway did not answer within 60 s:\n" + gateway.log());
+		String log = log();
+		close();
+		throw new IllegalStateException("the demo gateway did not answer " + path + " within "
+				+ START_TIMEOUT.toSeconds() + " s (last answer: " + last + "):\n" + log);
 	}
 
 	/** Runs the gateway expecting it to fail at start-up; returns its exit code. */
 	static Failed failToStart(String... arguments) throws Exception {
 		DemoGateway gateway = new DemoGateway(List.of(arguments));
-		if (!gateway.process.waitFor(60, TimeUnit.SECONDS)) {
+		if (!gateway.process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			gateway.close();
 			throw new IllegalStateException("the demo gateway started although it should not have");
 		}
@@ -83,6 +130,15 @@ final class DemoGateway implements AutoCloseable {
 		return "http://127.0.0.1:" + this.port + path;
 	}
 
+	/** GET on the gateway, with header name/value pairs. */
+	HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
+		for (int i = 0; i < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.process.destroy();
@@ -97,9 +153,9 @@ final class DemoGateway implements AutoCloseable {
 		Files.deleteIfExists(this.output);
 	}
 
-	private static String jar() {
-		String jar = System.getProperty("demo.jar", "../demo-app/target/demo.jar");
-		if (!Files.isRegularFile(Path.of(jar))) {
+	private static Path jar() {
+		Path jar = Path.of(System.getProperty("demo.jar", "../demo-app/target/demo.jar")).toAbsolutePath().normalize();
+		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " is missing: build it with ./mvnw -Pquick install");
 		}
 		return jar;

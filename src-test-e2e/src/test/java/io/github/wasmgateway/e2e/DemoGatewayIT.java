@@ -33,11 +33,7 @@ class DemoGatewayIT {
 	}
 
 	static HttpResponse<String> get(String path, String... headers) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url(path)));
-		for (int i = 0; i < headers.length; i += 2) {
-			request.header(headers[i], headers[i + 1]);
-		}
-		return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return gateway.get(path, headers);
 	}
 
 	@Test
