@@ -4,7 +4,6 @@ import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.FailurePolicy;
 import io.github.wasmgateway.gateway.WasmPluginRegistry.PluginDefinition;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -65,27 +64,19 @@ final class PluginDefinitions {
 		if (vmConfiguration == null) {
 			vmConfiguration = RawConfiguration.toBytes(plugin.getVmConfiguration());
 		}
-		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
-				: ExecutionMode.AOT;
-		Duration callTimeout = plugin.getCallTimeout();
-		if (callTimeout == null) {
-			// built-in plugins are always precompiled: compiled code
-			boolean interpreted = mode == ExecutionMode.INTERPRETER
-					&& (location == null || !location.startsWith("builtin:"));
-			callTimeout = interpreted ? WasmGatewayProperties.Plugin.DEFAULT_INTERPRETED_CALL_TIMEOUT
-					: WasmGatewayProperties.Plugin.DEFAULT_CALL_TIMEOUT;
-		}
 		PluginSettings settings = PluginSettings.builder(name)
 			.withRootId(plugin.getRootId())
 			.withVmId((plugin.getVmId() != null && !plugin.getVmId().isBlank()) ? plugin.getVmId() : null)
 			.withVmConfiguration(vmConfiguration)
 			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
-			.withCallTimeout(callTimeout)
+			.withCallTimeout(plugin.getCallTimeout())
 			.withStartTimeout(plugin.getStartTimeout())
 			.withRebuildBackoff(plugin.getRebuildBackoff())
 			.withRebuildMemoryThresholdBytes(
 					(plugin.getRebuildMemoryThreshold() != null) ? plugin.getRebuildMemoryThreshold().toBytes() : 0)
 			.build();
+		ExecutionMode mode = (plugin.getMode() == WasmGatewayProperties.Mode.INTERPRETER) ? ExecutionMode.INTERPRETER
+				: ExecutionMode.AOT;
 		FailurePolicy policy = (plugin.getFailurePolicy() == WasmGatewayProperties.FailurePolicy.FAIL_OPEN)
 				? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED;
 		return new PluginDefinition(name, location, plugin.getSha256(), mode, settings, configuration, policy);

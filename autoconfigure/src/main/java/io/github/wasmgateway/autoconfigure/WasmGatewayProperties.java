@@ -165,19 +165,6 @@ public class WasmGatewayProperties {
 	public static class Plugin {
 
 		/**
-		 * The call deadline of compiled code (aot, built-in plugins) when none is set:
-		 * about three times the slowest call of the built-in plugins, measured cold on a
-		 * loaded machine (docs/engine.md, "Deadlines").
-		 */
-		public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
-
-		/**
-		 * The call deadline in the interpreter when none is set: the same calls run
-		 * 50-500 times slower there (docs/engine.md, "Deadlines").
-		 */
-		public static final Duration DEFAULT_INTERPRETED_CALL_TIMEOUT = Duration.ofSeconds(5);
-
-		/**
 		 * Where the binary is: any Spring resource (file:, classpath:, https: which
 		 * requires sha256) or builtin:NAME for a plugin of the wasm-gateway-plugins jar.
 		 */

@@ -2,6 +2,7 @@ package io.github.wasmgateway.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.MetricsSink;
@@ -75,11 +76,12 @@ class WasmGatewayAutoConfigurationTests {
 					"wasm-gateway.plugins.set.call-timeout=80ms", "wasm-gateway.plugins.set.start-timeout=5s")
 			.run((context) -> {
 				WasmPluginRegistry registry = context.getBean(WasmPluginRegistry.class);
-				assertThat(registry.plugin("compiled").definition().settings().callTimeout())
+				assertThat(registry.plugin("compiled").definition().settings().callTimeout(ExecutionMode.AOT))
 					.isEqualTo(Duration.ofMillis(500));
-				assertThat(registry.plugin("interpreted").definition().settings().callTimeout())
+				assertThat(
+						registry.plugin("interpreted").definition().settings().callTimeout(ExecutionMode.INTERPRETER))
 					.isEqualTo(Duration.ofSeconds(5));
-				assertThat(registry.plugin("set").definition().settings().callTimeout())
+				assertThat(registry.plugin("set").definition().settings().callTimeout(ExecutionMode.AOT))
 					.isEqualTo(Duration.ofMillis(80));
 				assertThat(registry.plugin("set").definition().settings().startTimeout())
 					.isEqualTo(Duration.ofSeconds(5));

@@ -44,9 +44,10 @@ public final class Plugin implements AutoCloseable {
 		this.settings = settings;
 		this.compiled = compiled;
 		this.core = new PluginCore(settings.name(), settings.rootId(), settings.vmId(),
-				settings.vmConfigurationUnsafe(), settings.memoryLimitBytes(), settings.callTimeout().toNanos(),
-				settings.startTimeout().toNanos(), compiled.module(), compiled.profile(), services, watchdog,
-				this::recordFailure, settings.wasiEnvironment(), settings.wasiArguments());
+				settings.vmConfigurationUnsafe(), settings.memoryLimitBytes(),
+				settings.callTimeout(compiled.mode()).toNanos(), settings.startTimeout().toNanos(), compiled.module(),
+				compiled.profile(), services, watchdog, this::recordFailure, settings.wasiEnvironment(),
+				settings.wasiArguments());
 		// a worker readies a configuration with a few start-up calls (start-up export,
 		// proxy_on_vm_start, proxy_on_configure), each under the start-up deadline
 		this.pool = new VmPool(this.core, workers, settings.rebuildBackoff().toNanos(),

@@ -14,11 +14,17 @@ import java.util.Objects;
 public final class PluginSettings {
 
 	/**
-	 * See {@link #callTimeout()}: a library default that also lets a call work through
-	 * megabytes of input; the gateway sets its own, shorter one (docs/engine.md,
-	 * "Deadlines").
+	 * The call deadline of compiled code (AOT, precompiled) when none is set: about three
+	 * times the slowest call of the built-in plugins measured on a loaded machine
+	 * (docs/engine.md, "Deadlines").
 	 */
-	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(1);
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
+
+	/**
+	 * The call deadline in the interpreter when none is set: the same calls run 50-500
+	 * times slower there (docs/engine.md, "Deadlines").
+	 */
+	public static final Duration DEFAULT_INTERPRETED_CALL_TIMEOUT = Duration.ofSeconds(5);
 
 	/** See {@link #startTimeout()}. */
 	public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
@@ -99,10 +105,14 @@ public final class PluginSettings {
 	/**
 	 * Deadline of one call into the plugin while it serves (a stream's callbacks, ticks,
 	 * replies): a plugin that loops holds its worker, and every other connection on it,
-	 * at most this long.
+	 * at most this long. When none is set: {@link #DEFAULT_CALL_TIMEOUT}, or
+	 * {@link #DEFAULT_INTERPRETED_CALL_TIMEOUT} for a plugin the interpreter runs.
 	 */
-	public Duration callTimeout() {
-		return this.callTimeout;
+	public Duration callTimeout(ExecutionMode mode) {
+		if (this.callTimeout != null) {
+			return this.callTimeout;
+		}
+		return (mode == ExecutionMode.INTERPRETER) ? DEFAULT_INTERPRETED_CALL_TIMEOUT : DEFAULT_CALL_TIMEOUT;
 	}
 
 	/**
@@ -138,7 +148,7 @@ public final class PluginSettings {
 	public boolean equals(Object other) {
 		return other instanceof PluginSettings that && this.name.equals(that.name) && this.rootId.equals(that.rootId)
 				&& this.vmId.equals(that.vmId) && java.util.Arrays.equals(this.vmConfiguration, that.vmConfiguration)
-				&& this.memoryLimitBytes == that.memoryLimitBytes && this.callTimeout.equals(that.callTimeout)
+				&& this.memoryLimitBytes == that.memoryLimitBytes && Objects.equals(this.callTimeout, that.callTimeout)
 				&& this.startTimeout.equals(that.startTimeout) && this.rebuildBackoff.equals(that.rebuildBackoff)
 				&& this.rebuildMemoryThresholdBytes == that.rebuildMemoryThresholdBytes
 				&& this.wasiEnvironment.equals(that.wasiEnvironment) && this.wasiArguments.equals(that.wasiArguments);
@@ -161,7 +171,7 @@ public final class PluginSettings {
 
 		private long memoryLimitBytes = 64L * 1024 * 1024;
 
-		private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+		private Duration callTimeout;
 
 		private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
@@ -202,8 +212,9 @@ public final class PluginSettings {
 			return this;
 		}
 
+		/** The call deadline; null: the default of the plugin's execution mode. */
 		public Builder withCallTimeout(Duration callTimeout) {
-			this.callTimeout = Objects.requireNonNull(callTimeout);
+			this.callTimeout = callTimeout;
 			return this;
 		}
 

@@ -66,10 +66,14 @@ class DeadlineTests {
 	}
 
 	@Test
-	void theEngineDefaultsAreOneSecondWhileServingAndThirtyAtStartUp() {
+	void theDefaultCallDeadlineDependsOnTheExecutionMode() {
 		PluginSettings defaults = PluginSettings.builder("defaults").build();
-		assertThat(defaults.callTimeout()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(defaults.callTimeout(ExecutionMode.AOT)).isEqualTo(Duration.ofMillis(500));
+		assertThat(defaults.callTimeout(ExecutionMode.PRECOMPILED)).isEqualTo(Duration.ofMillis(500));
+		assertThat(defaults.callTimeout(ExecutionMode.INTERPRETER)).isEqualTo(Duration.ofSeconds(5));
 		assertThat(defaults.startTimeout()).isEqualTo(Duration.ofSeconds(30));
+		PluginSettings set = PluginSettings.builder("set").withCallTimeout(Duration.ofMillis(80)).build();
+		assertThat(set.callTimeout(ExecutionMode.INTERPRETER)).isEqualTo(Duration.ofMillis(80));
 	}
 
 }
