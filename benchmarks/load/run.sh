@@ -43,61 +43,8 @@ JAVA=${JAVA:-java}
 BUILD=${BUILD:-0}
 START_TIMEOUT=${START_TIMEOUT:-120}
 
-die() {
-	echo "run.sh: $*" >&2
-	exit 1
-}
-
-command -v wrk >/dev/null 2>&1 || die "wrk not found: install it with 'apt-get install wrk' (Debian/Ubuntu package wrk)"
-command -v curl >/dev/null 2>&1 || die "curl not found: install it with 'apt-get install curl'"
-command -v "$JAVA" >/dev/null 2>&1 || die "java not found (JDK 17 or newer; set JAVA=/path/to/java)"
-
-if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
-	echo "building $JAR ..." >&2
-	./mvnw -q -Pquick package -pl demo-app -am >&2
-fi
-
-# --- the gateway ------------------------------------------------------------------------
-
-# A port nothing listens on (checked, then used: another process could take it in between).
-free_port() {
-	local port
-	for _ in $(seq 50); do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return
-		fi
-	done
-	die "no free port found"
-}
-
-PORT=$(free_port)
-ECHO_PORT=$(free_port)
-[ "$PORT" != "$ECHO_PORT" ] || ECHO_PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-WORK=$(mktemp -d)
-LOG=$WORK/gateway.log
-GATEWAY_PID=
-
-stop_gateway() {
-	local status=$?
-	if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
-		kill "$GATEWAY_PID" 2>/dev/null || true
-		for _ in $(seq 100); do
-			kill -0 "$GATEWAY_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$GATEWAY_PID" 2>/dev/null || true
-	fi
-	if [ "$status" -ne 0 ] && [ -f "$LOG" ]; then
-		echo "run.sh: failed; the gateway's log ends with:" >&2
-		tail -20 "$LOG" >&2
-	fi
-	rm -rf "$WORK"
-}
-trap stop_gateway EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=gateway.sh
+. "$HERE/gateway.sh"
 
 GATEWAY_CPU=()
 WRK_CPU=()
@@ -106,18 +53,7 @@ if [ "$PIN" = 1 ]; then
 	GATEWAY_CPU=(taskset -c 0)
 	WRK_CPU=(taskset -c 1)
 fi
-
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-PORT=$PORT ECHO_PORT=$ECHO_PORT "${GATEWAY_CPU[@]}" "$JAVA" $JAVA_OPTS -jar "$JAR" --spring.profiles.active=bench \
-	>"$LOG" 2>&1 &
-GATEWAY_PID=$!
-
-started=$(date +%s)
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/bench/none/ready" || true)" = 200 ]; do
-	kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited at start-up"
-	[ $(($(date +%s) - started)) -lt "$START_TIMEOUT" ] || die "the gateway did not answer within ${START_TIMEOUT}s"
-	sleep 0.5
-done
+start_gateway --spring.profiles.active=bench
 
 # --- scenarios ----------------------------------------------------------------------------
 
@@ -185,14 +121,6 @@ verify() { # name path extra proof
 	esac
 }
 
-cpu_busy() { # busy jiffies of the whole machine
-	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-cpu_of() { # user + system jiffies of one process
-	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-
 # Nanoseconds on a CPU of the gateway's event-loop threads (reactor-http-nio-*, where the
 # filters and plugins run, the echo upstream too), from the scheduler's own accounting: time
 # a thread waits for a CPU is not counted, so this holds up on a busy machine better than
@@ -234,10 +162,6 @@ measure() { # connections duration path extra
 			printf "%s cpu_gateway=%.2f cpu_other=%.2f loops_us=%.1f\n", $0, gw / hz / t, (busy - gw) / hz / t - wrk / t,
 				(requests[2] > 0) ? loops / 1000 / requests[2] : 0
 		}' "$WORK/wrk.out"
-}
-
-field() { # RESULT line, name
-	sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
 }
 
 # --- report --------------------------------------------------------------------------------

@@ -20,7 +20,16 @@ final class PluginDefinitions {
 
 	/** The plugins the environment declares now. */
 	static List<PluginDefinition> read(ConfigurableEnvironment environment) {
-		return of(Binder.get(environment).bindOrCreate("wasm-gateway", WasmGatewayProperties.class), environment);
+		return of(bind(environment), environment);
+	}
+
+	/** The service plugins the environment declares now. */
+	static List<PluginDefinition> readServices(ConfigurableEnvironment environment) {
+		return services(bind(environment), environment);
+	}
+
+	private static WasmGatewayProperties bind(ConfigurableEnvironment environment) {
+		return Binder.get(environment).bindOrCreate("wasm-gateway", WasmGatewayProperties.class);
 	}
 
 	static List<PluginDefinition> of(WasmGatewayProperties properties, ConfigurableEnvironment environment) {
@@ -30,14 +39,22 @@ final class PluginDefinitions {
 			if ((location == null || location.isBlank()) && properties.getPluginsDirectory() != null) {
 				location = "file:" + properties.getPluginsDirectory().resolve(name + ".wasm").toAbsolutePath();
 			}
-			definitions.add(definition(name, location, plugin, environment));
+			definitions.add(definition("wasm-gateway.plugins.", name, location, plugin, environment));
 		});
 		return definitions;
 	}
 
-	private static PluginDefinition definition(String name, String location, WasmGatewayProperties.Plugin plugin,
-			ConfigurableEnvironment environment) {
-		String prefix = "wasm-gateway.plugins." + name;
+	static List<PluginDefinition> services(WasmGatewayProperties properties, ConfigurableEnvironment environment) {
+		List<PluginDefinition> definitions = new ArrayList<>();
+		properties.getServices()
+			.forEach((name, service) -> definitions
+				.add(definition("wasm-gateway.services.", name, service.getLocation(), service, environment)));
+		return definitions;
+	}
+
+	private static PluginDefinition definition(String declaredUnder, String name, String location,
+			WasmGatewayProperties.Plugin plugin, ConfigurableEnvironment environment) {
+		String prefix = declaredUnder + name;
 		byte[] configuration = RawConfiguration.read(environment, prefix + ".configuration");
 		if (configuration == null) {
 			configuration = RawConfiguration.toBytes(plugin.getConfiguration());
@@ -48,9 +65,11 @@ final class PluginDefinitions {
 		}
 		PluginSettings settings = PluginSettings.builder(name)
 			.withRootId(plugin.getRootId())
+			.withVmId((plugin.getVmId() != null && !plugin.getVmId().isBlank()) ? plugin.getVmId() : null)
 			.withVmConfiguration(vmConfiguration)
 			.withMemoryLimitBytes(plugin.getMemoryLimit().toBytes())
 			.withCallTimeout(plugin.getCallTimeout())
+			.withStartTimeout(plugin.getStartTimeout())
 			.withRebuildBackoff(plugin.getRebuildBackoff())
 			.withRebuildMemoryThresholdBytes(
 					(plugin.getRebuildMemoryThreshold() != null) ? plugin.getRebuildMemoryThreshold().toBytes() : 0)

@@ -27,6 +27,7 @@ import io.github.wasmgateway.gateway.EventLoops;
 import io.github.wasmgateway.reload.PluginFileWatcher;
 import io.github.wasmgateway.source.PluginSources;
 import io.github.wasmgateway.source.RemoteSourceWatcher;
+import io.github.wasmgateway.service.WasmServiceRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.resources.LoopResources;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -88,8 +91,8 @@ public final class WasmGatewayAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		WasmPluginsEndpoint wasmPluginsEndpoint(WasmPluginRegistry registry) {
-			return new WasmPluginsEndpoint(registry);
+		WasmPluginsEndpoint wasmPluginsEndpoint(WasmPluginRegistry registry, WasmServiceRegistry services) {
+			return new WasmPluginsEndpoint(registry, services);
 		}
 
 	}
@@ -101,8 +104,9 @@ public final class WasmGatewayAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "wasmPluginsHealthIndicator")
-		WasmPluginsHealthIndicator wasmPluginsHealthIndicator(WasmPluginRegistry registry) {
-			return new WasmPluginsHealthIndicator(registry);
+		WasmPluginsHealthIndicator wasmPluginsHealthIndicator(WasmPluginRegistry registry,
+				WasmServiceRegistry services) {
+			return new WasmPluginsHealthIndicator(registry, services);
 		}
 
 	}
@@ -122,10 +126,15 @@ public final class WasmGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	WasmEngine wasmEngine(WasmGatewayProperties properties, HttpCalloutClient httpCallouts,
 			ObjectProvider<MetricsSink> metrics, ObjectProvider<RedisClient> redis, ObjectProvider<GrpcClient> grpc,
-			ObjectProvider<SharedDataStore> sharedData) {
+			ObjectProvider<SharedDataStore> sharedData, ObjectProvider<ReactorResourceFactory> reactorResources) {
+		// the server's event loops, as Reactor Netty's server runs on them
+		// (HttpServer.runOn(LoopResources)): every plugin's VMs are built on each
+		ReactorResourceFactory resources = reactorResources.getIfAvailable();
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
-			.withWorkers(EventLoops.workers());
+			.withWorkers((resources != null)
+					? EventLoops.workers(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE))
+					: EventLoops.workers());
 		metrics.ifAvailable(services::withMetrics);
 		redis.ifAvailable(services::withRedis);
 		grpc.ifAvailable(services::withGrpc);
@@ -181,10 +190,17 @@ public final class WasmGatewayAutoConfiguration {
 				(name) -> registry.reload(name, false));
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	WasmServiceRegistry wasmServiceRegistry(WasmEngine engine, PluginLoader loader, WasmPluginRegistry plugins,
+			WasmGatewayProperties properties, ConfigurableEnvironment environment) {
+		return new WasmServiceRegistry(engine, loader, plugins, PluginDefinitions.services(properties, environment));
+	}
+
 	@Bean
-	WasmPluginRefreshListener wasmPluginRefreshListener(WasmPluginRegistry registry,
+	WasmPluginRefreshListener wasmPluginRefreshListener(WasmPluginRegistry registry, WasmServiceRegistry services,
 			ConfigurableEnvironment environment) {
-		return new WasmPluginRefreshListener(registry, environment);
+		return new WasmPluginRefreshListener(registry, services, environment);
 	}
 
 	@Bean
@@ -204,8 +220,9 @@ public final class WasmGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "wasm-gateway.reload", name = "enabled", matchIfMissing = true)
-	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmGatewayProperties properties) {
-		return new PluginFileWatcher(registry, properties.getReload().getPollInterval(),
+	PluginFileWatcher wasmPluginFileWatcher(WasmPluginRegistry registry, WasmServiceRegistry services,
+			WasmGatewayProperties properties) {
+		return new PluginFileWatcher(registry, services, properties.getReload().getPollInterval(),
 				properties.getReload().getQuietPeriod());
 	}
 

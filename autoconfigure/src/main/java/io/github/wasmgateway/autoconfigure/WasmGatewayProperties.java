@@ -126,6 +126,22 @@ public class WasmGatewayProperties {
 	 */
 	private Map<String, Cluster> clusters = new LinkedHashMap<>();
 
+	/**
+	 * Service plugins, by name (Envoy's singleton WasmService): one VM for the gateway,
+	 * on a thread of its own, with a root context only and no route; for background work
+	 * (ticks, callouts, Redis, queue consumers). The same properties as a plugin;
+	 * failure-policy does not apply (a service serves no request).
+	 */
+	private Map<String, Plugin> services = new LinkedHashMap<>();
+
+	public Map<String, Plugin> getServices() {
+		return this.services;
+	}
+
+	public void setServices(Map<String, Plugin> services) {
+		this.services = services;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -223,11 +239,44 @@ public class WasmGatewayProperties {
 		/** Cap on each VM's linear memory. */
 		private DataSize memoryLimit = DataSize.ofMegabytes(64);
 
-		/** Deadline of one call into the plugin. */
-		private Duration callTimeout = Duration.ofSeconds(1);
+		/**
+		 * Deadline of one call into the plugin while it serves: a plugin that loops holds
+		 * its event loop, and every connection on it, at most this long. Empty: 500ms for
+		 * compiled code (aot, built-in plugins), 5s in the interpreter.
+		 */
+		private Duration callTimeout;
+
+		/**
+		 * Deadline of one start-up call (start-up export, proxy_on_vm_start,
+		 * proxy_on_configure).
+		 */
+		private Duration startTimeout = Duration.ofSeconds(30);
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			this.startTimeout = startTimeout;
+		}
 
 		/** Value of the plugin_root_id property (Envoy's root_id). */
 		private String rootId = "";
+
+		/**
+		 * The plugin's vm_id (Envoy's vm_config.vm_id, the plugin_vm_id property): the
+		 * scope of shared data and shared queues; plugins with the same vm_id share both.
+		 * Empty: the plugin's name.
+		 */
+		private String vmId;
+
+		public String getVmId() {
+			return this.vmId;
+		}
+
+		public void setVmId(String vmId) {
+			this.vmId = vmId;
+		}
 
 		/**
 		 * Least time between two attempts to build a VM on a worker after one failed

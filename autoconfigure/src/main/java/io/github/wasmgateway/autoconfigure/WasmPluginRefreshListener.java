@@ -2,6 +2,7 @@ package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.github.wasmgateway.gateway.PluginDefinition;
+import io.github.wasmgateway.service.WasmServiceRegistry;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,10 +18,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Follows configuration changes: before the gateway rebuilds its routes
  * ({@link RefreshRoutesEvent}, e.g. after a configuration refresh or
  * {@code POST /actuator/gateway/refresh}), the plugins are made those that
- * {@code wasm-gateway.plugins} declares now, so that new routes can use new plugins; once
- * the routes are rebuilt, every WasmPlugin filter on them is bound to its route (routes
- * built with the Java DSL keep their filters across refreshes, and learn their route id
- * here), and plugins and route bindings nothing uses any more are let go.
+ * {@code wasm-gateway.plugins} declares now, so that new routes can use new plugins (and
+ * the service plugins those {@code wasm-gateway.services} declares); once the routes are
+ * rebuilt, every WasmPlugin filter on them is bound to its route (routes built with the
+ * Java DSL keep their filters across refreshes, and learn their route id here), and
+ * plugins and route bindings nothing uses any more are let go.
  */
 final class WasmPluginRefreshListener implements SmartApplicationListener {
 
@@ -28,10 +30,14 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 
 	private final WasmPluginRegistry registry;
 
+	private final WasmServiceRegistry services;
+
 	private final ConfigurableEnvironment environment;
 
-	WasmPluginRefreshListener(WasmPluginRegistry registry, ConfigurableEnvironment environment) {
+	WasmPluginRefreshListener(WasmPluginRegistry registry, WasmServiceRegistry services,
+			ConfigurableEnvironment environment) {
 		this.registry = registry;
+		this.services = services;
 		this.environment = environment;
 	}
 
@@ -62,8 +68,10 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 
 	private void updatePlugins() {
 		List<PluginDefinition> definitions;
+		List<PluginDefinition> services;
 		try {
 			definitions = PluginDefinitions.read(this.environment);
+			services = PluginDefinitions.readServices(this.environment);
 		}
 		catch (RuntimeException ex) {
 			logger.error("wasm-gateway.plugins could not be read after a configuration change; the plugins "
@@ -71,6 +79,7 @@ final class WasmPluginRefreshListener implements SmartApplicationListener {
 			return;
 		}
 		this.registry.update(definitions);
+		this.services.update(services);
 	}
 
 	/** Before the gateway's route cache hears of the refresh. */

@@ -2,8 +2,11 @@ package io.github.wasmgateway.gateway;
 
 import io.github.wasmgateway.engine.host.WorkerExecutors;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +61,29 @@ public final class EventLoops {
 		return () -> {
 			EventExecutor current = ThreadExecutorMap.currentExecutor();
 			return (current != null) ? current : (Executor) Runnable::run;
+		};
+	}
+
+	/**
+	 * The same, listing the server's event loops as the workers: each plugin's VMs are
+	 * built and configured on every one of them before the plugin serves.
+	 */
+	public static WorkerExecutors workers(EventLoopGroup serverLoops) {
+		List<Executor> loops = new ArrayList<>();
+		serverLoops.forEach(loops::add);
+		WorkerExecutors current = workers();
+		return new WorkerExecutors() {
+
+			@Override
+			public Executor currentWorker() {
+				return current.currentWorker();
+			}
+
+			@Override
+			public List<Executor> all() {
+				return loops;
+			}
+
 		};
 	}
 

@@ -10,11 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import io.netty.handler.codec.http.HttpVersion;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * One gateway exchange as the engine sees it: header views, and properties answered from
@@ -141,7 +144,7 @@ final class ExchangeView implements HttpExchange {
 			case "id":
 				return utf8(request.getId());
 			case "protocol":
-				return utf8("HTTP/1.1");
+				return utf8(protocol(request));
 			case "time":
 				return int64(this.startedEpochMillis * 1_000_000L);
 			case "size":
@@ -152,6 +155,20 @@ final class ExchangeView implements HttpExchange {
 			default:
 				return null;
 		}
+	}
+
+	/** As Envoy names it: HTTP/1.0, HTTP/1.1, HTTP/2, HTTP/3 (off Netty: HTTP/1.1). */
+	private static String protocol(ServerHttpRequest request) {
+		HttpVersion version = HttpVersion.HTTP_1_1;
+		try {
+			if (ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest netty) {
+				version = netty.version();
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// not a request Spring can trace to its server: keep the default
+		}
+		return (version.majorVersion() >= 2) ? "HTTP/" + version.majorVersion() : version.text();
 	}
 
 	private byte[] responseProperty(String[] path) {

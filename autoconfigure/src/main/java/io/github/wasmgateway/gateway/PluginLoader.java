@@ -61,20 +61,8 @@ public class PluginLoader {
 	public PluginHandle.Generation load(PluginDefinition definition) {
 		String name = definition.name();
 		String location = definition.location();
-		if (location == null || location.isBlank()) {
-			throw new WasmPluginException(name, null, "no location is configured", "Set wasm-gateway.plugins." + name
-					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
-		}
 		long started = System.nanoTime();
-		CompiledPlugin compiled;
-		try {
-			compiled = location.startsWith(BUILTIN) ? builtin(definition, location.substring(BUILTIN.length()))
-					: this.engine.compile(read(definition).verifySha256(definition.sha256()), definition.mode());
-		}
-		catch (PluginLoadException ex) {
-			throw new WasmPluginException(name, null, ex.getMessage(),
-					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
-		}
+		CompiledPlugin compiled = compile(definition, "wasm-gateway.plugins");
 		this.limits.checkConfiguration(name, null, "vm-configuration", definition.settings().vmConfiguration());
 		this.limits.checkConfiguration(name, null, "configuration", definition.configuration());
 		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
@@ -95,15 +83,37 @@ public class PluginLoader {
 	}
 
 	/**
-	 * Whether the binary at the definition's location is the one {@code current} runs
-	 * (built-in plugins change only with the application).
+	 * Reads, verifies and compiles the binary of a definition (a route plugin's or a
+	 * service plugin's, declared under {@code declaredUnder}).
+	 * @throws WasmPluginException naming the plugin, the cause and what to do
 	 */
-	public boolean unchanged(PluginDefinition definition, PluginHandle.Generation current) {
+	public CompiledPlugin compile(PluginDefinition definition, String declaredUnder) {
+		String name = definition.name();
+		String location = definition.location();
+		if (location == null || location.isBlank()) {
+			throw new WasmPluginException(name, null, "no location is configured", "Set " + declaredUnder + "." + name
+					+ ".location to file:, classpath:, https:, oci:// or builtin:NAME.", null);
+		}
+		try {
+			return location.startsWith(BUILTIN) ? builtin(definition, location.substring(BUILTIN.length()))
+					: this.engine.compile(read(definition).verifySha256(definition.sha256()), definition.mode());
+		}
+		catch (PluginLoadException ex) {
+			throw new WasmPluginException(name, null, ex.getMessage(),
+					"Fix the binary at " + location + " (or its sha256 pin) and restart.", ex);
+		}
+	}
+
+	/**
+	 * Whether the binary at the definition's location is the one {@code current} was
+	 * compiled from (built-in plugins change only with the application).
+	 */
+	public boolean unchanged(PluginDefinition definition, CompiledPlugin current) {
 		if (definition.location().startsWith(BUILTIN)) {
 			return true;
 		}
 		try {
-			return read(definition).sha256().equals(current.plugin().compiled().sha256());
+			return read(definition).sha256().equals(current.sha256());
 		}
 		catch (RuntimeException ex) {
 			return false;

@@ -255,7 +255,7 @@ public class WasmPluginRegistry implements AutoCloseable {
 			PluginHandle.Generation next;
 			try {
 				PluginHandle.Generation current = handle.current();
-				if (!force && this.loader.unchanged(definition, current)) {
+				if (!force && this.loader.unchanged(definition, current.plugin().compiled())) {
 					return handle.lastReload();
 				}
 				next = this.loader.load(definition);

@@ -2,6 +2,8 @@ package io.github.wasmgateway.reload;
 
 import io.github.wasmgateway.gateway.PluginHandle;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
+import io.github.wasmgateway.service.ServiceHandle;
+import io.github.wasmgateway.service.WasmServiceRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,23 +16,28 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Watches every plugin whose location is a {@code file:} and reloads it when it changed:
- * a poll every {@code pollInterval}, and a change is acted on only after the file stayed
- * the same for {@code quietPeriod}, so a half-written file is never loaded (as Spring
- * Boot devtools' file watcher does). The reload itself (build, check, swap) runs on this
- * watcher's thread, off the request path.
+ * Watches every plugin and service plugin whose location is a {@code file:} and reloads
+ * it when it changed: a poll every {@code pollInterval}, and a change is acted on only
+ * after the file stayed the same for {@code quietPeriod}, so a half-written file is never
+ * loaded (as Spring Boot devtools' file watcher does). The reload itself (build, check,
+ * swap) runs on this watcher's thread, off the request path.
  */
 public class PluginFileWatcher implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(PluginFileWatcher.class);
 
+	private static final String SERVICE = "service:";
+
 	private final WasmPluginRegistry registry;
+
+	private final WasmServiceRegistry services;
 
 	private final Duration pollInterval;
 
 	private final Duration quietPeriod;
 
-	private final Map<String, Path> files = new ConcurrentHashMap<>();
+	/** What is watched, by plugin name or "service:" and the service's name. */
+	private final Map<String, Watched> files = new ConcurrentHashMap<>();
 
 	private final Map<String, Snapshot> seen = new ConcurrentHashMap<>();
 
@@ -38,8 +45,10 @@ public class PluginFileWatcher implements SmartLifecycle {
 
 	private volatile Thread thread;
 
-	public PluginFileWatcher(WasmPluginRegistry registry, Duration pollInterval, Duration quietPeriod) {
+	public PluginFileWatcher(WasmPluginRegistry registry, WasmServiceRegistry services, Duration pollInterval,
+			Duration quietPeriod) {
 		this.registry = registry;
+		this.services = services;
 		this.pollInterval = pollInterval;
 		this.quietPeriod = quietPeriod;
 		registry.plugins().values().forEach(this::follow);
@@ -48,27 +57,53 @@ public class PluginFileWatcher implements SmartLifecycle {
 			@Override
 			public void added(PluginHandle plugin) {
 				follow(plugin);
-				if (PluginFileWatcher.this.started) {
-					startThread();
-				}
 			}
 
 			@Override
 			public void removed(PluginHandle plugin) {
-				PluginFileWatcher.this.files.remove(plugin.name());
-				PluginFileWatcher.this.seen.remove(plugin.name());
+				forget(plugin.name());
+			}
+
+		});
+		services.services().values().forEach(this::follow);
+		services.addListener(new WasmServiceRegistry.Listener() {
+
+			@Override
+			public void added(ServiceHandle service) {
+				follow(service);
+			}
+
+			@Override
+			public void removed(ServiceHandle service) {
+				forget(SERVICE + service.name());
 			}
 
 		});
 	}
 
 	private void follow(PluginHandle plugin) {
-		String location = plugin.definition().location();
+		follow(plugin.name(), plugin.definition().location(), () -> this.registry.reload(plugin.name(), false));
+	}
+
+	private void follow(ServiceHandle service) {
+		follow(SERVICE + service.name(), service.definition().location(),
+				() -> this.services.reload(service.name(), false));
+	}
+
+	private void follow(String key, String location, Runnable reload) {
 		if (location != null && location.startsWith("file:")) {
 			Path file = Path.of(location.substring("file:".length()));
-			this.seen.put(plugin.name(), Snapshot.of(file, 0));
-			this.files.put(plugin.name(), file);
+			this.seen.put(key, Snapshot.of(file, 0));
+			this.files.put(key, new Watched(file, reload));
+			if (this.started) {
+				startThread();
+			}
 		}
+	}
+
+	private void forget(String key) {
+		this.files.remove(key);
+		this.seen.remove(key);
 	}
 
 	@Override
@@ -101,9 +136,9 @@ public class PluginFileWatcher implements SmartLifecycle {
 
 	/** One look at every file; reloads those that changed and then stayed quiet. */
 	void poll(long now) {
-		this.files.forEach((name, file) -> {
+		this.files.forEach((name, watched) -> {
 			Snapshot previous = this.seen.get(name);
-			Snapshot current = Snapshot.of(file, now);
+			Snapshot current = Snapshot.of(watched.file(), now);
 			if (!current.sameFile(previous)) {
 				this.seen.put(name, current.awaitingQuiet());
 				return;
@@ -111,7 +146,7 @@ public class PluginFileWatcher implements SmartLifecycle {
 			if (previous.pending && now - previous.changedAt >= this.quietPeriod.toNanos()) {
 				this.seen.put(name, previous.settled());
 				try {
-					this.registry.reload(name, false);
+					watched.reload().run();
 				}
 				catch (RuntimeException ex) {
 					logger.error("Reload of wasm plugin '" + name + "' failed", ex);
@@ -133,6 +168,10 @@ public class PluginFileWatcher implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.started;
+	}
+
+	/** A watched file and how to reload what it holds. */
+	private record Watched(Path file, Runnable reload) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.wasmgateway.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.MetricsSink;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -46,6 +48,46 @@ class WasmGatewayAutoConfigurationTests {
 	void runWhenAPluginIsConfiguredShouldLoadItAtStartup() {
 		this.runner.withPropertyValues("wasm-gateway.plugins.as.location=classpath:fixtures/as-plugin.wasm")
 			.run((context) -> assertThat(context.getBean(WasmPluginRegistry.class).plugin("as")).isNotNull());
+	}
+
+	@Test
+	void runWhenTwoPluginsNameOneVmIdShouldGiveThemThatVmIdAndOthersTheirName() {
+		this.runner
+			.withPropertyValues("wasm-gateway.plugins.producer.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.producer.vm-id=pipeline",
+					"wasm-gateway.plugins.consumer.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.consumer.vm-id=pipeline",
+					"wasm-gateway.plugins.alone.location=classpath:fixtures/as-plugin.wasm")
+			.run((context) -> {
+				WasmPluginRegistry registry = context.getBean(WasmPluginRegistry.class);
+				assertThat(registry.plugin("producer").definition().settings().vmId()).isEqualTo("pipeline");
+				assertThat(registry.plugin("consumer").definition().settings().vmId()).isEqualTo("pipeline");
+				assertThat(registry.plugin("alone").definition().settings().vmId()).isEqualTo("alone");
+			});
+	}
+
+	@Test
+	void runWhenNoCallTimeoutIsSetShouldGiveCompiledCodeHalfASecondAndTheInterpreterFive() {
+		this.runner
+			.withPropertyValues("wasm-gateway.plugins.compiled.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.interpreted.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.interpreted.mode=interpreter",
+					"wasm-gateway.plugins.set.location=classpath:fixtures/as-plugin.wasm",
+					"wasm-gateway.plugins.set.call-timeout=80ms", "wasm-gateway.plugins.set.start-timeout=5s")
+			.run((context) -> {
+				WasmPluginRegistry registry = context.getBean(WasmPluginRegistry.class);
+				assertThat(registry.plugin("compiled").definition().settings().callTimeout(ExecutionMode.AOT))
+					.isEqualTo(Duration.ofMillis(500));
+				assertThat(
+						registry.plugin("interpreted").definition().settings().callTimeout(ExecutionMode.INTERPRETER))
+					.isEqualTo(Duration.ofSeconds(5));
+				assertThat(registry.plugin("set").definition().settings().callTimeout(ExecutionMode.AOT))
+					.isEqualTo(Duration.ofMillis(80));
+				assertThat(registry.plugin("set").definition().settings().startTimeout())
+					.isEqualTo(Duration.ofSeconds(5));
+				assertThat(registry.plugin("compiled").definition().settings().startTimeout())
+					.isEqualTo(Duration.ofSeconds(30));
+			});
 	}
 
 	@Test

@@ -13,6 +13,22 @@ import java.util.Objects;
  */
 public final class PluginSettings {
 
+	/**
+	 * The call deadline of compiled code (AOT, precompiled) when none is set: about three
+	 * times the slowest call of the built-in plugins measured on a loaded machine
+	 * (docs/engine.md, "Deadlines").
+	 */
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
+
+	/**
+	 * The call deadline in the interpreter when none is set: the same calls run 50-500
+	 * times slower there (docs/engine.md, "Deadlines").
+	 */
+	public static final Duration DEFAULT_INTERPRETED_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+	/** See {@link #startTimeout()}. */
+	public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+
 	private final String name;
 
 	private final String rootId;
@@ -24,6 +40,8 @@ public final class PluginSettings {
 	private final long memoryLimitBytes;
 
 	private final Duration callTimeout;
+
+	private final Duration startTimeout;
 
 	private final Duration rebuildBackoff;
 
@@ -40,6 +58,7 @@ public final class PluginSettings {
 		this.vmConfiguration = builder.vmConfiguration;
 		this.memoryLimitBytes = builder.memoryLimitBytes;
 		this.callTimeout = builder.callTimeout;
+		this.startTimeout = builder.startTimeout;
 		this.rebuildBackoff = builder.rebuildBackoff;
 		this.rebuildMemoryThresholdBytes = builder.rebuildMemoryThresholdBytes;
 		this.wasiEnvironment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.wasiEnvironment));
@@ -62,7 +81,10 @@ public final class PluginSettings {
 		return this.rootId;
 	}
 
-	/** The VM id ({@code plugin_vm_id}, shared queue namespace); default the name. */
+	/**
+	 * The vm_id ({@code plugin_vm_id}): the scope of shared data and shared queues, as in
+	 * Envoy; plugins with one vm_id share both. Default: the plugin's name.
+	 */
 	public String vmId() {
 		return this.vmId;
 	}
@@ -80,9 +102,27 @@ public final class PluginSettings {
 		return this.memoryLimitBytes;
 	}
 
-	/** Deadline of one call into the plugin. */
-	public Duration callTimeout() {
-		return this.callTimeout;
+	/**
+	 * Deadline of one call into the plugin while it serves (a stream's callbacks, ticks,
+	 * replies): a plugin that loops holds its worker, and every other connection on it,
+	 * at most this long. When none is set: {@link #DEFAULT_CALL_TIMEOUT}, or
+	 * {@link #DEFAULT_INTERPRETED_CALL_TIMEOUT} for a plugin the interpreter runs.
+	 */
+	public Duration callTimeout(ExecutionMode mode) {
+		if (this.callTimeout != null) {
+			return this.callTimeout;
+		}
+		return (mode == ExecutionMode.INTERPRETER) ? DEFAULT_INTERPRETED_CALL_TIMEOUT : DEFAULT_CALL_TIMEOUT;
+	}
+
+	/**
+	 * Deadline of one start-up call: the start-up export ({@code _initialize},
+	 * {@code main}, {@code _start}), and a root context's
+	 * {@code proxy_on_context_create}, {@code proxy_on_vm_start} and
+	 * {@code proxy_on_configure}.
+	 */
+	public Duration startTimeout() {
+		return this.startTimeout;
 	}
 
 	/** Least time between two rebuilds of a failed VM on one worker. */
@@ -108,8 +148,8 @@ public final class PluginSettings {
 	public boolean equals(Object other) {
 		return other instanceof PluginSettings that && this.name.equals(that.name) && this.rootId.equals(that.rootId)
 				&& this.vmId.equals(that.vmId) && java.util.Arrays.equals(this.vmConfiguration, that.vmConfiguration)
-				&& this.memoryLimitBytes == that.memoryLimitBytes && this.callTimeout.equals(that.callTimeout)
-				&& this.rebuildBackoff.equals(that.rebuildBackoff)
+				&& this.memoryLimitBytes == that.memoryLimitBytes && Objects.equals(this.callTimeout, that.callTimeout)
+				&& this.startTimeout.equals(that.startTimeout) && this.rebuildBackoff.equals(that.rebuildBackoff)
 				&& this.rebuildMemoryThresholdBytes == that.rebuildMemoryThresholdBytes
 				&& this.wasiEnvironment.equals(that.wasiEnvironment) && this.wasiArguments.equals(that.wasiArguments);
 	}
@@ -131,7 +171,9 @@ public final class PluginSettings {
 
 		private long memoryLimitBytes = 64L * 1024 * 1024;
 
-		private Duration callTimeout = Duration.ofSeconds(1);
+		private Duration callTimeout;
+
+		private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
 		private Duration rebuildBackoff = Duration.ofSeconds(1);
 
@@ -170,8 +212,14 @@ public final class PluginSettings {
 			return this;
 		}
 
+		/** The call deadline; null: the default of the plugin's execution mode. */
 		public Builder withCallTimeout(Duration callTimeout) {
-			this.callTimeout = Objects.requireNonNull(callTimeout);
+			this.callTimeout = callTimeout;
+			return this;
+		}
+
+		public Builder withStartTimeout(Duration startTimeout) {
+			this.startTimeout = Objects.requireNonNull(startTimeout);
 			return this;
 		}
 

@@ -8,6 +8,7 @@ import io.github.wasmgateway.engine.internal.CompileCache;
 import io.github.wasmgateway.engine.internal.LoadedModule;
 import io.github.wasmgateway.engine.internal.ModuleCompiler;
 import io.github.wasmgateway.engine.internal.ModuleInspector;
+import io.github.wasmgateway.engine.internal.ServiceThread;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -88,7 +89,32 @@ public final class WasmEngine implements AutoCloseable {
 	}
 
 	public Plugin createPlugin(CompiledPlugin compiled, PluginSettings settings, HostServices services) {
-		return new Plugin(compiled, settings, services, this.watchdog);
+		return new Plugin(compiled, settings, services, services.workers(), this.watchdog);
+	}
+
+	/**
+	 * Starts a service plugin (Envoy's singleton {@code WasmService}): one VM on a thread
+	 * of its own, started and configured with {@code configuration} before this returns.
+	 * @throws PluginLoadException when the plugin cannot start or rejects its
+	 * configuration
+	 */
+	public WasmService startService(CompiledPlugin compiled, PluginSettings settings, byte[] configuration) {
+		return startService(compiled, settings, configuration, this.services);
+	}
+
+	public WasmService startService(CompiledPlugin compiled, PluginSettings settings, byte[] configuration,
+			HostServices services) {
+		ServiceThread thread = new ServiceThread(settings.name());
+		Plugin plugin = new Plugin(compiled, settings, services, thread, this.watchdog);
+		try {
+			plugin.configure(configuration);
+		}
+		catch (RuntimeException ex) {
+			plugin.close();
+			thread.close();
+			throw ex;
+		}
+		return new WasmService(plugin, thread);
 	}
 
 	public HostServices services() {

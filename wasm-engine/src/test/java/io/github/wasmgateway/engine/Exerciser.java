@@ -45,7 +45,13 @@ final class Exerciser implements AutoCloseable {
 
 	static Exerciser start(WasmEngine engine, ExecutionMode mode, HostServices services,
 			PluginSettings.Builder settings, String configuration) {
-		Plugin plugin = engine.createPlugin(Fixtures.compiled("exerciser", mode), settings.build(), services);
+		return start(engine, Fixtures.compiled("exerciser", mode), services, settings, configuration);
+	}
+
+	/** The exerciser built as {@code compiled} ({@code exerciser-abi010}, say). */
+	static Exerciser start(WasmEngine engine, CompiledPlugin compiled, HostServices services,
+			PluginSettings.Builder settings, String configuration) {
+		Plugin plugin = engine.createPlugin(compiled, settings.build(), services);
 		try {
 			return new Exerciser(plugin, plugin.configure(configuration.getBytes(StandardCharsets.UTF_8)));
 		}

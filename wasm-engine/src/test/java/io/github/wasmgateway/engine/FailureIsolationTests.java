@@ -54,17 +54,19 @@ class FailureIsolationTests extends ExerciserTestSupport {
 				PluginSettings.builder(Exerciser.NAME).withRebuildBackoff(Duration.ofSeconds(1)),
 				"reject-if-shared:poison")) {
 			assertThat(exerciser.run("shared-set:poison=1").status()).isEqualTo(OK);
-			assertThatThrownBy(() -> exerciser.run("trap")).isInstanceOf(PluginCallException.class);
 			int configuresBefore = configureLines();
+			assertThatThrownBy(() -> exerciser.run("trap")).isInstanceOf(PluginCallException.class);
 
-			// the fresh VM refuses its configuration now: the request gets the failure
+			// the replacement, built right after the trap, refuses its configuration now:
+			// the next request gets the failure
+			assertThat(configureLines()).isEqualTo(configuresBefore + 1);
+			assertThat(exerciser.plugin.buildFailure()).isNotNull();
 			assertThatThrownBy(() -> exerciser.run("get-log-level")).isInstanceOfSatisfying(PluginCallException.class,
 					(ex) -> {
 						assertThat(ex.kind()).isEqualTo(Kind.VM_UNAVAILABLE);
 						assertThat(ex.getMessage()).contains("rejected its configuration")
 							.contains("next attempt after 1000 ms");
 					});
-			assertThat(configureLines()).isEqualTo(configuresBefore + 1);
 
 			// within the backoff nothing is tried again: the failure is answered at once
 			for (int i = 0; i < 5; i++) {

@@ -19,6 +19,24 @@ public final class RecordingLogger implements PluginLogger {
 	@Override
 	public void log(Level level, String message) {
 		this.lines.add(level + " " + message);
+		synchronized (this) {
+			notifyAll();
+		}
+	}
+
+	/**
+	 * Waits, like a latch, until a line containing {@code fragment} was logged (by a
+	 * plugin on another thread); fails after ten seconds.
+	 */
+	public synchronized void await(String fragment) throws InterruptedException {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (!contains(fragment)) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new AssertionError("no log line containing '" + fragment + "' in " + this.lines);
+			}
+			java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+		}
 	}
 
 	public boolean contains(String fragment) {

@@ -11,7 +11,7 @@ import io.github.wasmgateway.engine.host.RedisClient;
 import io.github.wasmgateway.engine.host.TickScheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -80,7 +80,7 @@ final class TestHost {
 	/** Ticks that run only when the test calls {@link #tick()}. */
 	static final class ManualTicks implements TickScheduler {
 
-		final List<Schedule> schedules = new ArrayList<>();
+		final List<Schedule> schedules = new CopyOnWriteArrayList<>();
 
 		@Override
 		public AutoCloseable schedule(Duration period, Runnable tick) {
@@ -122,7 +122,7 @@ final class TestHost {
 
 		final Set<String> clusters;
 
-		final List<Call> calls = new ArrayList<>();
+		final List<Call> calls = new CopyOnWriteArrayList<>();
 
 		RecordingCallouts(String... clusters) {
 			this.clusters = Set.of(clusters);
@@ -163,9 +163,9 @@ final class TestHost {
 
 		final Set<String> clusters;
 
-		final List<String> initialized = new ArrayList<>();
+		final List<String> initialized = new CopyOnWriteArrayList<>();
 
-		final List<Call> calls = new ArrayList<>();
+		final List<Call> calls = new CopyOnWriteArrayList<>();
 
 		RecordingRedis(String... clusters) {
 			this.clusters = Set.of(clusters);

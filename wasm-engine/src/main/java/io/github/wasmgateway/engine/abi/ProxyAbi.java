@@ -1,5 +1,6 @@
 package io.github.wasmgateway.engine.abi;
 
+import io.github.wasmgateway.engine.AbiVersion;
 import io.github.wasmgateway.engine.BodyBuffer;
 import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.ListHeaderMap;
@@ -46,10 +47,14 @@ final class ProxyAbi {
 
 	private final GrpcAbi grpc;
 
+	/** Whether the plugin speaks ABI 0.1.0, where some answers differ. */
+	private final boolean abi010;
+
 	ProxyAbi(PluginVm vm) {
 		this.vm = vm;
 		this.memory = new GuestMemory(vm);
 		this.grpc = new GrpcAbi(vm, this.memory);
+		this.abi010 = vm.core().profile().abiVersion() == AbiVersion.V0_1_0;
 	}
 
 	/** See {@link PluginVm#hostFailure}. */
@@ -265,7 +270,7 @@ final class ProxyAbi {
 		}
 		String key = PropertyPath.join(PropertyPath.segments(path));
 		if (key.equals("wasm_need_rebuild")) {
-			this.vm.retire();
+			this.vm.requestRebuild();
 			return Status.OK;
 		}
 		StreamContext stream = this.vm.contexts().effectiveStream();
@@ -401,12 +406,11 @@ final class ProxyAbi {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
 		HeaderMap map = map(type);
-		if (map == null) {
-			return Status.NOT_FOUND;
-		}
-		String value = map.get(key);
+		String value = (map != null) ? map.get(key) : null;
 		if (value == null) {
-			return Status.NOT_FOUND;
+			// ABI 0.1.0 has no "not found" here: Envoy answers Ok with an empty value
+			// (Context::getHeaderMapValue), and Rust SDK 0.1.x panics on any other status
+			return this.abi010 ? this.memory.copyOut(EMPTY, a[3], a[4]) : Status.NOT_FOUND;
 		}
 		byte[] scratch = this.memory.scratch(value.length() * 3);
 		int length = HeaderPairs.encode(value, scratch, 0);

@@ -66,9 +66,12 @@ public final class HostServices {
 		return this.redis;
 	}
 
-	/** The store shared by every VM of {@code plugin}. */
-	public SharedDataStore sharedData(String plugin) {
-		return this.sharedData.apply(plugin);
+	/**
+	 * The store shared by every VM of every plugin whose vm_id is {@code vmId} (Envoy's
+	 * scope of shared data; a plugin's vm_id defaults to its name).
+	 */
+	public SharedDataStore sharedData(String vmId) {
+		return this.sharedData.apply(vmId);
 	}
 
 	public SharedQueues sharedQueues() {
@@ -103,7 +106,7 @@ public final class HostServices {
 
 		private RedisClient redis = RedisClient.none();
 
-		private Function<String, SharedDataStore> sharedData = perPlugin();
+		private Function<String, SharedDataStore> sharedData = perVmId();
 
 		private SharedQueues sharedQueues = new InMemorySharedQueues();
 
@@ -120,9 +123,9 @@ public final class HostServices {
 		private Builder() {
 		}
 
-		private static Function<String, SharedDataStore> perPlugin() {
+		private static Function<String, SharedDataStore> perVmId() {
 			Map<String, SharedDataStore> stores = new ConcurrentHashMap<>();
-			return (plugin) -> stores.computeIfAbsent(plugin, (name) -> new InMemorySharedData());
+			return (vmId) -> stores.computeIfAbsent(vmId, (id) -> new InMemorySharedData());
 		}
 
 		public Builder withHttpCallouts(HttpCalloutClient httpCallouts) {
@@ -140,7 +143,9 @@ public final class HostServices {
 			return this;
 		}
 
-		/** The store per plugin name; called once when a plugin is created. */
+		/**
+		 * The store per vm_id; called once when a plugin is created, with its vm_id.
+		 */
 		public Builder withSharedData(Function<String, SharedDataStore> sharedData) {
 			this.sharedData = Objects.requireNonNull(sharedData);
 			return this;

@@ -1,7 +1,7 @@
 package io.github.wasmgateway.engine.host;
 
 /**
- * Key/value data shared by every VM of a plugin, with compare-and-swap
+ * Key/value data shared by every VM of the plugins of one vm_id, with compare-and-swap
  * ({@code proxy_get_shared_data}, {@code proxy_set_shared_data}).
  */
 public interface SharedDataStore {
@@ -17,10 +17,11 @@ public interface SharedDataStore {
 	boolean set(String key, byte[] value, int cas);
 
 	/**
-	 * The store for one plugin: by default this same store; a store shared by several
-	 * plugins answers one with its own namespace.
+	 * The store for one vm_id (the scope of shared data, as in Envoy; a plugin's vm_id
+	 * defaults to its name): by default this same store; a store shared by several vm_ids
+	 * answers one with its own namespace.
 	 */
-	default SharedDataStore forPlugin(String plugin) {
+	default SharedDataStore forPlugin(String vmId) {
 		return this;
 	}
 

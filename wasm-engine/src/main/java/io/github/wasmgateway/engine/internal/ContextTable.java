@@ -59,6 +59,17 @@ public final class ContextTable {
 		this.roots[root.configurationIndex] = root;
 	}
 
+	/** Forgets the root context of configuration {@code index}; null when none. */
+	RootContext removeRoot(int index) {
+		if (!hasRoot(index)) {
+			return null;
+		}
+		RootContext root = this.roots[index];
+		this.roots[index] = null;
+		this.rootsById.remove(root.id);
+		return root;
+	}
+
 	boolean hasRoot(int index) {
 		return index < this.roots.length && this.roots[index] != null;
 	}

@@ -29,6 +29,8 @@ public final class PluginCore {
 
 	final long callTimeoutNanos;
 
+	final long startTimeoutNanos;
+
 	final LoadedModule module;
 
 	final AbiProfile profile;
@@ -61,20 +63,23 @@ public final class PluginCore {
 	private volatile byte[][] configurations = new byte[0][];
 
 	public PluginCore(String name, String rootId, String vmId, byte[] vmConfiguration, long memoryLimitBytes,
-			long callTimeoutNanos, LoadedModule module, AbiProfile profile, HostServices services,
-			CallWatchdog watchdog, Consumer<PluginFailure> failures, java.util.Map<String, String> wasiEnvironment,
-			java.util.List<String> wasiArguments) {
+			long callTimeoutNanos, long startTimeoutNanos, LoadedModule module, AbiProfile profile,
+			HostServices services, CallWatchdog watchdog, Consumer<PluginFailure> failures,
+			java.util.Map<String, String> wasiEnvironment, java.util.List<String> wasiArguments) {
 		this.name = name;
 		this.rootId = rootId;
 		this.vmId = vmId;
 		this.vmConfiguration = vmConfiguration;
 		this.memoryLimitBytes = memoryLimitBytes;
 		this.callTimeoutNanos = callTimeoutNanos;
+		this.startTimeoutNanos = startTimeoutNanos;
 		this.module = module;
 		this.profile = profile;
 		this.services = services;
 		this.logger = services.logger(name);
-		this.sharedData = services.sharedData(name);
+		// shared data is scoped by vm_id, as in proxy-wasm-cpp-host (SharedData keyed by
+		// vm_id, src/shared_data.cc): plugins of one vm_id share one store
+		this.sharedData = services.sharedData(vmId);
 		this.watchdog = watchdog;
 		this.failures = failures;
 		this.wasiEnvironment = wasiEnvironment;
@@ -136,6 +141,11 @@ public final class PluginCore {
 
 	byte[] configuration(int index) {
 		return this.configurations[index];
+	}
+
+	/** Wall-clock time from the host clock, for failure records. */
+	public java.time.Instant now() {
+		return java.time.Instant.ofEpochSecond(0, this.services.clock().epochNanos());
 	}
 
 	int nextVmId() {

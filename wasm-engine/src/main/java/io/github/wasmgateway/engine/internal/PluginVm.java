@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class PluginVm {
 
 	private static final Logger log = LoggerFactory.getLogger(PluginVm.class);
-
-	private static final long START_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
 
 	/** Lifecycle of a VM. */
 	public enum State {
@@ -68,6 +67,15 @@ public final class PluginVm {
 
 	private final Callbacks callbacks;
 
+	/** Told when this VM is lost while serving (a failure, a rebuild request). */
+	private final Consumer<PluginVm> lost;
+
+	/**
+	 * True while the VM or a root context is being built: a failure then is the
+	 * builder's.
+	 */
+	private boolean building = true;
+
 	private volatile State state = State.STARTING;
 
 	private volatile PluginFailure failure;
@@ -76,8 +84,15 @@ public final class PluginVm {
 
 	private volatile int activeStreams;
 
-	public PluginVm(PluginCore core, Executor home) {
+	/**
+	 * Builds and starts a VM on the calling thread, which it then belongs to.
+	 * @param lost told, on this thread and after the call that failed, when the VM is
+	 * lost while serving (a trap, a deadline, {@code wasm_need_rebuild}); null for a VM
+	 * nobody replaces
+	 */
+	public PluginVm(PluginCore core, Executor home, Consumer<PluginVm> lost) {
 		this.core = core;
+		this.lost = lost;
 		this.id = core.nextVmId();
 		this.home = home;
 		this.createdNanos = core.services.clock().monotonicNanos();
@@ -110,6 +125,7 @@ public final class PluginVm {
 			close();
 			throw ex;
 		}
+		this.building = false;
 		this.state = State.READY;
 	}
 
@@ -117,13 +133,14 @@ public final class PluginVm {
 		StartFunction start = this.core.profile.startFunction();
 		try {
 			if (start == StartFunction.INITIALIZE) {
-				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_initialize", this.instance.export("_initialize"));
+				this.calls.invokeWithin(this.core.startTimeoutNanos, "_initialize",
+						this.instance.export("_initialize"));
 				if (this.core.profile.exportsMain()) {
-					this.calls.invokeWithin(START_TIMEOUT_NANOS, "main", this.instance.export("main"), 0, 0);
+					this.calls.invokeWithin(this.core.startTimeoutNanos, "main", this.instance.export("main"), 0, 0);
 				}
 			}
 			else if (start == StartFunction.START) {
-				this.calls.invokeWithin(START_TIMEOUT_NANOS, "_start", this.instance.export("_start"));
+				this.calls.invokeWithin(this.core.startTimeoutNanos, "_start", this.instance.export("_start"));
 			}
 		}
 		catch (PluginCallException ex) {
@@ -156,6 +173,9 @@ public final class PluginVm {
 		PluginCallException failed = new PluginCallException(recorded, error);
 		this.calls.defer(() -> failOpenStreams(failed));
 		this.calls.defer(this.grpcReplies::cancelAll);
+		if (!this.building) {
+			replaceLater();
+		}
 		return failed;
 	}
 
@@ -196,7 +216,14 @@ public final class PluginVm {
 	}
 
 	Instant now() {
-		return Instant.ofEpochSecond(0, this.core.services.clock().epochNanos());
+		return this.core.now();
+	}
+
+	/** Asks for a replacement once the current call has returned. */
+	private void replaceLater() {
+		if (this.lost != null) {
+			this.calls.defer(() -> this.lost.accept(this));
+		}
 	}
 
 	boolean nearMemoryCap() {
@@ -230,18 +257,28 @@ public final class PluginVm {
 		if (this.contexts.hasRoot(index)) {
 			return this.contexts.root(index);
 		}
+		this.building = true;
+		try {
+			return createRoot(index);
+		}
+		finally {
+			this.building = false;
+		}
+	}
+
+	private RootContext createRoot(int index) {
 		byte[] configuration = this.core.configuration(index);
 		RootContext root = this.contexts.newRoot(index, configuration);
 		this.contexts.enterRoot(root);
 		if (this.callbacks.contextCreate != null) {
-			this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_context_create", this.callbacks.contextCreate,
-					root.id, 0);
+			this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_context_create",
+					this.callbacks.contextCreate, root.id, 0);
 		}
 		if (this.callbacks.vmStart != null) {
 			this.callbackData.inVmStart(true);
 			try {
-				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_vm_start", this.callbacks.vmStart,
-						root.id, this.core.vmConfiguration.length)[0];
+				long ok = this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_vm_start",
+						this.callbacks.vmStart, root.id, this.core.vmConfiguration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its VM configuration (proxy_on_vm_start returned false); "
@@ -255,8 +292,8 @@ public final class PluginVm {
 		if (this.callbacks.configure != null) {
 			this.callbackData.configuration(configuration);
 			try {
-				long ok = this.calls.invokeWithin(START_TIMEOUT_NANOS, "proxy_on_configure", this.callbacks.configure,
-						root.id, configuration.length)[0];
+				long ok = this.calls.invokeWithin(this.core.startTimeoutNanos, "proxy_on_configure",
+						this.callbacks.configure, root.id, configuration.length)[0];
 				if (ok == 0) {
 					throw new PluginLoadException("plugin '" + this.core.name
 							+ "' rejected its configuration (proxy_on_configure returned false); "
@@ -271,6 +308,17 @@ public final class PluginVm {
 		this.contexts.accept(root);
 		this.calls.drainDeferred();
 		return root;
+	}
+
+	/**
+	 * Lets go of the root context of configuration {@code index}, which another VM of the
+	 * plugin rejected: its ticks stop.
+	 */
+	void dropRoot(int index) {
+		RootContext root = this.contexts.removeRoot(index);
+		if (root != null) {
+			root.cancelTick();
+		}
 	}
 
 	/** Whether the root context of configuration {@code index} is ready. */
@@ -530,6 +578,17 @@ public final class PluginVm {
 					close();
 				}
 			});
+		}
+	}
+
+	/**
+	 * {@code wasm_need_rebuild}: the plugin asks for a fresh VM. This one retires and a
+	 * fresh one is built once the current call has returned.
+	 */
+	public void requestRebuild() {
+		if (this.state == State.READY) {
+			retire();
+			replaceLater();
 		}
 	}
 
