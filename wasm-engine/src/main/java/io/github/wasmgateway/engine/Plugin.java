@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Plugin implements AutoCloseable {
 
+	/** The least time a configuring caller waits for every worker's VM (a hang guard). */
+	private static final long MIN_READY_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
 	/** Failures kept for {@link #recentFailures()}. */
 	public static final int RECENT_FAILURES = 10;
 
@@ -49,9 +52,12 @@ public final class Plugin implements AutoCloseable {
 				compiled.profile(), services, watchdog, this::recordFailure, settings.wasiEnvironment(),
 				settings.wasiArguments());
 		// a worker readies a configuration with a few start-up calls (start-up export,
-		// proxy_on_vm_start, proxy_on_configure), each under the start-up deadline
+		// proxy_on_vm_start, proxy_on_configure), each under the start-up deadline; the
+		// wait for all workers only guards against a worker that never gets to it, and
+		// leaves room for instantiation (under no deadline, slow on a loaded machine)
 		this.pool = new VmPool(this.core, workers, settings.rebuildBackoff().toNanos(),
-				settings.rebuildMemoryThresholdBytes(), 4 * settings.startTimeout().toNanos());
+				settings.rebuildMemoryThresholdBytes(),
+				Math.max(4 * settings.startTimeout().toNanos(), MIN_READY_WAIT_NANOS));
 	}
 
 	public String name() {
