@@ -218,6 +218,11 @@ public final class PluginSettings {
 			return this;
 		}
 
+		/** Whether a call deadline was set (harnesses give theirs only when none was). */
+		boolean hasCallTimeout() {
+			return this.callTimeout != null;
+		}
+
 		public Builder withStartTimeout(Duration startTimeout) {
 			this.startTimeout = Objects.requireNonNull(startTimeout);
 			return this;

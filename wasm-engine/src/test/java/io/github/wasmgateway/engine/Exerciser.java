@@ -39,6 +39,9 @@ final class Exerciser implements AutoCloseable {
 		this.configuration = configuration;
 	}
 
+	/** The call deadline of a test that sets none. */
+	static final java.time.Duration TEST_CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+
 	static Exerciser start(WasmEngine engine, ExecutionMode mode, HostServices services) {
 		return start(engine, mode, services, PluginSettings.builder(NAME), "");
 	}
@@ -51,6 +54,10 @@ final class Exerciser implements AutoCloseable {
 	/** The exerciser built as {@code compiled} ({@code exerciser-abi010}, say). */
 	static Exerciser start(WasmEngine engine, CompiledPlugin compiled, HostServices services,
 			PluginSettings.Builder settings, String configuration) {
+		if (!settings.hasCallTimeout()) {
+			// these tests check behaviour, not speed: a loaded machine must not fail them
+			settings.withCallTimeout(TEST_CALL_TIMEOUT);
+		}
 		Plugin plugin = engine.createPlugin(compiled, settings.build(), services);
 		try {
 			return new Exerciser(plugin, plugin.configure(configuration.getBytes(StandardCharsets.UTF_8)));
