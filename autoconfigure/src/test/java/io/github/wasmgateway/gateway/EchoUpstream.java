@@ -7,18 +7,24 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A real upstream on a free loopback port that answers every request with what it
  * received: the first line "METHOD URI", then "name: value" per header (sorted), a blank
- * line and the body.
+ * line and the body. It runs on event loops of its own: a test context that closes
+ * Reactor Netty's global resources (any context not started by {@code @SpringBootTest})
+ * must not take down an upstream that outlives it.
  */
 public final class EchoUpstream implements AutoCloseable {
+
+	private final LoopResources loops = LoopResources.create("echo-upstream", 1, true);
 
 	private final DisposableServer server;
 
 	public EchoUpstream() {
 		this.server = HttpServer.create()
+			.runOn(this.loops)
 			.host("127.0.0.1")
 			.port(0)
 			.handle((request, response) -> request.receive()
@@ -68,6 +74,7 @@ public final class EchoUpstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow();
+		this.loops.dispose();
 	}
 
 }
