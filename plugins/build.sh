@@ -6,7 +6,9 @@
 # the test-only plugins src/test-plugins/<name>/index.ts into
 # src/test/resources/test-plugins/<name>.wasm (not shipped), packs the SDK (npm pack
 # of sdk/) into dist/wasm-gateway-sdk-<version>.tgz, and builds the template plugin
-# (template/) against that package as an author would.
+# (template/) against that package as an author would, into
+# src/test/resources/test-plugins/my-plugin.wasm (its tests, template/src/test, run
+# on it in the wasm-gateway-test module).
 #
 #   plugins/build.sh           build and overwrite the committed .wasm files, the
 #                              index, the SDK package and toolchain.txt
@@ -144,6 +146,9 @@ for dependency in assemblyscript binaryen long; do
 done
 (cd "$TEMPLATE_WORK" && node node_modules/@wasm-gateway/sdk/tools/build-plugin.mjs assembly/index.ts my-plugin.wasm) ||
   die "the template plugin (template/assembly/index.ts) does not build against the SDK package"
+# committed as a test plugin: the template's own tests run on it in the wasm-gateway-test module
+cp "$TEMPLATE_WORK/my-plugin.wasm" "$TEST_OUT/my-plugin.wasm"
+TEST_PLUGINS+=("my-plugin")
 
 {
   echo "# Built-in plugins: location builtin:<name> -> binary resource and precompiled class."

@@ -21,6 +21,18 @@ final class Headers {
 		return null;
 	}
 
+	/** Name, value pairs as entries, in order. */
+	static List<Map.Entry<String, String>> pairs(String... namesAndValues) {
+		if (namesAndValues.length % 2 != 0) {
+			throw new IllegalArgumentException("headers and metadata come as name, value pairs");
+		}
+		List<Map.Entry<String, String>> entries = new ArrayList<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			entries.add(Map.entry(namesAndValues[i], namesAndValues[i + 1]));
+		}
+		return List.copyOf(entries);
+	}
+
 	/** The pairs of {@code map} in order (none for null). */
 	static List<Map.Entry<String, String>> entries(HeaderMap map) {
 		List<Map.Entry<String, String>> entries = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.github.wasmgateway.test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,14 +17,7 @@ public record HttpReply(int status, List<Map.Entry<String, String>> headers, byt
 
 	/** {@code status} with a text body and headers as name, value pairs. */
 	public static HttpReply of(int status, String body, String... headers) {
-		if (headers.length % 2 != 0) {
-			throw new IllegalArgumentException("headers come as name, value pairs");
-		}
-		List<Map.Entry<String, String>> list = new ArrayList<>();
-		for (int i = 0; i < headers.length; i += 2) {
-			list.add(Map.entry(headers[i], headers[i + 1]));
-		}
-		return new HttpReply(status, List.copyOf(list), body.getBytes(StandardCharsets.UTF_8), null);
+		return new HttpReply(status, Headers.pairs(headers), body.getBytes(StandardCharsets.UTF_8), null);
 	}
 
 	/** A call that fails (connection refused, timeout) for {@code reason}. */

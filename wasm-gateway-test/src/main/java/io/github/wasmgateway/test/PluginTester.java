@@ -37,10 +37,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * }
  * }</pre>
  *
- * The plugin's clock ({@link #clock()}), HTTP calls ({@link #httpCalls()}), Redis
- * ({@link #redis()}), logs ({@link #logs()}), metrics ({@link #metric(String)}), shared
- * data ({@link #sharedData(String)}) and ticks ({@link #advance(Duration)}) are the
- * test's. A tester is used from one thread; close it to free the plugin's VMs.
+ * The plugin's clock ({@link #clock()}), HTTP calls ({@link #httpCalls()}), gRPC calls
+ * ({@link #grpcCalls()}), Redis ({@link #redis()}), logs ({@link #logs()}), metrics
+ * ({@link #metric(String)}), shared data ({@link #sharedData(String)}) and ticks
+ * ({@link #advance(Duration)}) are the test's. A tester is used from one thread; close it
+ * to free the plugin's VMs.
  */
 public final class PluginTester implements AutoCloseable {
 
@@ -55,6 +56,8 @@ public final class PluginTester implements AutoCloseable {
 	private final LogRecorder logs = new LogRecorder();
 
 	private final ScriptedHttpCalls httpCalls = new ScriptedHttpCalls();
+
+	private final ScriptedGrpcCalls grpcCalls = new ScriptedGrpcCalls();
 
 	private final TestRedis redis = new TestRedis(this.clock);
 
@@ -79,6 +82,7 @@ public final class PluginTester implements AutoCloseable {
 			.withRedis(this.redis)
 			.withMetrics(this.metrics)
 			.withHttpCallouts(this.httpCalls)
+			.withGrpc(this.grpcCalls)
 			.withTicks(this.ticks)
 			.build();
 		this.engine = WasmEngine.builder().withHostServices(this.services).build();
@@ -211,12 +215,13 @@ public final class PluginTester implements AutoCloseable {
 	}
 
 	/**
-	 * Answers the HTTP calls and Redis commands held back
-	 * ({@link ScriptedHttpCalls#hold()}, {@link TestRedis#hold()}), then lets the
-	 * requests the plugin resumed go on.
+	 * Answers the HTTP calls, gRPC calls and Redis commands held back
+	 * ({@link ScriptedHttpCalls#hold()}, {@link ScriptedGrpcCalls#hold()},
+	 * {@link TestRedis#hold()}), then lets the requests the plugin resumed go on.
 	 */
 	public void release() {
 		this.httpCalls.release();
+		this.grpcCalls.release();
 		this.redis.release();
 		proceed();
 	}
@@ -264,6 +269,10 @@ public final class PluginTester implements AutoCloseable {
 
 	public ScriptedHttpCalls httpCalls() {
 		return this.httpCalls;
+	}
+
+	public ScriptedGrpcCalls grpcCalls() {
+		return this.grpcCalls;
 	}
 
 	public TestRedis redis() {

@@ -24,9 +24,7 @@ public final class ScriptedHttpCalls implements HttpCalloutClient {
 
 	private final List<HttpCall> calls = new CopyOnWriteArrayList<>();
 
-	private final List<Runnable> held = new CopyOnWriteArrayList<>();
-
-	private volatile boolean hold;
+	private final HeldAnswers held = new HeldAnswers();
 
 	/** Calls to {@code cluster} get {@code reply}. */
 	public ScriptedHttpCalls reply(String cluster, HttpReply reply) {
@@ -43,13 +41,13 @@ public final class ScriptedHttpCalls implements HttpCalloutClient {
 	 * Keeps the replies until {@link PluginTester#release()}: the plugin waits meanwhile.
 	 */
 	public ScriptedHttpCalls hold() {
-		this.hold = true;
+		this.held.holding(true);
 		return this;
 	}
 
 	/** Replies at once again (the default). */
 	public ScriptedHttpCalls immediately() {
-		this.hold = false;
+		this.held.holding(false);
 		return this;
 	}
 
@@ -60,7 +58,7 @@ public final class ScriptedHttpCalls implements HttpCalloutClient {
 
 	/** The replies held back so far. */
 	public int held() {
-		return this.held.size();
+		return this.held.count();
 	}
 
 	@Override
@@ -73,20 +71,13 @@ public final class ScriptedHttpCalls implements HttpCalloutClient {
 				request.timeout());
 		this.calls.add(call);
 		HttpCalloutResponse response = response(responder.apply(call));
-		if (this.hold) {
-			this.held.add(() -> completion.accept(response));
-		}
-		else {
-			completion.accept(response);
-		}
+		this.held.deliver(() -> completion.accept(response));
 		return true;
 	}
 
 	/** Answers the held calls, oldest first. */
 	void release() {
-		List<Runnable> pending = new ArrayList<>(this.held);
-		this.held.clear();
-		pending.forEach(Runnable::run);
+		this.held.release();
 	}
 
 	private static HttpCalloutResponse response(HttpReply reply) {

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worked example of docs/plugins/test-kit.md: plugin binaries this project did not
- * build with its SDK, in the shapes Go SDK builds have (fixtures/README.md):
- * {@code go-profile.wasm} is a Go 1.24 {@code GOOS=wasip1 -buildmode=c-shared} plugin on
- * the Go SDK (WASI start-up, {@code proxy_on_memory_allocate}), and
- * {@code higress-profile.wasm} one on Higress's Go SDK fork, which calls Redis on every
- * request.
+ * The worked example of docs/plugins/testing.md (DocsExamplesTests keeps the two equal):
+ * plugin binaries this project did not build with its SDK, in the shapes Go SDK builds
+ * have (fixtures/README.md): {@code go-profile.wasm} is a Go 1.24
+ * {@code GOOS=wasip1 -buildmode=c-shared} plugin on the Go SDK (WASI start-up,
+ * {@code proxy_on_memory_allocate}), and {@code higress-profile.wasm} one on Higress's Go
+ * SDK fork, which calls Redis on every request.
  */
 class GoSdkPluginExampleTests {
 
