@@ -20,6 +20,8 @@
 #   PIN=1          the gateway on CPU 0, wrk on CPU 1 (taskset)      default off
 #   THREADS        wrk threads                                       default 1
 #   JAVA_OPTS      JVM options of the gateway                        default none
+#                  (-Dwasm-gateway.host-crypto=false: the auth plugins
+#                  without the host crypto functions, as on Envoy)
 #   JAVA           the java command                                  default java
 #   JAR            the gateway to measure                  default demo-app/target/demo.jar
 #   BUILD=1        rebuild demo-app/target/demo.jar first (built anyway when missing)
