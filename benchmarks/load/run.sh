@@ -20,6 +20,8 @@
 #   PIN=1          the gateway on CPU 0, wrk on CPU 1 (taskset)      default off
 #   THREADS        wrk threads                                       default 1
 #   JAVA_OPTS      JVM options of the gateway                        default none
+#                  (-Dwasm-gateway.host-crypto=false: the auth plugins
+#                  without the host crypto functions, as on Envoy)
 #   JAVA           the java command                                  default java
 #   JAR            the gateway to measure                  default demo-app/target/demo.jar
 #   BUILD=1        rebuild demo-app/target/demo.jar first (built anyway when missing)
@@ -61,6 +63,13 @@ start_gateway --spring.profiles.active=bench
 # bot-detect); the auth scenarios add their credential.
 COMMON=("x-a: hello" "x-b: world"
 	"User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36")
+# jwt-auth RS256 and ES256: tokens under the keys the bench profile made at start-up (BenchTokens)
+RS256=$(curl -sf "$BASE/bench-tokens/RS256") || die "no RS256 token at $BASE/bench-tokens/RS256"
+ES256=$(curl -sf "$BASE/bench-tokens/ES256") || die "no ES256 token at $BASE/bench-tokens/ES256"
+# oauth: an HS256 access token the plugin issues to the demo's client (valid for 2 hours)
+OAUTH=$(curl -sf "$BASE/bench/wasm-oauth/oauth2/token?grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret" |
+	sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$OAUTH" ] || die "the oauth plugin issued no token at $BASE/bench/wasm-oauth/oauth2/token"
 # jwt-auth: the demo's HS256 token for consumer dave (README.md; expires in 2100)
 JWT=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImRlbW8ifQ.eyJpc3MiOiJkZW1vLWlzc3VlciIsInN1YiI6ImRhdmUiLCJleHAiOjQxMDI0NDQ4MDB9.IZ3r_ll5b4HTi9bDhdT4a7Ham72_nVhyvIK3jWAsPaI
 
@@ -76,9 +85,16 @@ SCENARIOS=(
 	"jwt-auth HS256 (valid token)|/jwt/x|Authorization: Bearer $JWT|status:401"
 	"basic-auth (valid user)|/basic/x|Authorization: Basic $(printf carol:secret | base64)|status:401"
 	"bot-detect (browser)|/bots/x||body:x-a: hello"
+	"Java jwt-auth RS256 (JavaJwtAuthFilter)|/bench/java-jwt/x|Authorization: Bearer $RS256|status:401"
+	"Wasm jwt-auth RS256 (built-in, bench route)|/bench/wasm-jwt/x|Authorization: Bearer $RS256|status:401"
+	"Wasm jwt-auth RS256 (interpreter)|/bench/wasm-jwt-interpreter/x|Authorization: Bearer $RS256|status:401"
+	"Java jwt-auth ES256 (JavaJwtAuthFilter)|/bench/java-jwt/x|Authorization: Bearer $ES256|status:401"
+	"Wasm jwt-auth ES256 (built-in, bench route)|/bench/wasm-jwt/x|Authorization: Bearer $ES256|status:401"
+	"Wasm jwt-auth ES256 (interpreter)|/bench/wasm-jwt-interpreter/x|Authorization: Bearer $ES256|status:401"
+	"Java oauth token check (JavaOauthFilter)|/bench/java-oauth/x|Authorization: Bearer $OAUTH|status:401"
+	"Wasm oauth token check (built-in, bench route)|/bench/wasm-oauth/x|Authorization: Bearer $OAUTH|status:401"
 	"no filter (again, for drift)|/bench/none/x||"
 )
-SKIPPED="jwt-auth RS256: skipped, the demo has no RS256 consumer (its RSA keys exist only inside JwtAuthTests)"
 if [ -n "$ONLY" ]; then
 	SELECTED=()
 	for scenario in "${SCENARIOS[@]}"; do
@@ -92,6 +108,11 @@ fi
 PAIRS=(
 	"Wasm header plugin (bench-headers)|Java filter (AddRequestHeader)"
 	"Wasm key-auth (built-in, bench route)|Java key-auth (JavaKeyAuthFilter)"
+	"Wasm jwt-auth RS256 (built-in, bench route)|Java jwt-auth RS256 (JavaJwtAuthFilter)"
+	"Wasm jwt-auth RS256 (interpreter)|Java jwt-auth RS256 (JavaJwtAuthFilter)"
+	"Wasm jwt-auth ES256 (built-in, bench route)|Java jwt-auth ES256 (JavaJwtAuthFilter)"
+	"Wasm jwt-auth ES256 (interpreter)|Java jwt-auth ES256 (JavaJwtAuthFilter)"
+	"Wasm oauth token check (built-in, bench route)|Java oauth token check (JavaOauthFilter)"
 )
 
 header_args() { # $1 extra header; prints curl/wrk -H arguments, one per line
@@ -176,7 +197,7 @@ echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/
 echo "- wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $THREADS thread(s), connections $CONNECTIONS, ${WARMUP} warm-up per route, then ${DURATION} per scenario, $ROUNDS interleaved round(s)"
 [ "$PIN" != 1 ] || echo "- pinned: the gateway on CPU 0, wrk on CPU 1"
 echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- $SKIPPED"
+echo "- host crypto foreign functions: $(case "$JAVA_OPTS" in *host-crypto=false*) echo off ;; *) echo on ;; esac)"
 
 for scenario in "${SCENARIOS[@]}"; do
 	IFS='|' read -r name path extra proof <<<"$scenario"

@@ -20,6 +20,7 @@ import { base64UrlDecode, Padding } from "./base64";
 import { BigUint, Montgomery } from "./bigint";
 import { fromHex } from "./bytes";
 import { mulP256, mulP384, mulP521, sqrP256, sqrP384, sqrP521 } from "./ec-field";
+import { hashName, HostArguments, hostVerify, hostVerifyAvailable } from "./host";
 import { digest, HashAlgorithm } from "./sha";
 
 let lastError: string = "";
@@ -553,6 +554,9 @@ export class EcPublicKey {
     public readonly curve: EcCurve,
     /** Q, 2Q, ..., (2^WINDOW − 1)Q, affine, Montgomery form (Q first: x then y). */
     public readonly table: StaticArray<u32>,
+    /** Q's affine coordinates, big-endian, curve.size bytes each (for the host, host.ts). */
+    public readonly x: Uint8Array,
+    public readonly y: Uint8Array,
   ) {}
 }
 
@@ -581,7 +585,7 @@ export function ecPublicKeyFromCoordinates(curve: EcCurve, x: Uint8Array, y: Uin
     return fail<EcPublicKey>("EC point is not on the curve " + curve.name);
   }
   lastError = "";
-  return new EcPublicKey(curve, curve.multiples(qp));
+  return new EcPublicKey(curve, curve.multiples(qp), x.slice(), y.slice());
 }
 
 /**
@@ -627,5 +631,10 @@ export function ecdsaVerifyDigest(key: EcPublicKey, hash: Uint8Array, signature:
 /** ECDSA verification of r || s over `message` hashed with `alg` (SHA-1 is refused). */
 export function ecdsaVerify(key: EcPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): bool {
   if (alg == HashAlgorithm.SHA1) return false;
+  if (hostVerifyAvailable()) {
+    const args = new HostArguments().addText("ECDSA").addText(hashName(alg)).addText(key.curve.name).add(key.x).add(key.y);
+    const host = hostVerify(args, message, signature);
+    if (host >= 0) return host == 1;
+  }
   return ecdsaVerifyDigest(key, digest(alg, message), signature);
 }

@@ -6,6 +6,7 @@
 import { base64UrlDecode, Padding } from "./base64";
 import { BigUint, Montgomery } from "./bigint";
 import { constantTimeEqual } from "./bytes";
+import { hashName, HostArguments, hostVerify, hostVerifyAvailable } from "./host";
 import { digest, digestLength, HashAlgorithm, newHasher } from "./sha";
 
 /** Smallest and largest modulus accepted (bits). The upper bound caps the work a key can cause. */
@@ -238,7 +239,17 @@ export function rsaPkcs1v15Verify(
   key: RsaPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array,
 ): bool {
   if (alg == HashAlgorithm.SHA1) return false;
+  const host = hostVerifyRsa("RSASSA-PKCS1-v1_5", key, alg, message, signature);
+  if (host >= 0) return host == 1;
   return rsaPkcs1v15VerifyDigest(key, alg, digest(alg, message), signature);
+}
+
+/** The host's verdict (host.ts): 1, 0, or -1 to verify here. */
+function hostVerifyRsa(scheme: string, key: RsaPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): i32 {
+  if (!hostVerifyAvailable()) return -1;
+  const args = new HostArguments().addText(scheme).addText(hashName(alg))
+    .add(changetype<Uint8Array>(key.n.toBytes(key.size))).add(key.e.toMinimalBytes());
+  return hostVerify(args, message, signature);
 }
 
 /** RSASSA-PKCS1-v1_5-SIGN (§8.2.1) of `message` with the `alg` hash; null when the key is too short for it. */
@@ -306,6 +317,8 @@ export function emsaPssVerify(alg: HashAlgorithm, mHash: Uint8Array, em: Uint8Ar
  */
 export function rsaPssVerify(key: RsaPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): bool {
   if (alg == HashAlgorithm.SHA1) return false;
+  const host = hostVerifyRsa("RSASSA-PSS", key, alg, message, signature);
+  if (host >= 0) return host == 1;
   const k = key.size;
   if (signature.length != k) return false; // step 1
   const m = key.verifyPrimitive(BigUint.fromBytes(signature)); // step 2: RSAVP1; null when s >= n

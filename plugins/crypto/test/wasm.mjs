@@ -2,6 +2,7 @@
 // garbage after every proxy-wasm callback (minimal runtime): a value the library
 // kept without rooting it would be freed and show up as wrong answers.
 import { readFileSync } from "node:fs";
+import "./no-host.mjs";
 import * as raw from "./build/harness.js";
 
 export const w = {};

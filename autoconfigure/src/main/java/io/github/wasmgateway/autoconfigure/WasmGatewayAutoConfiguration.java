@@ -1,6 +1,7 @@
 package io.github.wasmgateway.autoconfigure;
 
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.GrpcClient;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.HttpCalloutClient;
@@ -134,7 +135,9 @@ public final class WasmGatewayAutoConfiguration {
 			.withHttpCallouts(httpCallouts)
 			.withWorkers((resources != null)
 					? EventLoops.workers(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE))
-					: EventLoops.workers());
+					: EventLoops.workers())
+			.withForeignFunctions(
+					properties.isHostCrypto() ? ForeignFunctions.standard() : ForeignFunctions.withoutHostCrypto());
 		metrics.ifAvailable(services::withMetrics);
 		redis.ifAvailable(services::withRedis);
 		grpc.ifAvailable(services::withGrpc);

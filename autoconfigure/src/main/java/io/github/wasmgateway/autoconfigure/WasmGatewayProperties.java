@@ -35,6 +35,21 @@ public class WasmGatewayProperties {
 	}
 
 	/**
+	 * Whether plugins may call the host crypto foreign functions (signature verification,
+	 * HMAC and SHA-2 over the JDK's providers); when off, a plugin that asks for them
+	 * gets NOT_FOUND and uses its own Wasm code, as it does on Envoy.
+	 */
+	private boolean hostCrypto = true;
+
+	public boolean isHostCrypto() {
+		return this.hostCrypto;
+	}
+
+	public void setHostCrypto(boolean hostCrypto) {
+		this.hostCrypto = hostCrypto;
+	}
+
+	/**
 	 * Directory where compiled plugin classes are kept across restarts (keyed by sha256
 	 * and Chicory version, each entry verified before it is loaded); owner-only, refused
 	 * when others can write it; empty to compile at every start.

@@ -1,12 +1,17 @@
 package io.github.wasmgateway.demo;
 
 import io.github.wasmgateway.gateway.WasmPlugins;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Profile "bench": the routes the load script ({@code benchmarks/load/run.sh}) compares,
@@ -15,14 +20,19 @@ import org.springframework.context.annotation.Profile;
  * AddRequestHeader filter, {@code /bench/wasm/**} runs the JMH benchmark's plugin
  * ({@code bench-headers}: reads {@code x-a} and {@code x-b}, adds {@code x-c});
  * {@code /bench/java-key/**} runs {@link JavaKeyAuthFilter}, {@code /bench/wasm-key/**}
- * the built-in key-auth plugin with the demo's configuration.
+ * the built-in key-auth plugin with the demo's configuration; {@code /bench/java-jwt/**}
+ * runs {@link JavaJwtAuthFilter}, {@code /bench/wasm-jwt/**} the built-in jwt-auth
+ * plugin, both trusting the keys of {@link BenchTokens} (RS256 and ES256 tokens at
+ * {@code /bench-tokens/{alg}}); {@code /bench/java-oauth/**} runs
+ * {@link JavaOauthFilter}, {@code /bench/wasm-oauth/**} the built-in oauth plugin with
+ * the demo's configuration (which also issues the tokens).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("bench")
 class BenchRoutes {
 
 	@Bean
-	RouteLocator benchRouteLocator(RouteLocatorBuilder routes, WasmPlugins wasmPlugins,
+	RouteLocator benchRouteLocator(RouteLocatorBuilder routes, WasmPlugins wasmPlugins, BenchTokens tokens,
 			@Value("${demo.echo.port}") int echoPort) {
 		String upstream = "http://127.0.0.1:" + echoPort;
 		return routes.routes()
@@ -43,7 +53,45 @@ class BenchRoutes {
 					(route) -> route.path("/bench/wasm-key/**")
 						.filters((filters) -> filters.filter(wasmPlugins.filter("key-auth")))
 						.uri(upstream))
+			.route("bench-java-jwt",
+					(route) -> route.path("/bench/java-jwt/**")
+						.filters((filters) -> filters
+							.filter(new JavaJwtAuthFilter(tokens.publicKeys(), tokens.publicKeys().get("rsa"))))
+						.uri(upstream))
+			.route("bench-wasm-jwt", (route) -> route.path("/bench/wasm-jwt/**")
+				.filters((filters) -> filters.filter(wasmPlugins.filter("jwt-auth", tokens.jwtAuthConfiguration())))
+				.uri(upstream))
+			.route("bench-wasm-jwt-interpreter",
+					(route) -> route.path("/bench/wasm-jwt-interpreter/**")
+						.filters((filters) -> filters
+							.filter(wasmPlugins.filter("jwt-auth-interpreter", tokens.jwtAuthConfiguration())))
+						.uri(upstream))
+			.route("bench-java-oauth",
+					(route) -> route.path("/bench/java-oauth/**")
+						.filters((filters) -> filters.filter(new JavaOauthFilter("demo-gateway",
+								Map.of("demo-client", new JavaOauthFilter.Consumer("frank", "demo-secret")))))
+						.uri(upstream))
+			.route("bench-wasm-oauth",
+					(route) -> route.path("/bench/wasm-oauth/**")
+						.filters((filters) -> filters.filter(wasmPlugins.filter("oauth")))
+						.uri(upstream))
 			.build();
+	}
+
+	@Bean
+	BenchTokens benchTokens() {
+		return new BenchTokens();
+	}
+
+	/**
+	 * {@code GET /bench-tokens/{alg}}: the token the load script sends (RS256, ES256).
+	 */
+	@Bean
+	RouterFunction<ServerResponse> benchTokenRoutes(BenchTokens tokens) {
+		return RouterFunctions.route(RequestPredicates.GET("/bench-tokens/{alg}"), (request) -> {
+			String token = tokens.token(request.pathVariable("alg"));
+			return (token != null) ? ServerResponse.ok().bodyValue(token) : ServerResponse.notFound().build();
+		});
 	}
 
 }

@@ -12,10 +12,8 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -64,21 +62,23 @@ final class JavaKeyAuthFilter implements GatewayFilter {
 			}
 		}
 		if (tokens.size() > 1) {
-			return deny(exchange, HttpStatus.UNAUTHORIZED,
+			return BenchDenial.deny(exchange, HttpStatus.UNAUTHORIZED, "Key",
 					"Request denied by Key Auth check. Multi Key Authentication information found.");
 		}
 		if (tokens.isEmpty()) {
-			return deny(exchange, HttpStatus.UNAUTHORIZED,
+			return BenchDenial.deny(exchange, HttpStatus.UNAUTHORIZED, "Key",
 					"Request denied by Key Auth check. No Key Authentication information found.");
 		}
 		String consumer = CONSUMERS.get(tokens.get(0));
 		if (consumer == null) {
 			logger.warn("key-auth: credential is not configured");
-			return deny(exchange, HttpStatus.UNAUTHORIZED, "Request denied by Key Auth check. Invalid API key.");
+			return BenchDenial.deny(exchange, HttpStatus.UNAUTHORIZED, "Key",
+					"Request denied by Key Auth check. Invalid API key.");
 		}
 		if (allowed != null && !allowed.contains(consumer)) {
 			logger.warn("key-auth: consumer '{}' is not allowed", consumer);
-			return deny(exchange, HttpStatus.FORBIDDEN, "Request denied by Key Auth check. Unauthorized consumer.");
+			return BenchDenial.deny(exchange, HttpStatus.FORBIDDEN, "Key",
+					"Request denied by Key Auth check. Unauthorized consumer.");
 		}
 		logger.info("key-auth: consumer '{}' authenticated", consumer);
 		ServerHttpRequest authenticated = request.mutate()
@@ -95,17 +95,6 @@ final class JavaKeyAuthFilter implements GatewayFilter {
 			// a broken escape: the pair is skipped, as the plugin skips it
 			return null;
 		}
-	}
-
-	private static Mono<Void> deny(ServerWebExchange exchange, HttpStatus status, String body) {
-		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(status);
-		HttpHeaders headers = response.getHeaders();
-		headers.clear();
-		headers.add(HttpHeaders.WWW_AUTHENTICATE, "Key realm=MSE Gateway");
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		headers.setContentLength(bytes.length);
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
 	}
 
 }

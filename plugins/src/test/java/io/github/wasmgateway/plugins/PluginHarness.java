@@ -18,6 +18,8 @@ import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.ForeignFunction;
+import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import java.io.IOException;
@@ -26,6 +28,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One built-in plugin loaded through the index in PRECOMPILED mode, with recording host
@@ -51,14 +55,31 @@ final class PluginHarness implements AutoCloseable {
 
 	final Plugin plugin;
 
+	/**
+	 * Whether the host offers its crypto foreign functions: yes, unless the build runs
+	 * the auth plugins' tests again with {@code -Dwasm-gateway.test.host-crypto=off}
+	 * (plugins/pom.xml), where the plugins use their Wasm crypto as on Envoy.
+	 */
+	static final boolean HOST_CRYPTO = !"off".equals(System.getProperty("wasm-gateway.test.host-crypto"));
+
+	/** Calls of each foreign function by name, counted while the host answers them. */
+	final Map<String, AtomicInteger> foreignCalls = new ConcurrentHashMap<>();
+
 	/** A built-in plugin, loaded through the index in PRECOMPILED mode. */
 	PluginHarness(String name) {
-		this(name, false);
+		this(name, false, HOST_CRYPTO);
 	}
 
-	private PluginHarness(String name, boolean testPlugin) {
+	/** A built-in plugin whose host offers the crypto functions or not. */
+	PluginHarness(String name, boolean hostCrypto) {
+		this(name, false, hostCrypto);
+	}
+
+	private PluginHarness(String name, boolean testPlugin, boolean hostCrypto) {
 		this.name = name;
 		HostServices services = HostServices.builder()
+			.withForeignFunctions(
+					counted(hostCrypto ? ForeignFunctions.standard() : ForeignFunctions.withoutHostCrypto()))
 			.withLoggers((plugin) -> this.logger)
 			.withClock(this.clock)
 			.withRedis(this.redis)
@@ -86,7 +107,25 @@ final class PluginHarness implements AutoCloseable {
 	 * AOT.
 	 */
 	static PluginHarness testPlugin(String name) {
-		return new PluginHarness(name, true);
+		return new PluginHarness(name, true, HOST_CRYPTO);
+	}
+
+	private ForeignFunctions counted(ForeignFunctions functions) {
+		ForeignFunctions counted = functions;
+		for (String function : functions.names()) {
+			ForeignFunction target = functions.find(function);
+			counted = counted.with(function, (arguments) -> {
+				this.foreignCalls.computeIfAbsent(function, (key) -> new AtomicInteger()).incrementAndGet();
+				return target.call(arguments);
+			});
+		}
+		return counted;
+	}
+
+	/** How often the plugin called the foreign function {@code function}. */
+	int foreignCalls(String function) {
+		AtomicInteger calls = this.foreignCalls.get(function);
+		return (calls != null) ? calls.get() : 0;
 	}
 
 	private static PluginBinary testPluginBinary(String name) {

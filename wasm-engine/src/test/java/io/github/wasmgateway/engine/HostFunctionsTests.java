@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.github.wasmgateway.engine.Exerciser.Outcome;
+import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.PluginLogger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -767,6 +768,45 @@ class HostFunctionsTests extends ExerciserTestSupport {
 			Outcome outcome = exerciser.run("foreign:compress", "x-value", "data");
 			assertThat(outcome.status()).isEqualTo(NOT_FOUND);
 			assertThat(outcome.result()).isNull();
+		}
+	}
+
+	@BothModes
+	void hostDigestForeignFunctionAnswersTheDigest(ExecutionMode mode) {
+		try (Exerciser exerciser = exerciser(mode)) {
+			Outcome outcome = exerciser.run("foreign:wasmgateway.crypto.digest.v1", "x-value",
+					"\u0007\0\0\0SHA-256\u0003\0\0\0abc");
+			assertThat(outcome.status()).isEqualTo(OK);
+			assertThat(outcome.header("x-result-hex"))
+				.isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+		}
+	}
+
+	@BothModes
+	void hostCryptoWithMalformedArgumentsIsBadArgument(ExecutionMode mode) {
+		try (Exerciser exerciser = exerciser(mode)) {
+			// a length past the end, an unknown hash, a missing field
+			assertThat(exerciser.run("foreign:wasmgateway.crypto.digest.v1", "x-value", "\u0009\0\0\0SHA-256").status())
+				.isEqualTo(BAD_ARGUMENT);
+			assertThat(
+					exerciser.run("foreign:wasmgateway.crypto.digest.v1", "x-value", "\u0003\0\0\0MD4\u0003\0\0\0abc")
+						.status())
+				.isEqualTo(BAD_ARGUMENT);
+			Outcome outcome = exerciser.run("foreign:wasmgateway.crypto.verify_signature.v1", "x-value",
+					"\u0005\0\0\0ECDSA");
+			assertThat(outcome.status()).isEqualTo(BAD_ARGUMENT);
+			assertThat(outcome.result()).isNull();
+		}
+	}
+
+	@BothModes
+	void hostCryptoTurnedOffIsNotFound(ExecutionMode mode) {
+		try (Exerciser exerciser = Exerciser.start(engine, mode,
+				this.host.servicesBuilder().withForeignFunctions(ForeignFunctions.withoutHostCrypto()).build())) {
+			assertThat(exerciser
+				.run("foreign:wasmgateway.crypto.digest.v1", "x-value", "\u0007\0\0\0SHA-256\u0003\0\0\0abc")
+				.status()).isEqualTo(NOT_FOUND);
+			assertThat(exerciser.run("foreign:clear_route_cache").status()).isEqualTo(OK);
 		}
 	}
 

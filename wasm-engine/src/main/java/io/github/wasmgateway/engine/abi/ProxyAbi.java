@@ -6,6 +6,7 @@ import io.github.wasmgateway.engine.HeaderMap;
 import io.github.wasmgateway.engine.ListHeaderMap;
 import io.github.wasmgateway.engine.LocalResponse;
 import io.github.wasmgateway.engine.StreamDirection;
+import io.github.wasmgateway.engine.host.ForeignFunction;
 import io.github.wasmgateway.engine.host.HttpCalloutRequest;
 import io.github.wasmgateway.engine.host.HttpCalloutResponse;
 import io.github.wasmgateway.engine.host.MetricsSink;
@@ -684,10 +685,12 @@ final class ProxyAbi {
 		if (name == null || arguments == null || !this.memory.inBounds(a[4], 4) || !this.memory.inBounds(a[5], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		if (name.equals("clear_route_cache")) {
-			return this.memory.copyOut(EMPTY, a[4], a[5]);
+		ForeignFunction function = this.vm.core().services().foreignFunctions().find(name);
+		if (function == null) {
+			return Status.NOT_FOUND;
 		}
-		return Status.NOT_FOUND;
+		byte[] result = function.call(arguments);
+		return (result != null) ? this.memory.copyOut(result, a[4], a[5]) : Status.BAD_ARGUMENT;
 	}
 
 	// ---- Higress Redis

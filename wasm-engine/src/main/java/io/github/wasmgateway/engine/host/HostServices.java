@@ -8,7 +8,8 @@ import java.util.function.Function;
 /**
  * Everything a plugin reaches outside its VM, each with an in-memory default: callouts,
  * gRPC calls, Redis, shared data and queues, metrics, clock, ticks, logging and the way
- * back onto a worker thread. The Spring side replaces what it implements.
+ * back onto a worker thread, and the foreign functions. The Spring side replaces what it
+ * implements.
  */
 public final class HostServices {
 
@@ -32,6 +33,8 @@ public final class HostServices {
 
 	private final WorkerExecutors workers;
 
+	private final ForeignFunctions foreignFunctions;
+
 	private HostServices(Builder builder) {
 		this.httpCallouts = builder.httpCallouts;
 		this.grpc = builder.grpc;
@@ -43,6 +46,7 @@ public final class HostServices {
 		this.ticks = builder.ticks;
 		this.loggers = builder.loggers;
 		this.workers = builder.workers;
+		this.foreignFunctions = builder.foreignFunctions;
 	}
 
 	public static Builder builder() {
@@ -98,6 +102,11 @@ public final class HostServices {
 		return this.workers;
 	}
 
+	/** What {@code proxy_call_foreign_function} finds by name. */
+	public ForeignFunctions foreignFunctions() {
+		return this.foreignFunctions;
+	}
+
 	public static final class Builder {
 
 		private HttpCalloutClient httpCallouts = HttpCalloutClient.none();
@@ -119,6 +128,8 @@ public final class HostServices {
 		private Function<String, PluginLogger> loggers = Slf4jPluginLogger::new;
 
 		private WorkerExecutors workers = WorkerExecutors.DIRECT;
+
+		private ForeignFunctions foreignFunctions = ForeignFunctions.standard();
 
 		private Builder() {
 		}
@@ -178,6 +189,16 @@ public final class HostServices {
 
 		public Builder withWorkers(WorkerExecutors workers) {
 			this.workers = Objects.requireNonNull(workers);
+			return this;
+		}
+
+		/**
+		 * The foreign functions plugins may call; {@link ForeignFunctions#standard()} by
+		 * default, {@link ForeignFunctions#withoutHostCrypto()} turns the host crypto
+		 * off.
+		 */
+		public Builder withForeignFunctions(ForeignFunctions foreignFunctions) {
+			this.foreignFunctions = Objects.requireNonNull(foreignFunctions);
 			return this;
 		}
 

@@ -1,0 +1,123 @@
+// Host acceleration: wasm-gateway offers signature verification and HMAC over the
+// JDK's providers as proxy-wasm foreign functions (docs/abi-coverage.md, "Host crypto
+// foreign functions"). This file calls them when the host has them; a host without
+// them (Envoy, or wasm-gateway with wasm-gateway.host-crypto=false) answers NOT_FOUND to
+// the first call, and from then on the library uses its own Wasm code without asking
+// again. Arguments are length-prefixed fields: a little-endian u32 length, then the bytes.
+import { HashAlgorithm } from "./sha";
+
+// @ts-ignore: decorator
+@external("env", "proxy_call_foreign_function")
+declare function proxy_call_foreign_function(
+  namePointer: usize, nameSize: usize, argumentsPointer: usize, argumentsSize: usize,
+  returnResult: usize, returnSize: usize,
+): u32;
+
+const OK: u32 = 0;
+const NOT_FOUND: u32 = 1;
+
+/** Where the host writes the result's pointer and size. */
+const RETURN_SLOTS: usize = memory.data(8);
+
+/** What the host said about a function: not asked yet, has it, lacks it. */
+const UNKNOWN: u8 = 0;
+const PRESENT: u8 = 1;
+const ABSENT: u8 = 2;
+
+/** The functions, by index. */
+const VERIFY = 0;
+const HMAC = 1;
+const NAMES: StaticArray<string> = [
+  "wasmgateway.crypto.verify_signature.v1",
+  "wasmgateway.crypto.hmac.v1",
+];
+const states = new StaticArray<u8>(2);
+
+/** Whether the host has (or may have: not asked yet) the HMAC function. */
+export function hostHmacAvailable(): bool {
+  return unchecked(states[HMAC]) != ABSENT;
+}
+
+/** The result of the foreign function `index`; null when the host lacks it or refuses the arguments. */
+function callHost(index: i32, args: Uint8Array): Uint8Array | null {
+  if (unchecked(states[index]) == ABSENT) return null;
+  const name = String.UTF8.encode(unchecked(NAMES[index]));
+  store<u64>(RETURN_SLOTS, 0);
+  const status = proxy_call_foreign_function(
+    changetype<usize>(name), <usize>name.byteLength, args.dataStart, <usize>args.length,
+    RETURN_SLOTS, RETURN_SLOTS + 4,
+  );
+  const pointer = <usize>load<u32>(RETURN_SLOTS);
+  const size = <i32>load<u32>(RETURN_SLOTS + 4);
+  if (status == NOT_FOUND) {
+    unchecked(states[index] = ABSENT);
+    return null;
+  }
+  if (status != OK) return null; // BAD_ARGUMENT: this call falls back to Wasm
+  unchecked(states[index] = PRESENT);
+  const result = new Uint8Array(size);
+  if (pointer != 0) {
+    memory.copy(result.dataStart, pointer, <usize>size);
+    heap.free(pointer); // the host allocated it through our malloc
+  }
+  return result;
+}
+
+/** Length-prefixed fields, built into one buffer. */
+export class HostArguments {
+  private parts: Array<Uint8Array> = [];
+  private size: i32 = 0;
+
+  add(bytes: Uint8Array): HostArguments {
+    this.parts.push(bytes);
+    this.size += 4 + bytes.length;
+    return this;
+  }
+
+  addText(text: string): HostArguments {
+    return this.add(Uint8Array.wrap(String.UTF8.encode(text)));
+  }
+
+  encode(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = out.dataStart;
+    for (let i = 0, n = this.parts.length; i < n; i++) {
+      const part = unchecked(this.parts[i]);
+      store<u32>(at, <u32>part.length); // little-endian, as Wasm
+      memory.copy(at + 4, part.dataStart, <usize>part.length);
+      at += 4 + <usize>part.length;
+    }
+    return out;
+  }
+}
+
+export function hashName(alg: HashAlgorithm): string {
+  switch (alg) {
+    case HashAlgorithm.SHA1: return "SHA-1";
+    case HashAlgorithm.SHA256: return "SHA-256";
+    case HashAlgorithm.SHA384: return "SHA-384";
+    case HashAlgorithm.SHA512: return "SHA-512";
+    default: return "";
+  }
+}
+
+/** Whether the host may verify signatures (false once it said it cannot). */
+export function hostVerifyAvailable(): bool {
+  return unchecked(states[VERIFY]) != ABSENT;
+}
+
+/**
+ * The host's verdict on a signature: 1 valid, 0 not, -1 when the host cannot tell
+ * (it lacks the function or refused the arguments: verify in Wasm). `args` holds the
+ * scheme, the hash and the key fields; the message and signature are added here.
+ */
+export function hostVerify(args: HostArguments, message: Uint8Array, signature: Uint8Array): i32 {
+  const result = callHost(VERIFY, args.add(message).add(signature).encode());
+  if (result === null || result.length != 1) return -1;
+  return unchecked(result[0]) == 1 ? 1 : 0;
+}
+
+/** HMAC-`alg` of `message` under `key` by the host; null when it cannot. */
+export function hostHmac(alg: HashAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array | null {
+  return callHost(HMAC, new HostArguments().addText(hashName(alg)).add(key).add(message).encode());
+}
