@@ -7,6 +7,7 @@ import io.github.wasmgateway.engine.host.PluginLogger;
 import io.github.wasmgateway.engine.host.SharedDataStore;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,9 @@ public final class PluginCore {
 
 	private final AtomicInteger vmIds = new AtomicInteger();
 
+	/** CPU time of all guest calls of every VM, closed ones included (sampled). */
+	final LongAdder cpuNanos = new LongAdder();
+
 	/** Configurations by index; copy-on-write so VMs read it without a lock. */
 	private volatile byte[][] configurations = new byte[0][];
 
@@ -90,6 +94,11 @@ public final class PluginCore {
 
 	public String name() {
 		return this.name;
+	}
+
+	/** CPU time of the plugin's guest calls so far, every VM (sampled). */
+	public long cpuNanos() {
+		return this.cpuNanos.sum();
 	}
 
 	public String rootId() {
