@@ -132,6 +132,7 @@ public final class WasmGatewayAutoConfiguration {
 		ReactorResourceFactory resources = reactorResources.getIfAvailable();
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
+			.withCpuSampling(properties.getMetrics().getCpuSampling())
 			.withWorkers((resources != null)
 					? EventLoops.workers(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE))
 					: EventLoops.workers());

@@ -1,5 +1,6 @@
 package io.github.wasmgateway.autoconfigure;
 
+import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.gateway.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +113,13 @@ public class WasmGatewayProperties {
 
 	/** Hot reload of plugins whose location is a file. */
 	private final Reload reload = new Reload();
+
+	/** What the plugins' meters measure and how their own metrics are named. */
+	private final Metrics metrics = new Metrics();
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
 
 	public Reload getReload() {
 		return this.reload;
@@ -378,6 +386,26 @@ public class WasmGatewayProperties {
 
 		public void setRootId(String rootId) {
 			this.rootId = rootId;
+		}
+
+	}
+
+	/** What the plugins' meters measure. */
+	public static class Metrics {
+
+		/**
+		 * One guest call in this many has its thread CPU time measured, chosen at random
+		 * and counted this many times (reading the thread clock costs more than a small
+		 * plugin call); 1 measures every call, 0 none.
+		 */
+		private int cpuSampling = HostServices.DEFAULT_CPU_SAMPLING;
+
+		public int getCpuSampling() {
+			return this.cpuSampling;
+		}
+
+		public void setCpuSampling(int cpuSampling) {
+			this.cpuSampling = cpuSampling;
 		}
 
 	}

@@ -158,7 +158,8 @@ public final class ChaosLoad {
 		static Kind parse(String spec) {
 			String[] parts = spec.split("\\|");
 			if (parts.length < 2) {
-				throw new IllegalArgumentException("kind is name|path[|header=value]...[|every=N][|count=TEXT]...: " + spec);
+				throw new IllegalArgumentException(
+						"kind is name|path[|header=value]...[|every=N][|count=TEXT]...: " + spec);
 			}
 			List<String> headers = new ArrayList<>();
 			List<String> counted = new ArrayList<>();
