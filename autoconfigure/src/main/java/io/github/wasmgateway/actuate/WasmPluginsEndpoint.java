@@ -101,12 +101,21 @@ public class WasmPluginsEndpoint {
 			List<FailureReport> recentTraps, ReloadReport lastReload) {
 	}
 
-	/** One failed call: when, where, what, and the Wasm stack. */
-	public record FailureReport(Instant time, String route, String callback, String kind, String message,
+	/**
+	 * One failed call: when, where (route; the callback, and its phase as the
+	 * {@code phase} tag of {@code wasm.plugin.failures} names it), what, and the Wasm
+	 * stack.
+	 */
+	public record FailureReport(Instant time, String route, String phase, String callback, String kind, String message,
 			List<String> wasmStack) {
 
+		private static final String CALLBACK_PREFIX = "proxy_on_";
+
 		static FailureReport of(PluginFailure failure) {
-			return new FailureReport(failure.time(), failure.route(), failure.callback(), failure.kind().name(),
+			String callback = failure.callback();
+			String phase = (callback != null && callback.startsWith(CALLBACK_PREFIX))
+					? callback.substring(CALLBACK_PREFIX.length()) : callback;
+			return new FailureReport(failure.time(), failure.route(), phase, callback, failure.kind().name(),
 					failure.message(), failure.wasmStack());
 		}
 

@@ -69,9 +69,17 @@ public final class WasmGatewayAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(MetricsSink.class)
-		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry) {
+		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry, WasmGatewayProperties properties) {
 			MeterRegistry meters = registry.getIfAvailable();
-			return (meters != null) ? new MicrometerPluginMetrics(meters) : new InMemoryMetrics();
+			if (meters == null) {
+				return new InMemoryMetrics();
+			}
+			WasmGatewayProperties.Metrics metrics = properties.getMetrics();
+			List<PluginMetricNames.Rule> rules = metrics.getTags()
+				.stream()
+				.map((rule) -> PluginMetricNames.Rule.of(rule.getTagName(), rule.getRegex()))
+				.toList();
+			return new MicrometerPluginMetrics(meters, new PluginMetricNames(rules, metrics.isKeyValueTags()));
 		}
 
 		@Bean

@@ -4,7 +4,9 @@ import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.gateway.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -400,12 +402,68 @@ public class WasmGatewayProperties {
 		 */
 		private int cpuSampling = HostServices.DEFAULT_CPU_SAMPLING;
 
+		/**
+		 * Tags taken out of plugin metric names, as Envoy's stats_tags: tag-name and a
+		 * regex whose first group is cut from the name and whose second group (else the
+		 * first) is the value. They run before Envoy's default rules.
+		 */
+		private List<TagRule> tags = new ArrayList<>();
+
+		/**
+		 * Whether {@code _key=value} segments of plugin metric names become tags (how Go
+		 * and Istio plugins label their stats), after the configured and Envoy's rules.
+		 */
+		private boolean keyValueTags = true;
+
+		public List<TagRule> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(List<TagRule> tags) {
+			this.tags = tags;
+		}
+
+		public boolean isKeyValueTags() {
+			return this.keyValueTags;
+		}
+
+		public void setKeyValueTags(boolean keyValueTags) {
+			this.keyValueTags = keyValueTags;
+		}
+
 		public int getCpuSampling() {
 			return this.cpuSampling;
 		}
 
 		public void setCpuSampling(int cpuSampling) {
 			this.cpuSampling = cpuSampling;
+		}
+
+	}
+
+	/** One tag rule for plugin metric names (Envoy's TagSpecifier). */
+	public static class TagRule {
+
+		/** The tag's name. */
+		private String tagName;
+
+		/** The regex: group 1 is cut from the name, group 2 (else 1) is the value. */
+		private String regex;
+
+		public String getTagName() {
+			return this.tagName;
+		}
+
+		public void setTagName(String tagName) {
+			this.tagName = tagName;
+		}
+
+		public String getRegex() {
+			return this.regex;
+		}
+
+		public void setRegex(String regex) {
+			this.regex = regex;
 		}
 
 	}

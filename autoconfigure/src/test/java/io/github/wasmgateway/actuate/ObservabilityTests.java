@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -133,6 +134,27 @@ class ObservabilityTests {
 
 	private long requests(String route) {
 		return this.meters.get("wasm.plugin.request.cpu").tag("route", route).timer().count();
+	}
+
+	@Test
+	void endpointReportsATrapWithItsTimePhaseAndNamedWasmStack() {
+		int status = client().get()
+			.uri("/trap/x")
+			.header("x-trap", "1")
+			.exchangeToMono((response) -> Mono.just(response.statusCode().value()))
+			.block(Duration.ofSeconds(10));
+		assertThat(status).isEqualTo(503);
+		String json = client().get()
+			.uri("/actuator/wasmplugins/trapper")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].time")).isNotBlank();
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].phase")).isEqualTo("request_headers");
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].kind")).isEqualTo("TRAP");
+		assertThat((List<String>) JsonPath.read(json, "$.recentTraps[0].wasmStack")).first()
+			.asString()
+			.startsWith("crash_here[");
 	}
 
 	/** The route's CPU time once it has {@code requests} requests. */

@@ -153,6 +153,7 @@ public final class Plugin implements AutoCloseable {
 	 */
 	public void retire() {
 		this.pool.retire();
+		this.core.releaseMetrics();
 	}
 
 	/**
@@ -162,6 +163,7 @@ public final class Plugin implements AutoCloseable {
 	@Override
 	public void close() {
 		this.pool.close();
+		this.core.releaseMetrics();
 	}
 
 	@Override
