@@ -137,6 +137,42 @@ class ObservabilityTests {
 	}
 
 	@Test
+	void aTaggedPluginMetricIsATaggedMeterUntilItsPluginIsReloadedAway() {
+		String defined = client().get()
+			.uri("/report/define")
+			.header("x-op", "metric-define:counter")
+			.header("x-name", "custom_header_value_counts_value=foo_reporter=wasmgosdk")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
+		String id = defined.lines()
+			.filter((line) -> line.startsWith("x-result: "))
+			.findFirst()
+			.orElseThrow()
+			.substring(10);
+		client().get()
+			.uri("/report/count")
+			.header("x-op", "metric-increment:" + id)
+			.header("x-value", "3")
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(30));
+		assertThat(this.meters.get("custom_header_value_counts")
+			.tags("value", "foo", "reporter", "wasmgosdk", "plugin", "reporter")
+			.counter()
+			.count()).isEqualTo(3);
+
+		// the version a reload brings has not defined it: the meter goes with the old one
+		String reload = client().post()
+			.uri("/actuator/wasmplugins/reporter")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(60));
+		assertThat(reload).contains("success");
+		assertThat(this.meters.find("custom_header_value_counts").meters()).isEmpty();
+	}
+
+	@Test
 	void endpointReportsATrapWithItsTimePhaseAndNamedWasmStack() {
 		int status = client().get()
 			.uri("/trap/x")
