@@ -56,11 +56,10 @@ class DeadlineTests {
 				this.host.services())) {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);
 			HttpStream stream = plugin.openStream(configuration, TestExchange.get("/", "x-loop", "1"));
-			assertThatThrownBy(() -> stream.onRequestHeaders(true)).isInstanceOfSatisfying(PluginCallException.class,
-					(ex) -> {
-						assertThat(ex.kind()).isEqualTo(Kind.TIMEOUT);
-						assertThat(ex.getMessage()).contains("deadline of 50 ms");
-					});
+			assertThat(stream.onRequestHeaders(true)).isInstanceOfSatisfying(Decision.Fail.class, (fail) -> {
+				assertThat(fail.failure().kind()).isEqualTo(Kind.TIMEOUT);
+				assertThat(fail.failure().getMessage()).contains("deadline of 50 ms");
+			});
 			stream.finish();
 		}
 	}
