@@ -10,7 +10,7 @@ import java.lang.management.ThreadMXBean;
  * thread clock, which costs far more than a small plugin call. Used by the VM's own
  * thread only.
  */
-final class CpuSampler {
+public final class CpuSampler {
 
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -21,6 +21,15 @@ final class CpuSampler {
 
 	/** xorshift state: a random draw without allocation or shared state. */
 	private int seed;
+
+	/**
+	 * Whether this JVM measures thread CPU time. The first call loads the JVM's thread
+	 * management bean (about 75 ms here): the engine makes it at start-up, so that no VM
+	 * build or guest call, each under a deadline, pays it.
+	 */
+	public static boolean available() {
+		return SUPPORTED;
+	}
 
 	CpuSampler(int oneIn) {
 		this.oneIn = SUPPORTED ? oneIn : 0;
