@@ -21,12 +21,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer meters of the plugins, tagged {@code plugin}, {@code route}, {@code phase}:
- * call latency, plugin time per request, failures, local responses by status (per route);
- * VM memory, VMs, active streams, traps, VM rebuilds and reloads (per plugin). The
- * per-plugin meters read the plugin's current version, so a reload replaces what they
- * measure without new meters.
+ * call latency, plugin time and CPU time per request, failures, local responses by status
+ * (per route); CPU time, VM memory (all VMs and the largest), VMs, active streams, traps,
+ * VM rebuilds and reloads (per plugin). The per-plugin meters read the plugin's current
+ * version, so a reload replaces what they measure without new meters.
  */
 public final class WasmPluginMeters implements ExchangeObserver {
+
+	private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
 	private final MeterRegistry meters;
 
@@ -58,6 +60,14 @@ public final class WasmPluginMeters implements ExchangeObserver {
 		Tags tags = Tags.of("plugin", handle.name());
 		gauge(registry, "wasm.plugin.vm.memory", "Linear memory of the plugin's VMs", "bytes", tags, handle,
 				(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).sum());
+		FunctionCounter
+			.builder("wasm.plugin.cpu", handle, (h) -> h.current().plugin().cpuNanos() / (double) NANOS_PER_SECOND)
+			.description("CPU time of the plugin's calls on every VM (sampled), in its current version")
+			.baseUnit("seconds")
+			.tags(tags)
+			.register(registry);
+		gauge(registry, "wasm.plugin.vm.memory.max", "Linear memory of the plugin's largest VM", "bytes", tags, handle,
+				(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).max().orElse(0));
 		gauge(registry, "wasm.plugin.vms", "VMs of the plugin", null, tags, handle,
 				(h) -> h.current().plugin().vms().size());
 		gauge(registry, "wasm.plugin.streams.active", "Streams open in the plugin", null, tags, handle,
@@ -97,7 +107,9 @@ public final class WasmPluginMeters implements ExchangeObserver {
 
 		private final Map<Phase, Timer> calls = new EnumMap<>(Phase.class);
 
-		private final Timer perRequest;
+		private final Timer requestTime;
+
+		private final Timer requestCpu;
 
 		private final Map<Integer, Counter> localResponses = new ConcurrentHashMap<>();
 
@@ -113,8 +125,13 @@ public final class WasmPluginMeters implements ExchangeObserver {
 							.tags(tags.and("phase", phase.tag()))
 							.register(registry));
 			}
-			this.perRequest = Timer.builder("wasm.plugin.request.cpu")
+			this.requestTime = Timer.builder("wasm.plugin.request.time")
 				.description("Worker time spent inside the plugin for one request (all its calls)")
+				.tags(tags)
+				.register(registry);
+			this.requestCpu = Timer.builder("wasm.plugin.request.cpu")
+				.description("CPU time of the plugin's calls for one request, callout callbacks included "
+						+ "(sampled: the total and mean are right, a single request's value is not)")
 				.tags(tags)
 				.register(registry);
 		}
@@ -125,8 +142,9 @@ public final class WasmPluginMeters implements ExchangeObserver {
 		}
 
 		@Override
-		public void request(long nanos) {
-			this.perRequest.record(nanos, TimeUnit.NANOSECONDS);
+		public void request(long workerNanos, long cpuNanos) {
+			this.requestTime.record(workerNanos, TimeUnit.NANOSECONDS);
+			this.requestCpu.record(cpuNanos, TimeUnit.NANOSECONDS);
 		}
 
 		@Override

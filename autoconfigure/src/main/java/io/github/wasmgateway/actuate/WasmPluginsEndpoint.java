@@ -82,27 +82,40 @@ public class WasmPluginsEndpoint {
 			PluginHandle.Reload lastReload) {
 		CompiledPlugin compiled = plugin.compiled();
 		List<FailureReport> failures = plugin.recentFailures().stream().map(FailureReport::of).toList();
+		List<VmInfo> vms = plugin.vms();
 		return new PluginReport(kind, compiled.origin(), compiled.sha256(), compiled.size(),
 				compiled.profile().abiVersion().exportName(), compiled.mode().name().toLowerCase(),
-				compiled.interpretedFunctions(), compiled.retainedBytesEstimate(), failurePolicy, routes, plugin.vms(),
-				plugin.failureCount(), plugin.rebuildCount(), failures, ReloadReport.of(lastReload));
+				compiled.interpretedFunctions(), compiled.retainedBytesEstimate(), failurePolicy, routes,
+				plugin.cpuNanos(), vms.stream().mapToLong(VmInfo::memoryBytes).sum(), vms, plugin.failureCount(),
+				plugin.rebuildCount(), failures, ReloadReport.of(lastReload));
 	}
 
 	/**
 	 * One plugin or service plugin, as the endpoint shows it (a service has no routes and
-	 * no failure policy).
+	 * no failure policy). {@code cpuNanos} is the CPU time of its calls in this version
+	 * (sampled), {@code vmMemoryBytes} the linear memory of its VMs alive now.
 	 */
 	public record PluginReport(String kind, String location, String sha256, int size, String abiVersion, String mode,
 			int interpretedFunctions, long retainedHeapBytesEstimate, String failurePolicy, List<String> routes,
-			List<VmInfo> vms, long traps, long rebuilds, List<FailureReport> recentTraps, ReloadReport lastReload) {
+			long cpuNanos, long vmMemoryBytes, List<VmInfo> vms, long traps, long rebuilds,
+			List<FailureReport> recentTraps, ReloadReport lastReload) {
 	}
 
-	/** One failed call: when, where, what, and the Wasm stack. */
-	public record FailureReport(Instant time, String route, String callback, String kind, String message,
+	/**
+	 * One failed call: when, where (route; the callback, and its phase as the
+	 * {@code phase} tag of {@code wasm.plugin.failures} names it), what, and the Wasm
+	 * stack.
+	 */
+	public record FailureReport(Instant time, String route, String phase, String callback, String kind, String message,
 			List<String> wasmStack) {
 
+		private static final String CALLBACK_PREFIX = "proxy_on_";
+
 		static FailureReport of(PluginFailure failure) {
-			return new FailureReport(failure.time(), failure.route(), failure.callback(), failure.kind().name(),
+			String callback = failure.callback();
+			String phase = (callback != null && callback.startsWith(CALLBACK_PREFIX))
+					? callback.substring(CALLBACK_PREFIX.length()) : callback;
+			return new FailureReport(failure.time(), failure.route(), phase, callback, failure.kind().name(),
 					failure.message(), failure.wasmStack());
 		}
 

@@ -4,7 +4,10 @@ import io.github.wasmgateway.engine.host.MetricsSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,20 +15,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A plugin's own metrics ({@code proxy_define_metric}) as Micrometer meters, tagged with
- * the plugin's name: counters as counters, gauges as gauges, histograms as distribution
- * summaries.
+ * A plugin's own metrics ({@code proxy_define_metric}) as Micrometer meters: counters as
+ * counters, gauges as gauges, histograms as distribution summaries, named and tagged by
+ * {@link PluginMetricNames} (Envoy's tag extraction) plus the plugin's name. A meter is
+ * removed once no version of its plugin that defined it serves any more (the plugin was
+ * removed, or reloaded into a version that does not define it).
  */
 final class MicrometerPluginMetrics implements MetricsSink {
 
 	private final MeterRegistry registry;
 
+	private final PluginMetricNames names;
+
+	/** Ids of the live metrics by plugin, type and name. */
 	private final Map<String, Integer> ids = new ConcurrentHashMap<>();
 
+	/** Every metric ever defined, by id - 1 (ids are never reused). */
 	private final List<Metric> metrics = new CopyOnWriteArrayList<>();
 
-	MicrometerPluginMetrics(MeterRegistry registry) {
+	MicrometerPluginMetrics(MeterRegistry registry, PluginMetricNames names) {
 		this.registry = registry;
+		this.names = names;
 	}
 
 	@Override
@@ -35,16 +45,19 @@ final class MicrometerPluginMetrics implements MetricsSink {
 		if (existing != null) {
 			return existing;
 		}
+		PluginMetricNames.Tagged tagged = this.names.extract(name);
+		Tags tags = Tags.of(tagged.tags().stream().filter((tag) -> !tag.getKey().equals("plugin")).toList())
+			.and(Tag.of("plugin", plugin));
 		Metric metric = switch (type) {
 			case COUNTER ->
-				new Metric(type, Counter.builder(name).tag("plugin", plugin).register(this.registry), null, null);
+				new Metric(key, type, Counter.builder(tagged.name()).tags(tags).register(this.registry), null);
 			case GAUGE -> {
 				AtomicLong value = new AtomicLong();
-				Gauge.builder(name, value, AtomicLong::get).tag("plugin", plugin).register(this.registry);
-				yield new Metric(type, null, value, null);
+				yield new Metric(key, type,
+						Gauge.builder(tagged.name(), value, AtomicLong::get).tags(tags).register(this.registry), value);
 			}
-			case HISTOGRAM -> new Metric(type, null, null,
-					DistributionSummary.builder(name).tag("plugin", plugin).register(this.registry));
+			case HISTOGRAM -> new Metric(key, type,
+					DistributionSummary.builder(tagged.name()).tags(tags).register(this.registry), null);
 		};
 		this.metrics.add(metric);
 		int id = this.metrics.size();
@@ -53,13 +66,30 @@ final class MicrometerPluginMetrics implements MetricsSink {
 	}
 
 	@Override
+	public synchronized void retain(int id) {
+		Metric metric = metric(id);
+		if (metric != null) {
+			metric.holders++;
+		}
+	}
+
+	@Override
+	public synchronized void release(int id) {
+		Metric metric = metric(id);
+		if (metric != null && metric.holders > 0 && --metric.holders == 0) {
+			this.registry.remove(metric.meter);
+			this.ids.remove(metric.key, id);
+		}
+	}
+
+	@Override
 	public boolean increment(int id, long offset) {
 		Metric metric = metric(id);
 		if (metric == null || metric.type == MetricType.HISTOGRAM) {
 			return false;
 		}
-		if (metric.counter != null) {
-			metric.counter.increment(offset);
+		if (metric.type == MetricType.COUNTER) {
+			((Counter) metric.meter).increment(offset);
 		}
 		else {
 			metric.gauge.addAndGet(offset);
@@ -74,9 +104,9 @@ final class MicrometerPluginMetrics implements MetricsSink {
 			return false;
 		}
 		switch (metric.type) {
-			case COUNTER -> metric.counter.increment(value);
+			case COUNTER -> ((Counter) metric.meter).increment(value);
 			case GAUGE -> metric.gauge.set(value);
-			case HISTOGRAM -> metric.summary.record(value);
+			case HISTOGRAM -> ((DistributionSummary) metric.meter).record(value);
 		}
 		return true;
 	}
@@ -88,9 +118,9 @@ final class MicrometerPluginMetrics implements MetricsSink {
 			return null;
 		}
 		return switch (metric.type) {
-			case COUNTER -> (long) metric.counter.count();
+			case COUNTER -> (long) ((Counter) metric.meter).count();
 			case GAUGE -> metric.gauge.get();
-			case HISTOGRAM -> metric.summary.count();
+			case HISTOGRAM -> ((DistributionSummary) metric.meter).count();
 		};
 	}
 
@@ -98,7 +128,27 @@ final class MicrometerPluginMetrics implements MetricsSink {
 		return (id >= 1 && id <= this.metrics.size()) ? this.metrics.get(id - 1) : null;
 	}
 
-	private record Metric(MetricType type, Counter counter, AtomicLong gauge, DistributionSummary summary) {
+	/** One defined metric; {@code gauge} holds a gauge's value. */
+	private static final class Metric {
+
+		final String key;
+
+		final MetricType type;
+
+		final Meter meter;
+
+		final AtomicLong gauge;
+
+		/** Plugin versions that defined it and still serve; guarded by the sink. */
+		int holders;
+
+		Metric(String key, MetricType type, Meter meter, AtomicLong gauge) {
+			this.key = key;
+			this.type = type;
+			this.meter = meter;
+			this.gauge = gauge;
+		}
+
 	}
 
 }

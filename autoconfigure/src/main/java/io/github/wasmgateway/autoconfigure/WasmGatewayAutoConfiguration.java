@@ -70,9 +70,17 @@ public final class WasmGatewayAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(MetricsSink.class)
-		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry) {
+		MetricsSink wasmPluginMetrics(ObjectProvider<MeterRegistry> registry, WasmGatewayProperties properties) {
 			MeterRegistry meters = registry.getIfAvailable();
-			return (meters != null) ? new MicrometerPluginMetrics(meters) : new InMemoryMetrics();
+			if (meters == null) {
+				return new InMemoryMetrics();
+			}
+			WasmGatewayProperties.Metrics metrics = properties.getMetrics();
+			List<PluginMetricNames.Rule> rules = metrics.getTags()
+				.stream()
+				.map((rule) -> PluginMetricNames.Rule.of(rule.getTagName(), rule.getRegex()))
+				.toList();
+			return new MicrometerPluginMetrics(meters, new PluginMetricNames(rules, metrics.isKeyValueTags()));
 		}
 
 		@Bean
@@ -133,6 +141,7 @@ public final class WasmGatewayAutoConfiguration {
 		ReactorResourceFactory resources = reactorResources.getIfAvailable();
 		HostServices.Builder services = HostServices.builder()
 			.withHttpCallouts(httpCallouts)
+			.withCpuSampling(properties.getMetrics().getCpuSampling())
 			.withWorkers((resources != null)
 					? EventLoops.workers(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE))
 					: EventLoops.workers())

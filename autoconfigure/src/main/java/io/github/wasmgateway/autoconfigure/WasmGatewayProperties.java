@@ -1,9 +1,12 @@
 package io.github.wasmgateway.autoconfigure;
 
+import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.gateway.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -127,6 +130,13 @@ public class WasmGatewayProperties {
 
 	/** Hot reload of plugins whose location is a file. */
 	private final Reload reload = new Reload();
+
+	/** What the plugins' meters measure and how their own metrics are named. */
+	private final Metrics metrics = new Metrics();
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
 
 	public Reload getReload() {
 		return this.reload;
@@ -393,6 +403,82 @@ public class WasmGatewayProperties {
 
 		public void setRootId(String rootId) {
 			this.rootId = rootId;
+		}
+
+	}
+
+	/** What the plugins' meters measure. */
+	public static class Metrics {
+
+		/**
+		 * One guest call in this many has its thread CPU time measured, chosen at random
+		 * and counted this many times (reading the thread clock costs more than a small
+		 * plugin call); 1 measures every call, 0 none.
+		 */
+		private int cpuSampling = HostServices.DEFAULT_CPU_SAMPLING;
+
+		/**
+		 * Tags taken out of plugin metric names, as Envoy's stats_tags: tag-name and a
+		 * regex whose first group is cut from the name and whose second group (else the
+		 * first) is the value. They run before Envoy's default rules.
+		 */
+		private List<TagRule> tags = new ArrayList<>();
+
+		/**
+		 * Whether {@code _key=value} segments of plugin metric names become tags (how Go
+		 * and Istio plugins label their stats), after the configured and Envoy's rules.
+		 */
+		private boolean keyValueTags = true;
+
+		public List<TagRule> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(List<TagRule> tags) {
+			this.tags = tags;
+		}
+
+		public boolean isKeyValueTags() {
+			return this.keyValueTags;
+		}
+
+		public void setKeyValueTags(boolean keyValueTags) {
+			this.keyValueTags = keyValueTags;
+		}
+
+		public int getCpuSampling() {
+			return this.cpuSampling;
+		}
+
+		public void setCpuSampling(int cpuSampling) {
+			this.cpuSampling = cpuSampling;
+		}
+
+	}
+
+	/** One tag rule for plugin metric names (Envoy's TagSpecifier). */
+	public static class TagRule {
+
+		/** The tag's name. */
+		private String tagName;
+
+		/** The regex: group 1 is cut from the name, group 2 (else 1) is the value. */
+		private String regex;
+
+		public String getTagName() {
+			return this.tagName;
+		}
+
+		public void setTagName(String tagName) {
+			this.tagName = tagName;
+		}
+
+		public String getRegex() {
+			return this.regex;
+		}
+
+		public void setRegex(String regex) {
+			this.regex = regex;
 		}
 
 	}

@@ -35,10 +35,11 @@ public interface ExchangeObserver {
 		}
 
 		/**
-		 * The plugin's calls for one request took {@code nanos} of the worker's time in
-		 * all.
+		 * The plugin's calls for one request took {@code workerNanos} of the worker's
+		 * time (wall clock while inside the plugin) and {@code cpuNanos} of its CPU time
+		 * (sampled: see {@code HttpStream.cpuNanos}) in all.
 		 */
-		default void request(long nanos) {
+		default void request(long workerNanos, long cpuNanos) {
 		}
 
 		default void localResponse(int status) {

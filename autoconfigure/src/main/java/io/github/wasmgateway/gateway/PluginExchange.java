@@ -410,7 +410,7 @@ final class PluginExchange implements BodyStream.Owner {
 			this.stream.finish();
 			long nanos = System.nanoTime() - started;
 			this.observer.call(Phase.LOG, nanos);
-			this.observer.request(this.pluginNanos + nanos);
+			this.observer.request(this.pluginNanos + nanos, this.stream.cpuNanos());
 		}
 	}
 

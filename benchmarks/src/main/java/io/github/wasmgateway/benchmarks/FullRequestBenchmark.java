@@ -11,6 +11,7 @@ import io.github.wasmgateway.engine.PluginBinary;
 import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.HostServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,10 @@ public class FullRequestBenchmark {
 	@Param({ "AOT", "INTERPRETER" })
 	public ExecutionMode mode;
 
+	/** Guest calls per CPU time measurement (0: none, 1: every call). */
+	@Param({ "64" })
+	public int cpuSampling;
+
 	private WasmEngine engine;
 
 	private Plugin plugin;
@@ -64,7 +69,8 @@ public class FullRequestBenchmark {
 			bytes = in.readAllBytes();
 		}
 		this.plugin = this.engine.createPlugin(this.engine.compile(PluginBinary.of(bytes, "bench-headers"), this.mode),
-				PluginSettings.builder("bench").build());
+				PluginSettings.builder("bench").build(),
+				HostServices.builder().withCpuSampling(this.cpuSampling).build());
 		this.configuration = this.plugin.configure(new byte[0]);
 	}
 

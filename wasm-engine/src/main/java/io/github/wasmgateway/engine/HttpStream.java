@@ -71,6 +71,15 @@ public final class HttpStream {
 	}
 
 	/** The proxy-wasm context id of this stream. */
+	/**
+	 * CPU time of the plugin's calls for this stream so far (callbacks of its callouts
+	 * included), estimated from sampled calls: right on average over many streams, not
+	 * for one.
+	 */
+	public long cpuNanos() {
+		return this.context.cpuNanos();
+	}
+
 	public int contextId() {
 		return this.context.id();
 	}

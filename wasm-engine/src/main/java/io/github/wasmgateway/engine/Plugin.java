@@ -111,9 +111,17 @@ public final class Plugin implements AutoCloseable {
 		List<VmInfo> info = new ArrayList<>();
 		for (PluginVm vm : this.pool.vms()) {
 			info.add(new VmInfo(vm.id(), vm.state().name(), vm.owner().getName(), vm.memoryBytes(), vm.ageMillis(),
-					vm.requestsServed(), vm.activeStreams()));
+					vm.requestsServed(), vm.activeStreams(), vm.cpuNanos()));
 		}
 		return info;
+	}
+
+	/**
+	 * CPU time of this plugin's guest calls since it was created, on every VM including
+	 * closed ones; sampled (see {@code HostServices.Builder#withCpuSampling}).
+	 */
+	public long cpuNanos() {
+		return this.core.cpuNanos();
 	}
 
 	/** The last failures, newest first. */
@@ -151,6 +159,7 @@ public final class Plugin implements AutoCloseable {
 	 */
 	public void retire() {
 		this.pool.retire();
+		this.core.releaseMetrics();
 	}
 
 	/**
@@ -160,6 +169,7 @@ public final class Plugin implements AutoCloseable {
 	@Override
 	public void close() {
 		this.pool.close();
+		this.core.releaseMetrics();
 	}
 
 	@Override

@@ -10,7 +10,8 @@ package io.github.wasmgateway.engine;
  * @param ageMillis time since it was created
  * @param requestsServed streams it has opened
  * @param activeStreams streams open now
+ * @param cpuNanos CPU time of its guest calls (sampled)
  */
 public record VmInfo(int id, String state, String thread, long memoryBytes, long ageMillis, long requestsServed,
-		int activeStreams) {
+		int activeStreams, long cpuNanos) {
 }

@@ -5,6 +5,7 @@ import io.github.wasmgateway.engine.abi.HostFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.internal.CallWatchdog;
 import io.github.wasmgateway.engine.internal.CompileCache;
+import io.github.wasmgateway.engine.internal.CpuSampler;
 import io.github.wasmgateway.engine.internal.LoadedModule;
 import io.github.wasmgateway.engine.internal.ModuleCompiler;
 import io.github.wasmgateway.engine.internal.ModuleInspector;
@@ -36,6 +37,7 @@ public final class WasmEngine implements AutoCloseable {
 		this.cache = (builder.compileCache != null) ? new CompileCache(builder.compileCache) : null;
 		this.services = builder.services;
 		this.watchdog = new CallWatchdog(builder.watchdogTick.toNanos());
+		CpuSampler.available();
 	}
 
 	public static Builder builder() {

@@ -661,7 +661,7 @@ final class ProxyAbi {
 		if (name == null || !this.memory.inBounds(a[3], 4)) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		this.memory.writeU32(a[3], metrics().define(this.vm.core().name(), type, name));
+		this.memory.writeU32(a[3], this.vm.core().defineMetric(type, name));
 		return Status.OK;
 	}
 

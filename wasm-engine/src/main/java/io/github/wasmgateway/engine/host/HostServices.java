@@ -13,6 +13,9 @@ import java.util.function.Function;
  */
 public final class HostServices {
 
+	/** Guest calls per CPU time measurement unless configured. */
+	public static final int DEFAULT_CPU_SAMPLING = 64;
+
 	private final HttpCalloutClient httpCallouts;
 
 	private final GrpcClient grpc;
@@ -35,6 +38,8 @@ public final class HostServices {
 
 	private final ForeignFunctions foreignFunctions;
 
+	private final int cpuSampling;
+
 	private HostServices(Builder builder) {
 		this.httpCallouts = builder.httpCallouts;
 		this.grpc = builder.grpc;
@@ -47,6 +52,7 @@ public final class HostServices {
 		this.loggers = builder.loggers;
 		this.workers = builder.workers;
 		this.foreignFunctions = builder.foreignFunctions;
+		this.cpuSampling = builder.cpuSampling;
 	}
 
 	public static Builder builder() {
@@ -107,6 +113,14 @@ public final class HostServices {
 		return this.foreignFunctions;
 	}
 
+	/**
+	 * One guest call in this many has its thread CPU time measured (and counted this many
+	 * times); 0 measures none. See {@link Builder#withCpuSampling}.
+	 */
+	public int cpuSampling() {
+		return this.cpuSampling;
+	}
+
 	public static final class Builder {
 
 		private HttpCalloutClient httpCallouts = HttpCalloutClient.none();
@@ -130,6 +144,8 @@ public final class HostServices {
 		private WorkerExecutors workers = WorkerExecutors.DIRECT;
 
 		private ForeignFunctions foreignFunctions = ForeignFunctions.standard();
+
+		private int cpuSampling = DEFAULT_CPU_SAMPLING;
 
 		private Builder() {
 		}
@@ -199,6 +215,20 @@ public final class HostServices {
 		 */
 		public Builder withForeignFunctions(ForeignFunctions foreignFunctions) {
 			this.foreignFunctions = Objects.requireNonNull(foreignFunctions);
+			return this;
+		}
+
+		/**
+		 * Measures the thread CPU time of one outermost guest call in {@code oneIn},
+		 * chosen at random, and counts it {@code oneIn} times: reading a thread's CPU
+		 * clock costs about 1.5 µs, several times a whole plugin call (see
+		 * docs/performance.md). 1 measures every call, 0 none.
+		 */
+		public Builder withCpuSampling(int oneIn) {
+			if (oneIn < 0) {
+				throw new IllegalArgumentException("cpu sampling must be 0 (off) or more, not " + oneIn);
+			}
+			this.cpuSampling = oneIn;
 			return this;
 		}
 

@@ -3,6 +3,10 @@ package io.github.wasmgateway.engine.host;
 /**
  * Where a plugin's own metrics go ({@code proxy_define_metric} and friends). Ids are
  * positive; an unknown id is refused with false / null.
+ * <p>
+ * Each version of a plugin (a reload makes a new one) {@link #retain retains} every
+ * metric it defines, once, and {@link #release releases} them when it is retired or
+ * closed, so a sink can drop the metrics no version serving now has defined.
  */
 public interface MetricsSink {
 
@@ -31,5 +35,13 @@ public interface MetricsSink {
 
 	/** The current value (histograms: the sample count), or null for an unknown id. */
 	Long get(int id);
+
+	/** A plugin version defined metric {@code id} and uses it until it releases it. */
+	default void retain(int id) {
+	}
+
+	/** A plugin version that retained metric {@code id} no longer serves. */
+	default void release(int id) {
+	}
 
 }

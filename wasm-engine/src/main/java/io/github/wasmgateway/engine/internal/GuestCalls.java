@@ -15,10 +15,11 @@ import java.util.List;
 /**
  * Calls into one VM's guest code. Only the VM's own thread may call, one call at a time
  * (a host function may call back in, the allocator say: calls nest, counted by depth).
- * The outermost call runs under a deadline; argument arrays are pooled per depth and
- * arity, so a call allocates none; any failure is classified into a {@link PluginFailure}
- * and handed to the VM. Host work that arrives during a call ({@link #runWhenIdle}) runs
- * once the outermost call has returned, so the guest is never re-entered.
+ * The outermost call runs under a deadline and has its CPU time sampled
+ * ({@link CpuSampler}); argument arrays are pooled per depth and arity, so a call
+ * allocates none; any failure is classified into a {@link PluginFailure} and handed to
+ * the VM. Host work that arrives during a call ({@link #runWhenIdle}) runs once the
+ * outermost call has returned, so the guest is never re-entered.
  */
 final class GuestCalls {
 
@@ -33,6 +34,8 @@ final class GuestCalls {
 	private final Thread owner;
 
 	private final CallWatchdog.Guard guard;
+
+	private final CpuSampler cpu;
 
 	/**
 	 * Argument arrays for guest calls, by nesting depth (a callback, the allocator a host
@@ -54,6 +57,7 @@ final class GuestCalls {
 		this.core = core;
 		this.owner = owner;
 		this.guard = core.watchdog.register(owner);
+		this.cpu = new CpuSampler(core.services.cpuSampling());
 	}
 
 	/** The instance the calls go to, once it is built (its machine gives stacks). */
@@ -86,8 +90,14 @@ final class GuestCalls {
 			throw this.vm.unavailable(callback);
 		}
 		boolean outermost = this.depth++ == 0;
+		long cpuStarted = -1;
+		StreamContext stream = null;
 		if (outermost) {
 			this.guard.enter(timeoutNanos);
+			cpuStarted = this.cpu.start();
+			if (cpuStarted >= 0) {
+				stream = this.vm.contexts().effectiveStream();
+			}
 		}
 		try {
 			return function.apply(args);
@@ -105,6 +115,9 @@ final class GuestCalls {
 		finally {
 			this.depth--;
 			if (outermost) {
+				if (cpuStarted >= 0) {
+					this.vm.countCpu(this.cpu.end(cpuStarted), stream);
+				}
 				this.guard.exit();
 				if (!this.vm.callable()) {
 					// the failure queued the streams' failure notices

@@ -3,10 +3,14 @@ package io.github.wasmgateway.engine.internal;
 import io.github.wasmgateway.engine.AbiProfile;
 import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.engine.host.HostServices;
+import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.PluginLogger;
 import io.github.wasmgateway.engine.host.SharedDataStore;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +63,14 @@ public final class PluginCore {
 
 	private final AtomicInteger vmIds = new AtomicInteger();
 
+	/** The plugin-defined metrics this version retains, until it releases them. */
+	private final Set<Integer> metricIds = new HashSet<>();
+
+	private boolean metricsReleased;
+
+	/** CPU time of all guest calls of every VM, closed ones included (sampled). */
+	final LongAdder cpuNanos = new LongAdder();
+
 	/** Configurations by index; copy-on-write so VMs read it without a lock. */
 	private volatile byte[][] configurations = new byte[0][];
 
@@ -90,6 +102,43 @@ public final class PluginCore {
 
 	public String name() {
 		return this.name;
+	}
+
+	/**
+	 * {@code proxy_define_metric}: defines (or finds) the metric in the host's sink, and
+	 * retains it for this version of the plugin.
+	 */
+	public int defineMetric(MetricsSink.MetricType type, String metricName) {
+		MetricsSink sink = this.services.metrics();
+		int id = sink.define(this.name, type, metricName);
+		if (id > 0) {
+			// rare (SDKs define once per name), so a lock keeps retain and release paired
+			synchronized (this.metricIds) {
+				if (!this.metricsReleased && this.metricIds.add(id)) {
+					sink.retain(id);
+				}
+			}
+		}
+		return id;
+	}
+
+	/**
+	 * This version no longer serves (retired or closed): the sink may drop the metrics no
+	 * other version retains. Once only.
+	 */
+	public void releaseMetrics() {
+		synchronized (this.metricIds) {
+			if (this.metricsReleased) {
+				return;
+			}
+			this.metricsReleased = true;
+			this.metricIds.forEach(this.services.metrics()::release);
+		}
+	}
+
+	/** CPU time of the plugin's guest calls so far, every VM (sampled). */
+	public long cpuNanos() {
+		return this.cpuNanos.sum();
 	}
 
 	public String rootId() {

@@ -84,6 +84,9 @@ public final class PluginVm {
 
 	private volatile int activeStreams;
 
+	/** CPU time of this VM's guest calls, as sampled; written by its thread only. */
+	private volatile long cpuNanos;
+
 	/**
 	 * Builds and starts a VM on the calling thread, which it then belongs to.
 	 * @param lost told, on this thread and after the call that failed, when the VM is
@@ -556,6 +559,20 @@ public final class PluginVm {
 
 	public int activeStreams() {
 		return this.activeStreams;
+	}
+
+	/** CPU time spent in this VM's guest calls (sampled, see {@link CpuSampler}). */
+	public long cpuNanos() {
+		return this.cpuNanos;
+	}
+
+	/** A sampled call's CPU time, for this VM, its plugin and the stream it served. */
+	void countCpu(long nanos, StreamContext stream) {
+		this.cpuNanos += nanos;
+		this.core.cpuNanos.add(nanos);
+		if (stream != null) {
+			stream.countCpu(nanos);
+		}
 	}
 
 	/** Bytes of linear memory (0 once closed). */

@@ -55,6 +55,9 @@ public final class StreamContext {
 
 	private Map<String, byte[]> properties;
 
+	/** CPU time of the guest calls made for this stream (sampled). */
+	private long cpuNanos;
+
 	StreamContext(PluginVm vm, int id, RootContext root, HttpExchange exchange) {
 		this.vm = vm;
 		this.id = id;
@@ -233,6 +236,14 @@ public final class StreamContext {
 
 	public boolean deleted() {
 		return this.deleted;
+	}
+
+	void countCpu(long nanos) {
+		this.cpuNanos += nanos;
+	}
+
+	public long cpuNanos() {
+		return this.cpuNanos;
 	}
 
 	// one to three arguments: PluginVm fills a pooled array, so a callback allocates none

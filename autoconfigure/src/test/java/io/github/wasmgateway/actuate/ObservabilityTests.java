@@ -1,0 +1,239 @@
+package io.github.wasmgateway.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import io.github.wasmgateway.gateway.EchoUpstream;
+import io.github.wasmgateway.gateway.GatewayTestApplication;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * What an operator sees of a plugin's cost over real HTTP: CPU time per plugin and route
+ * (meters and the {@code wasmplugins} endpoint) and the VMs' memory.
+ */
+@SpringBootTest(classes = GatewayTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("observe")
+class ObservabilityTests {
+
+	static final EchoUpstream upstream = new EchoUpstream();
+
+	/** Callouts to /hold wait here until the test completes its release. */
+	static final HeldCallouts callouts = new HeldCallouts();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("test.upstream", upstream::url);
+		registry.add("test.callouts", callouts::url);
+	}
+
+	@AfterAll
+	static void stop() {
+		upstream.close();
+		callouts.close();
+	}
+
+	WebClient client() {
+		return WebClient.create("http://127.0.0.1:" + this.port);
+	}
+
+	@Test
+	void cpuTimeGrowsForAPluginThatComputesAndNotForOneWaitingOnACallout() throws Exception {
+		long burns = requests("burn");
+		long waits = requests("wait");
+		// warm both plugins' code up first, so that what is compared is their work, not
+		// the JVM's first pass over it
+		for (int i = 0; i < 10; i++) {
+			burn();
+			assertThat(callout("/now").block(Duration.ofSeconds(30))).contains("x-callout-status");
+		}
+		double burnerBefore = requestCpuSeconds("burn", burns + 10);
+		double waiterBefore = requestCpuSeconds("wait", waits + 10);
+
+		// the waiter's callout is out while the burner computes
+		Mono<String> waiting = callout("/hold").cache();
+		waiting.subscribe();
+		assertThat(callouts.held.await(30, TimeUnit.SECONDS)).isTrue();
+		burn();
+		callouts.release.tryEmitEmpty();
+		assertThat(waiting.block(Duration.ofSeconds(30))).contains("x-callout-status");
+		double burnerCpu = requestCpuSeconds("burn", burns + 11) - burnerBefore;
+		double waiterCpu = requestCpuSeconds("wait", waits + 11) - waiterBefore;
+
+		assertThat(burnerCpu).isGreaterThan(0.001);
+		// the waiter's own calls (with its logging and the callout's dispatch) cost
+		// little
+		// next to the burner's 18 million steps, and nothing of the wait is counted
+		assertThat(waiterCpu).isPositive().isLessThan(burnerCpu / 2);
+		assertThat(pluginCpuSeconds("burner")).isGreaterThanOrEqualTo(burnerBefore + burnerCpu);
+		assertThat(pluginCpuSeconds("waiter")).isLessThan(pluginCpuSeconds("burner"));
+	}
+
+	private void burn() {
+		String burned = client().get()
+			.uri("/burn/x")
+			.header("x-burn", "9")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(60));
+		assertThat(burned).contains("x-burned");
+	}
+
+	private Mono<String> callout(String path) {
+		return client().get()
+			.uri("/wait/x")
+			.header("x-op", "http-call")
+			.header("x-path", path)
+			.retrieve()
+			.bodyToMono(String.class);
+	}
+
+	@Test
+	void endpointShowsEachPluginsCpuTimeAndVmMemory() {
+		client().get().uri("/burn/x").retrieve().toBodilessEntity().block(Duration.ofSeconds(60));
+		String json = client().get()
+			.uri("/actuator/wasmplugins/burner")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		long vmMemory = ((Number) JsonPath.read(json, "$.vmMemoryBytes")).longValue();
+		assertThat(vmMemory).isEqualTo(2 * 65536 * ((Number) JsonPath.read(json, "$.vms.length()")).longValue());
+		assertThat(((Number) JsonPath.read(json, "$.cpuNanos")).longValue()).isPositive();
+		assertThat(((Number) JsonPath.read(json, "$.vms[0].cpuNanos")).longValue()).isNotNegative();
+		assertThat(this.meters.get("wasm.plugin.vm.memory").tag("plugin", "burner").gauge().value())
+			.isEqualTo((double) vmMemory);
+		assertThat(this.meters.get("wasm.plugin.vm.memory.max").tag("plugin", "burner").gauge().value())
+			.isEqualTo(2 * 65536.0);
+	}
+
+	private long requests(String route) {
+		return this.meters.get("wasm.plugin.request.cpu").tag("route", route).timer().count();
+	}
+
+	@Test
+	void aTaggedPluginMetricIsATaggedMeterUntilItsPluginIsReloadedAway() {
+		String defined = client().get()
+			.uri("/report/define")
+			.header("x-op", "metric-define:counter")
+			.header("x-name", "custom_header_value_counts_value=foo_reporter=wasmgosdk")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
+		String id = defined.lines()
+			.filter((line) -> line.startsWith("x-result: "))
+			.findFirst()
+			.orElseThrow()
+			.substring(10);
+		client().get()
+			.uri("/report/count")
+			.header("x-op", "metric-increment:" + id)
+			.header("x-value", "3")
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(30));
+		assertThat(this.meters.get("custom_header_value_counts")
+			.tags("value", "foo", "reporter", "wasmgosdk", "plugin", "reporter")
+			.counter()
+			.count()).isEqualTo(3);
+
+		// the version a reload brings has not defined it: the meter goes with the old one
+		String reload = client().post()
+			.uri("/actuator/wasmplugins/reporter")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(60));
+		assertThat(reload).contains("success");
+		assertThat(this.meters.find("custom_header_value_counts").meters()).isEmpty();
+	}
+
+	@Test
+	void endpointReportsATrapWithItsTimePhaseAndNamedWasmStack() {
+		int status = client().get()
+			.uri("/trap/x")
+			.header("x-trap", "1")
+			.exchangeToMono((response) -> Mono.just(response.statusCode().value()))
+			.block(Duration.ofSeconds(10));
+		assertThat(status).isEqualTo(503);
+		String json = client().get()
+			.uri("/actuator/wasmplugins/trapper")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].time")).isNotBlank();
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].phase")).isEqualTo("request_headers");
+		assertThat((String) JsonPath.read(json, "$.recentTraps[0].kind")).isEqualTo("TRAP");
+		assertThat((List<String>) JsonPath.read(json, "$.recentTraps[0].wasmStack")).first()
+			.asString()
+			.startsWith("crash_here[");
+	}
+
+	/** The route's CPU time once it has {@code requests} requests. */
+	private double requestCpuSeconds(String route, long requests) {
+		// recorded when the exchange ends, just after the client has the response
+		Timer timer = this.meters.get("wasm.plugin.request.cpu").tag("route", route).timer();
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> timer.count() >= requests);
+		return timer.totalTime(TimeUnit.SECONDS);
+	}
+
+	private double pluginCpuSeconds(String plugin) {
+		FunctionCounter counter = this.meters.get("wasm.plugin.cpu").tag("plugin", plugin).functionCounter();
+		return counter.count();
+	}
+
+	/** A callout target that answers 200: at once, or for /hold once the test lets it. */
+	static final class HeldCallouts implements AutoCloseable {
+
+		final CountDownLatch held = new CountDownLatch(1);
+
+		final Sinks.Empty<Void> release = Sinks.empty();
+
+		private final DisposableServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> {
+				if (!request.uri().startsWith("/hold")) {
+					return response.status(200).sendString(Mono.just("ok")).then();
+				}
+				this.held.countDown();
+				return this.release.asMono().then(response.status(200).sendString(Mono.just("ok")).then());
+			})
+			.bindNow();
+
+		String url() {
+			return "http://127.0.0.1:" + this.server.port();
+		}
+
+		@Override
+		public void close() {
+			this.server.disposeNow();
+		}
+
+	}
+
+}
