@@ -86,11 +86,12 @@ class StartupErrorsIT {
 	static Stream<Arguments> badBinaries() {
 		byte[] exerciser = fixture("exerciser");
 		// (module (import "env" "no_such_function" (func)) (memory (export "memory") 1)
-		// (func (export "proxy_abi_version_0_2_1")))
+		// (func (export "proxy_abi_version_0_2_1"))
+		// (func (export "malloc") (param i32) (result i32) (i32.const 0)))
 		byte[] unknownImport = HexFormat.of()
-			.parseHex("0061736d0100000001040160000002180103656e76106e6f5f737563685f66756e6374696f6e00000302"
-					+ "01000503010001072402066d656d6f727902001770726f78795f6162695f76657273696f6e5f305f325f"
-					+ "3100010a040102000b");
+			.parseHex("0061736d0100000001090260000060017f017f02180103656e76106e6f5f737563685f66756e6374696f"
+					+ "6e000003030200010503010001072d03066d656d6f727902001770726f78795f6162695f76657273696f"
+					+ "6e5f305f325f310001066d616c6c6f6300020a090202000b040041000b");
 		// 64 MB of random bytes behind the wasm magic and version: the parser's worst
 		// case
 		byte[] random = new byte[64 * 1024 * 1024];
