@@ -106,7 +106,7 @@ start_gateway() {
 	PORT=$(free_port)
 	BASE=http://127.0.0.1:$PORT
 	# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-	PORT=$PORT ECHO_PORT=$ECHO_PORT "$JAVA" $JAVA_OPTS "${jvm[@]}" -jar "$JAR" \
+	PORT=$PORT ECHO_PORT=$ECHO_PORT GRPC_PORT=$(free_port) "$JAVA" $JAVA_OPTS "${jvm[@]}" -jar "$JAR" \
 		"${CHAOS_ARGS[@]}" "${args[@]}" >"$log" 2>&1 &
 	GATEWAY_PID=$!
 	PIDS+=("$GATEWAY_PID")
@@ -541,8 +541,9 @@ scenario_binaries() {
 	head -c 600 "$FIXTURES/exerciser.wasm" >"$WORK/bad-truncated.wasm"
 	cp "$FIXTURES/no-abi.wasm" "$WORK/bad-no-abi.wasm"
 	# (module (import "env" "no_such_function" (func)) (memory (export "memory") 1)
-	#   (func (export "proxy_abi_version_0_2_1")))
-	printf '%s' 0061736d0100000001040160000002180103656e76106e6f5f737563685f66756e6374696f6e0000030201000503010001072402066d656d6f727902001770726f78795f6162695f76657273696f6e5f305f325f3100010a040102000b |
+	#   (func (export "proxy_abi_version_0_2_1"))
+	#   (func (export "malloc") (param i32) (result i32) (i32.const 0)))
+	printf '%s' 0061736d0100000001090260000060017f017f02180103656e76106e6f5f737563685f66756e6374696f6e000003030200010503010001072d03066d656d6f727902001770726f78795f6162695f76657273696f6e5f305f325f310001066d616c6c6f6300020a090202000b040041000b |
 		xxd -r -p >"$WORK/bad-unknown-import.wasm"
 	# random bytes behind the wasm magic and version: the parser's worst case
 	{
@@ -550,17 +551,19 @@ scenario_binaries() {
 		head -c $((64 * 1024 * 1024 - 8)) /dev/urandom
 	} >"$WORK/bad-random-64MB.wasm"
 	for kind in "${kinds[@]}"; do
-		local log="$WORK/bad-$kind.log" started code seconds named oom
+		local log="$WORK/bad-$kind.log" started code seconds named oom cause
 		started=$(date +%s.%N)
 		set +e
-		PORT=$(free_port) ECHO_PORT=$(free_port) timeout 120 "$JAVA" -Xmx256m -jar "$JAR" \
+		PORT=$(free_port) ECHO_PORT=$(free_port) GRPC_PORT=$(free_port) timeout 120 "$JAVA" -Xmx256m -jar "$JAR" \
 			--wasm-gateway.plugins.bad.location="file:$WORK/bad-$kind.wasm" >"$log" 2>&1
 		code=$?
 		set -e
 		seconds=$(python3 -c "print(round($(date +%s.%N) - $started, 1))")
 		named=$(grep -c "plugin 'bad'\|wasm-gateway.plugins.bad" "$log" || true)
 		oom=$(grep -c OutOfMemoryError "$log" || true)
-		results+=("$kind: exit $code in ${seconds}s$([ "$named" -gt 0 ] && echo ', names the plugin' || echo ', MESSAGE MISSING')$([ "$oom" -gt 0 ] && echo ', OOM')")
+		# the cause, without the file's path: "... could not be started:" then "wasm plugin 'bad': <file> <cause>"
+		cause=$(grep -A1 "could not be started" "$log" | tail -1 | sed "s|.*bad-$kind.wasm||" | cut -c1-70 || true)
+		results+=("$kind: exit $code in ${seconds}s$([ "$named" -gt 0 ] && echo ", names the plugin: ...$cause" || echo ', MESSAGE MISSING')$([ "$oom" -gt 0 ] && echo ', OOM')")
 		if [ "$code" = 0 ] || [ "$code" = 124 ] || [ "$named" = 0 ] || [ "$oom" != 0 ]; then
 			verdict=FAIL
 		fi
