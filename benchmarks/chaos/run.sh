@@ -16,6 +16,7 @@
 #   JAVA_OPTS      JVM options of the gateway                       default -Xmx512m
 #   BUILD=1        rebuild demo.jar and benchmarks.jar first (built anyway when missing)
 #   START_TIMEOUT  seconds to wait for a gateway to be ready        default 180
+#   DEMO_JAR       the demo jar to run                              default demo-app/target/demo.jar
 # Needs: curl, python3 (reads the actuator's JSON), xxd, jcmd, redis-server (scenario redis).
 # Exit status: 0 when every scenario passed, 1 otherwise.
 set -euo pipefail
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HERE=$ROOT/benchmarks/chaos
-JAR=$ROOT/demo-app/target/demo.jar
+JAR=${DEMO_JAR:-$ROOT/demo-app/target/demo.jar}
 LOAD_JAR=$ROOT/benchmarks/target/benchmarks.jar
 FIXTURES=$ROOT/fixtures/src/main/resources/fixtures
 
@@ -561,9 +562,9 @@ scenario_binaries() {
 		seconds=$(python3 -c "print(round($(date +%s.%N) - $started, 1))")
 		named=$(grep -c "plugin 'bad'\|wasm-gateway.plugins.bad" "$log" || true)
 		oom=$(grep -c OutOfMemoryError "$log" || true)
-		# the cause, without the file's path: "... could not be started:" then "wasm plugin 'bad': <file> <cause>"
-		cause=$(grep -A1 "could not be started" "$log" | tail -1 | sed "s|.*bad-$kind.wasm||" | cut -c1-70 || true)
-		results+=("$kind: exit $code in ${seconds}s$([ "$named" -gt 0 ] && echo ", names the plugin: ...$cause" || echo ', MESSAGE MISSING')$([ "$oom" -gt 0 ] && echo ', OOM')")
+		# the cause: what follows the file's name in the first line naming it
+		cause=$(grep -m1 -o "bad-$kind.wasm[^.:;]*" "$log" | sed "s|bad-$kind.wasm ||" | cut -c1-70 || true)
+		results+=("$kind: exit $code in ${seconds}s$([ "$named" -gt 0 ] && echo ", names the plugin: $cause" || echo ', MESSAGE MISSING')$([ "$oom" -gt 0 ] && echo ', OOM')")
 		if [ "$code" = 0 ] || [ "$code" = 124 ] || [ "$named" = 0 ] || [ "$oom" != 0 ]; then
 			verdict=FAIL
 		fi

@@ -79,7 +79,7 @@ class StartupErrorsIT {
 				"--wasm-gateway.plugins.bad.location=file:" + file);
 		assertThat(failed.exitCode()).isNotZero();
 		assertThat(failed.output()).contains("The wasm plugin 'bad' could not be started")
-			.contains(cause)
+			.containsAnyOf(cause.split("\\|"))
 			.doesNotContain("OutOfMemoryError");
 	}
 
@@ -102,7 +102,9 @@ class StartupErrorsIT {
 				Arguments.of("truncated", Arrays.copyOf(exerciser, 600), "the file is corrupt or truncated"),
 				Arguments.of("no-abi", fixture("no-abi"), "exports no proxy_abi_version_* marker"),
 				Arguments.of("unknown-import", unknownImport, "imports env.no_such_function"),
-				Arguments.of("random-64MB", random, "the file is corrupt or truncated"));
+				// in 256 MB of heap, parsing 64 MB may run out of heap: refused all the
+				// same
+				Arguments.of("random-64MB", random, "the file is corrupt or truncated|the heap ran out"));
 	}
 
 	static byte[] fixture(String name) {
