@@ -17,6 +17,7 @@
 #   BUILD=1        rebuild demo.jar and benchmarks.jar first (built anyway when missing)
 #   START_TIMEOUT  seconds to wait for a gateway to be ready        default 180
 #   DEMO_JAR       the demo jar to run                              default demo-app/target/demo.jar
+#   LOAD_JAR       the jar of the load generator                    default benchmarks/target/benchmarks.jar
 # Needs: curl, python3 (reads the actuator's JSON), xxd, jcmd, redis-server (scenario redis).
 # Exit status: 0 when every scenario passed, 1 otherwise.
 set -euo pipefail
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 HERE=$ROOT/benchmarks/chaos
 JAR=${DEMO_JAR:-$ROOT/demo-app/target/demo.jar}
-LOAD_JAR=$ROOT/benchmarks/target/benchmarks.jar
+LOAD_JAR=${LOAD_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 FIXTURES=$ROOT/fixtures/src/main/resources/fixtures
 
 ALL="storm response reload loop memory callouts blackhole redis soak inflight binaries"
