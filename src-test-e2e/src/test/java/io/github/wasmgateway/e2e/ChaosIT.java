@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -125,8 +126,10 @@ class ChaosIT {
 		awaitTrue("the callouts are out", () -> activeStreams("chaos-exerciser") == before + waiting);
 		assertThat(status(request("/chaos/wait/x", "x-op", "trap"))).isEqualTo(503);
 		for (CompletableFuture<HttpResponse<String>> answer : answers) {
-			// well before the callouts' timeout and the gateway's stream timeout (30 s)
-			assertThat(answer.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+			// the failure policy's answer: the stream timeout would answer 504, the
+			// callout's
+			// own timeout comes after a minute
+			assertThat(answer.get().statusCode()).isEqualTo(503);
 		}
 	}
 
@@ -266,7 +269,7 @@ class ChaosIT {
 		assertThat(held).noneMatch(CompletableFuture::isDone);
 		blackhole.hangUp();
 		for (CompletableFuture<HttpResponse<String>> answer : held) {
-			assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isGreaterThanOrEqualTo(500);
+			assertThat(answer.get().statusCode()).isGreaterThanOrEqualTo(500);
 		}
 	}
 
@@ -397,7 +400,7 @@ class ChaosIT {
 	/** An upstream that accepts connections and never answers. */
 	static final class Blackhole implements AutoCloseable {
 
-		final ServerSocket server = new ServerSocket(0, 100, java.net.InetAddress.getLoopbackAddress());
+		final ServerSocket server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
 
 		final List<Socket> held = new CopyOnWriteArrayList<>();
 
