@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -256,7 +257,8 @@ public class WasmPluginRegistry implements AutoCloseable {
 			try {
 				PluginHandle.Generation current = handle.current();
 				if (!force && this.loader.unchanged(definition, current.plugin().compiled())) {
-					return handle.lastReload();
+					return unchanged("plugin '" + name + "'", handle.lastReload(),
+							() -> handle.recordReload(true, null));
 				}
 				next = this.loader.load(definition);
 				try {
@@ -275,6 +277,21 @@ public class WasmPluginRegistry implements AutoCloseable {
 			logger.info("Reloaded wasm plugin '" + name + "' (sha256 " + next.plugin().compiled().sha256() + ")");
 			return handle.recordReload(true, null);
 		}
+	}
+
+	/**
+	 * A reload found the binary that is serving: nothing to load. When the last reload
+	 * had failed (a broken file replaced by the serving version), that is a successful
+	 * reload all the same, recorded by {@code success}: health and the endpoint stop
+	 * reporting the failure.
+	 */
+	public static PluginHandle.Reload unchanged(String what, PluginHandle.Reload last,
+			Supplier<PluginHandle.Reload> success) {
+		if (last == null || last.succeeded()) {
+			return last;
+		}
+		logger.info("The binary of wasm " + what + " is the version serving again; its failed reload is cleared");
+		return success.get();
 	}
 
 	@Override

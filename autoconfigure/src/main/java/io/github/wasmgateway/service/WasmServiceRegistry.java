@@ -117,7 +117,8 @@ public class WasmServiceRegistry implements AutoCloseable {
 			try {
 				if (!force && definition.equals(handle.definition())
 						&& this.loader.unchanged(definition, handle.current().plugin().compiled())) {
-					return handle.lastReload();
+					return WasmPluginRegistry.unchanged("service '" + handle.name() + "'", handle.lastReload(),
+							() -> handle.recordReload(true, null));
 				}
 				next = start(definition);
 			}

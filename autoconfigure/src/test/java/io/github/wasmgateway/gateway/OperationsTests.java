@@ -159,7 +159,7 @@ class OperationsTests {
 	}
 
 	@Test
-	void corruptBinaryOnDiskKeepsTheOldVersionServingAndHealthSaysWhy() throws Exception {
+	void corruptBinaryOnDiskKeepsTheOldVersionServingAndHealthSaysWhyUntilAGoodFileReturns() throws Exception {
 		replacePlugin(fixture("abi010-three-param"));
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
@@ -175,7 +175,14 @@ class OperationsTests {
 			.contains("is not a WebAssembly binary");
 		String plugin = json("/actuator/wasmplugins/swappable");
 		assertThat((String) JsonPath.read(plugin, "$.lastReload.result")).isEqualTo("failure");
+		// the version serving put back: a good file again, which clears the failure
 		replacePlugin(fixture("abi010-three-param"));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> !json("/actuator/health").contains("reloadFailed"));
+		assertThat((String) JsonPath.read(json("/actuator/wasmplugins/swappable"), "$.lastReload.result"))
+			.isEqualTo("success");
+		assertThat(get("/swap/after")).contains("x-fixture: abi010-three-param");
 	}
 
 	@Test

@@ -126,4 +126,28 @@ class ServicePluginTests {
 		assertThat(output.getOut()).contains("exerciser configure");
 	}
 
+	@Test
+	void aBrokenServiceFileKeepsTheServiceRunningUntilTheServingVersionIsPutBack() throws IOException {
+		byte[] serving = Files.readAllBytes(serviceFile);
+		String sha256 = this.services.service("swappable").current().plugin().compiled().sha256();
+		replaceServiceFile("not wasm".getBytes());
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> json("/actuator/health").contains("reloadFailed"));
+		assertThat(this.services.service("swappable").current().plugin().compiled().sha256()).isEqualTo(sha256);
+
+		replaceServiceFile(serving);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> !json("/actuator/health").contains("reloadFailed"));
+		assertThat(this.services.service("swappable").lastReload().succeeded()).isTrue();
+		assertThat(this.services.service("swappable").current().plugin().compiled().sha256()).isEqualTo(sha256);
+	}
+
+	static void replaceServiceFile(byte[] bytes) throws IOException {
+		Path next = Files.createTempFile(serviceFile.getParent(), "service", ".wasm");
+		Files.write(next, bytes);
+		Files.move(next, serviceFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+	}
+
 }

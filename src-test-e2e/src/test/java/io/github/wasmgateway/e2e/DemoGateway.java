@@ -39,14 +39,16 @@ final class DemoGateway implements AutoCloseable {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
-	private DemoGateway(List<String> arguments) throws IOException {
+	private DemoGateway(List<String> jvmOptions, List<String> arguments) throws IOException {
 		this.port = freePort();
 		this.echoPort = freePort();
 		this.grpcPort = freePort();
 		this.output = Files.createTempFile("demo-gateway", ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(),
-				"--server.port=" + this.port, "--demo.echo.port=" + this.echoPort, "--demo.grpc.port=" + this.grpcPort,
-				"--wasm-gateway.compile-cache="));
+		List<String> command = new ArrayList<>(List.of(javaBinary()));
+		command.addAll(jvmOptions);
+		command
+			.addAll(List.of("-jar", jar().toString(), "--server.port=" + this.port, "--demo.echo.port=" + this.echoPort,
+					"--demo.grpc.port=" + this.grpcPort, "--wasm-gateway.compile-cache="));
 		command.addAll(arguments);
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.output.toFile())
@@ -76,7 +78,12 @@ final class DemoGateway implements AutoCloseable {
 
 	/** Starts the gateway and waits until it answers. */
 	static DemoGateway start(String... arguments) throws Exception {
-		return new DemoGateway(List.of(arguments)).await("/as/ready", (status) -> true);
+		return start(List.of(), arguments);
+	}
+
+	/** Starts the gateway with JVM options and waits until it answers. */
+	static DemoGateway start(List<String> jvmOptions, String... arguments) throws Exception {
+		return new DemoGateway(jvmOptions, List.of(arguments)).await("/as/ready", (status) -> true);
 	}
 
 	/**
@@ -117,7 +124,15 @@ final class DemoGateway implements AutoCloseable {
 
 	/** Runs the gateway expecting it to fail at start-up; returns its exit code. */
 	static Failed failToStart(String... arguments) throws Exception {
-		DemoGateway gateway = new DemoGateway(List.of(arguments));
+		return failToStart(List.of(), arguments);
+	}
+
+	/**
+	 * Runs the gateway with JVM options expecting it to fail at start-up; returns its
+	 * exit code.
+	 */
+	static Failed failToStart(List<String> jvmOptions, String... arguments) throws Exception {
+		DemoGateway gateway = new DemoGateway(jvmOptions, List.of(arguments));
 		if (!gateway.process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			gateway.close();
 			throw new IllegalStateException("the demo gateway started although it should not have");

@@ -41,6 +41,15 @@ public final class ModuleCompiler {
 		try {
 			return Parser.parse(bytes);
 		}
+		catch (OutOfMemoryError ex) {
+			// Chicory reads the bytes again through a stream (copies of up to three times
+			// the binary's size): a large binary can exhaust a small heap. The copies are
+			// garbage once this frame is left, so the gateway can refuse the plugin and
+			// go on.
+			throw new PluginLoadException(origin + " (" + bytes.length + " bytes) could not be parsed: the heap ran "
+					+ "out (parsing takes about four times the binary's size); give the JVM more heap (-Xmx) or "
+					+ "lower wasm-gateway.max-binary-size");
+		}
 		catch (RuntimeException ex) {
 			// Chicory's own errors, and whatever else malformed bytes make its parser
 			// throw
