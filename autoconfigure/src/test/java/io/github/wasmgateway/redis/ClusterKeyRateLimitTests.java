@@ -138,26 +138,32 @@ class ClusterKeyRateLimitTests {
 		redis.stop();
 		try {
 			for (int i = 0; i < 8; i++) {
-				long started = System.nanoTime();
 				EntityExchangeResult<String> passed = get((i % 2 == 0) ? first : second, "/param/down?user=z");
 				assertThat(status(passed)).isEqualTo(200);
 				assertThat(passed.getResponseHeaders().containsHeader("X-RateLimit-Limit")).isFalse();
-				assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1500);
 			}
 		}
 		finally {
 			redis.start();
 		}
-		// once Redis answers again, counting starts over in the restarted (empty) Redis
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		EntityExchangeResult<String> counted = get(first, "/param/back?user=w");
-		while (counted.getResponseHeaders().getFirst("X-RateLimit-Limit") == null && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-			counted = get(first, "/param/back?user=w");
-		}
+		// once Redis answers again, counting starts over in the restarted (empty) Redis;
+		// each gateway reconnects on its own, and a request before that is let through
+		// uncounted
+		EntityExchangeResult<String> counted = untilCounted(first, "/param/back?user=w");
 		assertThat(limit(counted)).isEqualTo("2");
-		assertThat(status(get(second, "/param/back?user=w"))).isIn(200, 429);
+		assertThat(status(untilCounted(second, "/param/back?user=w"))).isEqualTo(200);
 		assertThat(status(get(second, "/param/back?user=w"))).isEqualTo(429);
+	}
+
+	/** The first answer of {@code gateway} that counted in Redis (within 30 s). */
+	private static EntityExchangeResult<String> untilCounted(Gateway gateway, String path) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		EntityExchangeResult<String> answer = get(gateway, path);
+		while (answer.getResponseHeaders().getFirst("X-RateLimit-Limit") == null && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			answer = get(gateway, path);
+		}
+		return answer;
 	}
 
 }
