@@ -156,14 +156,10 @@ class ClusterKeyRateLimitTests {
 	}
 
 	/** The first answer of {@code gateway} that counted in Redis (within 30 s). */
-	private static EntityExchangeResult<String> untilCounted(Gateway gateway, String path) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		EntityExchangeResult<String> answer = get(gateway, path);
-		while (answer.getResponseHeaders().getFirst("X-RateLimit-Limit") == null && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-			answer = get(gateway, path);
-		}
-		return answer;
+	private static EntityExchangeResult<String> untilCounted(Gateway gateway, String path) throws Exception {
+		return Eventually.poll(() -> get(gateway, path),
+				(answer) -> answer.getResponseHeaders().getFirst("X-RateLimit-Limit") != null, Duration.ofSeconds(30),
+				Duration.ofMillis(100));
 	}
 
 }

@@ -279,12 +279,8 @@ class RedisClusterTests {
 		assertThat(whileDown).allSatisfy((reply) -> assertThat(
 				reply.status() == 0 ? reply.text().equals("$6\r\nbefore\r\n") : reply.bytes().length == 0)
 			.isTrue());
-		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-		Reply after = redis("GET", key);
-		while (after.status() != 0 && System.nanoTime() < deadline) {
-			Thread.sleep(50);
-			after = redis("GET", key);
-		}
+		Reply after = Eventually.poll(() -> redis("GET", key), (reply) -> reply.status() == 0, Duration.ofMinutes(1),
+				Duration.ofMillis(50));
 		assertThat(after.text()).isEqualTo("$6\r\nbefore\r\n");
 		assertThat(text("SET", key, "after")).isEqualTo("+OK\r\n");
 	}

@@ -72,12 +72,8 @@ class RedisSentinelTests {
 			// the replica becomes the master; the old master's clients are disconnected
 			// and
 			// Lettuce asks Sentinel again where the master is
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			String port = port(client);
-			while (!port.equals(Integer.toString(replica.port())) && System.nanoTime() < deadline) {
-				Thread.sleep(100);
-				port = port(client);
-			}
+			String port = Eventually.poll(() -> port(client), Integer.toString(replica.port())::equals,
+					Duration.ofSeconds(60), Duration.ofMillis(100));
 			assertThat(port).isEqualTo(Integer.toString(replica.port()));
 			assertThat(call(client, "p", "sentinel", "GET", "sentinel:k").text()).isEqualTo("$6\r\nbefore\r\n");
 			assertThat(call(client, "p", "sentinel", "SET", "sentinel:k", "after").text()).isEqualTo("+OK\r\n");

@@ -84,13 +84,8 @@ class RedisSharedDataStoreTests {
 
 	/** The value {@code read} finds once the local copy has caught up (within 10 s). */
 	static SharedDataStore.Entry eventually(Supplier<SharedDataStore.Entry> read, byte[] expected) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		SharedDataStore.Entry entry = read.get();
-		while (!matches(entry, expected) && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-			entry = read.get();
-		}
-		return entry;
+		return Eventually.poll(read::get, (entry) -> matches(entry, expected), Duration.ofSeconds(10),
+				Duration.ofMillis(10));
 	}
 
 	private static boolean matches(SharedDataStore.Entry entry, byte[] expected) {

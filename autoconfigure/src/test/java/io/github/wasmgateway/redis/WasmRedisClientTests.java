@@ -319,12 +319,8 @@ class WasmRedisClientTests {
 					Thread.sleep(100);
 				}
 				restarted.start();
-				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-				Reply back = call(client, "p", "r", "PING");
-				while (back.status() != 0 && System.nanoTime() < deadline) {
-					Thread.sleep(50);
-					back = call(client, "p", "r", "PING");
-				}
+				Reply back = Eventually.poll(() -> call(client, "p", "r", "PING"), (reply) -> reply.status() == 0,
+						Duration.ofSeconds(10), Duration.ofMillis(50));
 				assertThat(back.text()).isEqualTo("+PONG\r\n");
 				assertThat(call(client, "p", "r", "ECHO", "again").text()).isEqualTo("$5\r\nagain\r\n");
 			}
