@@ -151,9 +151,9 @@ final class DemoGateway implements AutoCloseable {
 		return "http://127.0.0.1:" + this.port + path;
 	}
 
-	/** GET on the gateway, with header name/value pairs. */
+	/** GET on the gateway, with header name/value pairs (30 s at most: a hang guard). */
 	HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
 		for (int i = 0; i < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
 		}

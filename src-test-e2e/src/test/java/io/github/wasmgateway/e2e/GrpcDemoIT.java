@@ -2,11 +2,7 @@ package io.github.wasmgateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +17,6 @@ class GrpcDemoIT {
 
 	static DemoGateway gateway;
 
-	static final HttpClient client = HttpClient.newHttpClient();
-
 	@BeforeAll
 	static void start() throws Exception {
 		gateway = DemoGateway.start();
@@ -34,12 +28,7 @@ class GrpcDemoIT {
 	}
 
 	static HttpResponse<String> get(String path, String... headers) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url(path)))
-			.timeout(Duration.ofSeconds(30));
-		for (int i = 0; i < headers.length; i += 2) {
-			request.header(headers[i], headers[i + 1]);
-		}
-		return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return gateway.get(path, headers);
 	}
 
 	@Test

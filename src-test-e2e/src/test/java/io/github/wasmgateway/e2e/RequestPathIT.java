@@ -2,9 +2,6 @@ package io.github.wasmgateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +17,6 @@ class RequestPathIT {
 
 	static DemoGateway gateway;
 
-	static final HttpClient client = HttpClient.newHttpClient();
-
 	@BeforeAll
 	static void start() throws Exception {
 		gateway = DemoGateway.start();
@@ -33,11 +28,7 @@ class RequestPathIT {
 	}
 
 	static HttpResponse<String> get(String path, String... headers) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url(path)));
-		for (int i = 0; i < headers.length; i += 2) {
-			request.header(headers[i], headers[i + 1]);
-		}
-		return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return gateway.get(path, headers);
 	}
 
 	@Test
