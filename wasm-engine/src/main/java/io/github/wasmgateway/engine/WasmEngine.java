@@ -10,6 +10,7 @@ import io.github.wasmgateway.engine.internal.LoadedModule;
 import io.github.wasmgateway.engine.internal.ModuleCompiler;
 import io.github.wasmgateway.engine.internal.ModuleInspector;
 import io.github.wasmgateway.engine.internal.ServiceThread;
+import io.github.wasmgateway.engine.internal.UnsignedCompareWorkaround;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,6 +39,7 @@ public final class WasmEngine implements AutoCloseable {
 		this.services = builder.services;
 		this.watchdog = new CallWatchdog(builder.watchdogTick.toNanos());
 		CpuSampler.available();
+		UnsignedCompareWorkaround.applied();
 	}
 
 	public static Builder builder() {
