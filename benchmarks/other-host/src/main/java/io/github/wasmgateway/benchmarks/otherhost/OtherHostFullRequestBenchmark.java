@@ -35,10 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * FullRequestBenchmark's request through proxy-wasm-java-host (the other JVM host of
  * proxy-wasm plugins, on Chicory too): the same plugin ({@code bench-headers.wasm}, built
  * from this repository's sources), the same headers, the same JMH settings. One request
- * is what its JAX-RS filter does for one: the plugin's lock, an HTTP context created,
- * request headers, response headers, the context closed (done, log, delete).
- * {@code COMPILED} is its best mode (Chicory's compiler as the machine factory, as its
- * README shows), {@code INTERPRETER} its default.
+ * is the steps a filter on this host takes for one: the plugin's lock (its VM serves one
+ * request at a time), an HTTP context created ({@code PluginHttpContext}: context
+ * create), request headers, response headers, the context closed (done, log, delete).
+ * {@code COMPILED} is its best mode: Chicory's compiler as the machine factory
+ * ({@code PluginFactory.Builder.withMachineFactory}; its examples pass Chicory's compiled
+ * machine there), the same bytecode its build-time compiler would generate;
+ * {@code INTERPRETER} is its default. Each iteration also prints the CPU time per request
+ * ({@code CpuPerRequest}).
  *
  * <pre>
  * ./mvnw -Pquick install &amp;&amp; java -jar benchmarks/other-host/target/other-host-benchmarks.jar
