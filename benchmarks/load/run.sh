@@ -73,8 +73,21 @@ OAUTH=$(curl -sf "$BASE/bench/wasm-oauth/oauth2/token?grant_type=client_credenti
 # jwt-auth: the demo's HS256 token for consumer dave (README.md; expires in 2100)
 JWT=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImRlbW8ifQ.eyJpc3MiOiJkZW1vLWlzc3VlciIsInN1YiI6ImRhdmUiLCJleHAiOjQxMDI0NDQ4MDB9.IZ3r_ll5b4HTi9bDhdT4a7Ham72_nVhyvIK3jWAsPaI
 
-# name | path | extra header ("" for none) | what proves the filter runs: "body:TEXT" (the
-# echo shows TEXT) or "status:CODE" (the route answers CODE without the extra header)
+# hmac-auth: each route's request signed once, now, with the bench profile's key (BenchRoutes:
+# date_offset is a day, so the timestamp stays valid for the run): X-Ca-Key and X-Ca-Timestamp
+# signed, the string to sign as Higress defines it (docs/plugins/hmac-auth.md)
+HMAC_TS=$(($(date +%s) * 1000))
+hmac_headers() { # path; prints the extra headers, ";;"-separated
+	local signature
+	signature=$(printf 'GET\napplication/json\n\n\n\nx-ca-key:bench-key\nx-ca-timestamp:%s\n%s' "$HMAC_TS" "$1" |
+		openssl dgst -sha256 -hmac bench-secret -binary | base64)
+	printf '%s' "Accept: application/json;;X-Ca-Key: bench-key;;X-Ca-Timestamp: $HMAC_TS;;"
+	printf '%s' "X-Ca-Signature-Headers: x-ca-key,x-ca-timestamp;;X-Ca-Signature: $signature"
+}
+
+# name | path | extra headers ("" for none, ";;" between two) | what proves the filter runs:
+# "body:TEXT" (the echo shows TEXT) or "status:CODE" (the route answers CODE without the extra
+# headers)
 SCENARIOS=(
 	"no filter|/bench/none/x||"
 	"Java filter (AddRequestHeader)|/bench/java/x||body:x-c: 0"
@@ -93,6 +106,8 @@ SCENARIOS=(
 	"Wasm jwt-auth ES256 (interpreter)|/bench/wasm-jwt-interpreter/x|Authorization: Bearer $ES256|status:401"
 	"Java oauth token check (JavaOauthFilter)|/bench/java-oauth/x|Authorization: Bearer $OAUTH|status:401"
 	"Wasm oauth token check (built-in, bench route)|/bench/wasm-oauth/x|Authorization: Bearer $OAUTH|status:401"
+	"Java hmac-auth (JavaHmacAuthFilter)|/bench/java-hmac/x|$(hmac_headers /bench/java-hmac/x)|status:401"
+	"Wasm hmac-auth (built-in, bench route)|/bench/wasm-hmac/x|$(hmac_headers /bench/wasm-hmac/x)|status:401"
 	"no filter (again, for drift)|/bench/none/x||"
 )
 if [ -n "$ONLY" ]; then
@@ -113,14 +128,20 @@ PAIRS=(
 	"Wasm jwt-auth ES256 (built-in, bench route)|Java jwt-auth ES256 (JavaJwtAuthFilter)"
 	"Wasm jwt-auth ES256 (interpreter)|Java jwt-auth ES256 (JavaJwtAuthFilter)"
 	"Wasm oauth token check (built-in, bench route)|Java oauth token check (JavaOauthFilter)"
+	"Wasm hmac-auth (built-in, bench route)|Java hmac-auth (JavaHmacAuthFilter)"
 )
 
-header_args() { # $1 extra header; prints curl/wrk -H arguments, one per line
-	local header
+header_args() { # $1 extra headers (";;" between two); prints curl/wrk -H arguments, one per line
+	local header extra=$1
 	for header in "${COMMON[@]}"; do
 		printf '%s\n%s\n' -H "$header"
 	done
-	[ -z "$1" ] || printf '%s\n%s\n' -H "$1"
+	while [ -n "$extra" ]; do
+		header=${extra%%;;*}
+		printf '%s\n%s\n' -H "$header"
+		[ "$header" != "$extra" ] || break
+		extra=${extra#*;;}
+	done
 }
 
 # Each route must answer 200 with its credential, and must show its filter at work, before

@@ -1,5 +1,7 @@
 package io.github.wasmgateway.benchmarks;
 
+import io.github.wasmgateway.benchmarks.shared.BenchRequest;
+import io.github.wasmgateway.benchmarks.shared.CpuPerRequest;
 import io.github.wasmgateway.engine.Decision;
 import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.HeaderMap;
@@ -44,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class FullRequestBenchmark {
+public class FullRequestBenchmark extends CpuPerRequest {
 
 	@Param({ "AOT", "INTERPRETER" })
 	public ExecutionMode mode;
@@ -82,6 +84,7 @@ public class FullRequestBenchmark {
 
 	@Benchmark
 	public Decision fullRequest() {
+		request();
 		this.exchange.reset();
 		HttpStream stream = this.plugin.openStream(this.configuration, this.exchange);
 		Decision decision = stream.onRequestHeaders(false);
@@ -93,6 +96,7 @@ public class FullRequestBenchmark {
 	/** The same header work in plain Java: the floor the plugin is measured against. */
 	@Benchmark
 	public String plainJava() {
+		request();
 		this.exchange.reset();
 		HeaderMap headers = this.exchange.requestHeaders();
 		String a = headers.get("x-a");
@@ -103,15 +107,13 @@ public class FullRequestBenchmark {
 	}
 
 	/**
-	 * A typical request: pseudo-headers, a few ordinary ones, the two the plugin reads.
+	 * {@link BenchRequest}'s request and response.
 	 */
 	static final class Exchange implements HttpExchange {
 
-		private final ListHeaderMap request = ListHeaderMap.of(":method", "GET", ":path", "/api/items?page=2",
-				":authority", "gateway.example.com", ":scheme", "https", "user-agent", "bench/1.0", "accept",
-				"application/json", "x-a", "alpha", "x-b", "bravo-bravo");
+		private final ListHeaderMap request = ListHeaderMap.of(BenchRequest.REQUEST_HEADERS);
 
-		private final ListHeaderMap response = ListHeaderMap.of(":status", "200", "content-type", "application/json");
+		private final ListHeaderMap response = ListHeaderMap.of(BenchRequest.RESPONSE_HEADERS);
 
 		void reset() {
 			this.request.remove("x-c");

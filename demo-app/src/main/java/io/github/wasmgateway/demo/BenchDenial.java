@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Profile "bench": the answer of the Java references when they deny a request, as the
- * auth plugins' {@code denyWithChallenge}: the status, {@code WWW-Authenticate: <scheme>
- * realm=MSE Gateway} and a text body.
+ * plugins' {@code sendLocalResponse}: the status, the plugin's headers and a text body;
+ * the auth plugins' {@code denyWithChallenge} adds {@code WWW-Authenticate: <scheme>
+ * realm=MSE Gateway}.
  */
 final class BenchDenial {
 
@@ -18,11 +19,18 @@ final class BenchDenial {
 	}
 
 	static Mono<Void> deny(ServerWebExchange exchange, HttpStatus status, String scheme, String body) {
+		return deny(exchange, status, body, HttpHeaders.WWW_AUTHENTICATE, scheme + " realm=MSE Gateway");
+	}
+
+	/** Answers {@code status} and {@code body} with the header name/value pairs given. */
+	static Mono<Void> deny(ServerWebExchange exchange, HttpStatus status, String body, String... headerPairs) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
 		HttpHeaders headers = response.getHeaders();
 		headers.clear();
-		headers.add(HttpHeaders.WWW_AUTHENTICATE, scheme + " realm=MSE Gateway");
+		for (int i = 0; i < headerPairs.length; i += 2) {
+			headers.add(headerPairs[i], headerPairs[i + 1]);
+		}
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		headers.setContentLength(bytes.length);
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));

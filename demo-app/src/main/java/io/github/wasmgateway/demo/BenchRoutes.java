@@ -25,11 +25,29 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * plugin, both trusting the keys of {@link BenchTokens} (RS256 and ES256 tokens at
  * {@code /bench-tokens/{alg}}); {@code /bench/java-oauth/**} runs
  * {@link JavaOauthFilter}, {@code /bench/wasm-oauth/**} the built-in oauth plugin with
- * the demo's configuration (which also issues the tokens).
+ * the demo's configuration (which also issues the tokens); {@code /bench/java-hmac/**}
+ * runs {@link JavaHmacAuthFilter}, {@code /bench/wasm-hmac/**} the built-in hmac-auth
+ * plugin, both with the consumer {@code bench} (key {@value #HMAC_KEY}, secret
+ * {@value #HMAC_SECRET}) and a {@code date_offset} of a day, so that the load script
+ * signs each route's request once, with the time it starts.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("bench")
 class BenchRoutes {
+
+	static final String HMAC_KEY = "bench-key";
+
+	static final String HMAC_SECRET = "bench-secret";
+
+	/**
+	 * Seconds: a day, so that a request signed when the load script starts stays valid.
+	 */
+	static final long HMAC_DATE_OFFSET = 86400;
+
+	/** The hmac-auth configuration of the Wasm route, the Java filter's too. */
+	static final String HMAC_CONFIGURATION = "{\"consumers\": [{\"key\": \"" + HMAC_KEY + "\", \"secret\": \""
+			+ HMAC_SECRET + "\", \"name\": \"" + BenchTokens.CONSUMER + "\"}], \"date_offset\": " + HMAC_DATE_OFFSET
+			+ "}";
 
 	@Bean
 	RouteLocator benchRouteLocator(RouteLocatorBuilder routes, WasmPlugins wasmPlugins, BenchTokens tokens,
@@ -74,6 +92,16 @@ class BenchRoutes {
 			.route("bench-wasm-oauth",
 					(route) -> route.path("/bench/wasm-oauth/**")
 						.filters((filters) -> filters.filter(wasmPlugins.filter("oauth")))
+						.uri(upstream))
+			.route("bench-java-hmac",
+					(route) -> route.path("/bench/java-hmac/**")
+						.filters((filters) -> filters.filter(new JavaHmacAuthFilter(
+								Map.of(HMAC_KEY, new JavaHmacAuthFilter.Consumer(HMAC_SECRET, BenchTokens.CONSUMER)),
+								HMAC_DATE_OFFSET)))
+						.uri(upstream))
+			.route("bench-wasm-hmac",
+					(route) -> route.path("/bench/wasm-hmac/**")
+						.filters((filters) -> filters.filter(wasmPlugins.filter("hmac-auth", HMAC_CONFIGURATION)))
 						.uri(upstream))
 			.build();
 	}
