@@ -9,6 +9,8 @@ import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.ForeignFunction;
+import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.SharedDataStore;
@@ -21,7 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -65,6 +70,9 @@ public final class PluginTester implements AutoCloseable {
 
 	private final InMemoryMetrics metrics = new InMemoryMetrics();
 
+	/** Calls of each foreign function by name, counted as the host answers them. */
+	private final Map<String, AtomicInteger> foreignCalls = new ConcurrentHashMap<>();
+
 	private final HostServices services;
 
 	private final WasmEngine engine;
@@ -77,6 +85,8 @@ public final class PluginTester implements AutoCloseable {
 	private PluginTester(Builder builder) {
 		this.name = builder.name;
 		this.services = HostServices.builder()
+			.withForeignFunctions(
+					counted(builder.hostCrypto ? ForeignFunctions.standard() : ForeignFunctions.withoutHostCrypto()))
 			.withLoggers((plugin) -> this.logs)
 			.withClock(this.clock)
 			.withRedis(this.redis)
@@ -100,6 +110,18 @@ public final class PluginTester implements AutoCloseable {
 			settings.withRootId(builder.rootId);
 		}
 		this.plugin = this.engine.createPlugin(compiled, settings.build());
+	}
+
+	private ForeignFunctions counted(ForeignFunctions functions) {
+		ForeignFunctions counted = functions;
+		for (String function : functions.names()) {
+			ForeignFunction target = functions.find(function);
+			counted = counted.with(function, (arguments) -> {
+				this.foreignCalls.computeIfAbsent(function, (key) -> new AtomicInteger()).incrementAndGet();
+				return target.call(arguments);
+			});
+		}
+		return counted;
 	}
 
 	/** A plugin binary in a file. */
@@ -301,6 +323,16 @@ public final class PluginTester implements AutoCloseable {
 		this.services.sharedData(this.name).set(key, value.getBytes(StandardCharsets.UTF_8), 0);
 	}
 
+	/**
+	 * How often the plugin called the host's foreign function {@code function}
+	 * ({@code proxy_call_foreign_function}) and the host had it; 0 for a name the host
+	 * does not offer.
+	 */
+	public int foreignCalls(String function) {
+		AtomicInteger calls = this.foreignCalls.get(function);
+		return (calls != null) ? calls.get() : 0;
+	}
+
 	/** How many times the plugin failed (trapped, ran past its deadline) so far. */
 	public long failures() {
 		return this.plugin.failureCount();
@@ -345,6 +377,8 @@ public final class PluginTester implements AutoCloseable {
 		private String rootId;
 
 		private Duration callTimeout = Duration.ofSeconds(30);
+
+		private boolean hostCrypto = true;
 
 		private Builder(PluginBinary binary, String name) {
 			this.binary = binary;
@@ -392,6 +426,17 @@ public final class PluginTester implements AutoCloseable {
 		 */
 		public Builder callTimeout(Duration callTimeout) {
 			this.callTimeout = Objects.requireNonNull(callTimeout);
+			return this;
+		}
+
+		/**
+		 * Whether the host offers its crypto foreign functions (signature verification,
+		 * HMAC, SHA-2; the gateway's {@code wasm-gateway.host-crypto}, on by default).
+		 * Off, a plugin asking for them gets NOT_FOUND and must run its own Wasm crypto,
+		 * as on Envoy: run a plugin's tests both ways to check both paths.
+		 */
+		public Builder hostCrypto(boolean hostCrypto) {
+			this.hostCrypto = hostCrypto;
 			return this;
 		}
 

@@ -87,6 +87,17 @@ public final class TestResult {
 		return first(this.driver.forwardedRequestHeaders(), name);
 	}
 
+	/**
+	 * Every value of request header {@code name} (any case) as it goes upstream, in
+	 * order: a plugin that adds a header already there sends both.
+	 */
+	public List<String> requestHeaderValues(String name) {
+		return requestHeaders().stream()
+			.filter((header) -> header.getKey().equalsIgnoreCase(name))
+			.map(Map.Entry::getValue)
+			.toList();
+	}
+
 	/** Every request header as it goes upstream, pseudo-headers included, in order. */
 	public List<Map.Entry<String, String>> requestHeaders() {
 		return entries(this.driver.forwardedRequestHeaders());

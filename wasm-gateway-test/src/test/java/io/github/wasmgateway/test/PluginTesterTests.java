@@ -218,4 +218,31 @@ class PluginTesterTests {
 		assertThat(plugin.configureYaml("a: 1").text()).isEqualTo("{\"a\":1}");
 	}
 
+	@Test
+	void foreignCallsAreCountedAndHostCryptoCanBeTurnedOff() {
+		String digest = "wasmgateway.crypto.digest.v1";
+		int before = plugin.foreignCalls(digest);
+		// malformed arguments: the host has the function, answers BAD_ARGUMENT, and
+		// counts
+		assertThat(op("foreign:" + digest, "x-value", "?").requestHeader("x-status")).isEqualTo("2");
+		assertThat(plugin.foreignCalls(digest)).isEqualTo(before + 1);
+		try (PluginTester withoutCrypto = PluginTester.forClasspath("fixtures/exerciser.wasm")
+			.hostCrypto(false)
+			.build()) {
+			TestResult result = withoutCrypto.send(withoutCrypto.configure("demo"),
+					TestRequest.get("/", "x-op", "foreign:" + digest, "x-value", "?"));
+			// NOT_FOUND, as on Envoy, where the plugin runs its own crypto
+			assertThat(result.requestHeader("x-status")).isEqualTo("1");
+			assertThat(withoutCrypto.foreignCalls(digest)).isZero();
+		}
+	}
+
+	@Test
+	void everyValueOfARequestHeader() {
+		TestResult result = op("add-header:x-twice", "x-twice", "one", "x-value", "two");
+		assertThat(result.requestHeaderValues("X-Twice")).containsExactly("one", "two");
+		assertThat(result.requestHeader("x-twice")).isEqualTo("one");
+		assertThat(result.requestHeaderValues("x-none")).isEmpty();
+	}
+
 }
