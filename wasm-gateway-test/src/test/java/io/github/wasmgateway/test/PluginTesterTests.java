@@ -245,4 +245,14 @@ class PluginTesterTests {
 		assertThat(result.requestHeaderValues("x-none")).isEmpty();
 	}
 
+	@Test
+	void aCopiedRequestChangesWithoutTouchingTheOriginal() {
+		TestRequest original = TestRequest.get("/", "x-op", "add-header:x-copied", "x-value", "original").body("one");
+		TestRequest copy = original.copy().setHeader("x-value", "copy").body("two");
+		assertThat(plugin.send(configuration, copy).requestHeader("x-copied")).isEqualTo("copy");
+		TestResult result = plugin.send(configuration, original);
+		assertThat(result.requestHeader("x-copied")).isEqualTo("original");
+		assertThat(result.requestBodyText()).isEqualTo("one");
+	}
+
 }
