@@ -77,6 +77,15 @@ final class BuiltinPlugins {
 		return result;
 	}
 
+	/**
+	 * Sends a copy of {@code request} with these body chunks (the last ends the stream)
+	 * through {@code plugin}, as {@link #send}.
+	 */
+	static TestResult sendBody(PluginTester plugin, TestConfiguration configuration, TestRequest request,
+			byte[]... chunks) {
+		return send(plugin, configuration, request.copy().body(chunks));
+	}
+
 	static Properties index() {
 		Properties index = new Properties();
 		try (InputStream in = classLoader().getResourceAsStream(INDEX)) {
