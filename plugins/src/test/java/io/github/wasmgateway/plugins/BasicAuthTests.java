@@ -4,6 +4,10 @@ import io.github.wasmgateway.test.PluginTester;
 import io.github.wasmgateway.test.TestConfiguration;
 import io.github.wasmgateway.test.TestRequest;
 import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
