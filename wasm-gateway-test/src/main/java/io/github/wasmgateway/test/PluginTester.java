@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -45,7 +47,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The plugin's clock ({@link #clock()}), HTTP calls ({@link #httpCalls()}), gRPC calls
  * ({@link #grpcCalls()}), Redis ({@link #redis()}), logs ({@link #logs()}), metrics
  * ({@link #metric(String)}), shared data ({@link #sharedData(String)}) and ticks
- * ({@link #advance(Duration)}) are the test's. A tester is used from one thread; close it
+ * ({@link #advance(Duration)}) are the test's. Requests may be sent from several threads
+ * at once (each runs on a VM of its own, as the gateway's event loops do, to test what
+ * the VMs share); releasing, moving the clock and closing are the test thread's. Close it
  * to free the plugin's VMs.
  */
 public final class PluginTester implements AutoCloseable {
@@ -80,7 +84,7 @@ public final class PluginTester implements AutoCloseable {
 	private final Plugin plugin;
 
 	/** Requests that wait for the plugin; they go on when it resumes or replies. */
-	private final List<StreamDriver> paused = new ArrayList<>();
+	private final List<StreamDriver> paused = new CopyOnWriteArrayList<>();
 
 	private PluginTester(Builder builder) {
 		this.name = builder.name;
@@ -331,6 +335,13 @@ public final class PluginTester implements AutoCloseable {
 	public int foreignCalls(String function) {
 		AtomicInteger calls = this.foreignCalls.get(function);
 		return (calls != null) ? calls.get() : 0;
+	}
+
+	/** Every foreign function the plugin called and the host had, with its count. */
+	public Map<String, Integer> foreignCalls() {
+		Map<String, Integer> calls = new TreeMap<>();
+		this.foreignCalls.forEach((function, count) -> calls.put(function, count.get()));
+		return calls;
 	}
 
 	/** How many times the plugin failed (trapped, ran past its deadline) so far. */

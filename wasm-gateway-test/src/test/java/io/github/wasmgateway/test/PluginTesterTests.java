@@ -226,6 +226,7 @@ class PluginTesterTests {
 		// counts
 		assertThat(op("foreign:" + digest, "x-value", "?").requestHeader("x-status")).isEqualTo("2");
 		assertThat(plugin.foreignCalls(digest)).isEqualTo(before + 1);
+		assertThat(plugin.foreignCalls()).containsEntry(digest, before + 1);
 		try (PluginTester withoutCrypto = PluginTester.forClasspath("fixtures/exerciser.wasm")
 			.hostCrypto(false)
 			.build()) {
@@ -234,6 +235,7 @@ class PluginTesterTests {
 			// NOT_FOUND, as on Envoy, where the plugin runs its own crypto
 			assertThat(result.requestHeader("x-status")).isEqualTo("1");
 			assertThat(withoutCrypto.foreignCalls(digest)).isZero();
+			assertThat(withoutCrypto.foreignCalls()).isEmpty();
 		}
 	}
 
