@@ -349,7 +349,7 @@ public final class PluginTester implements AutoCloseable {
 		return this.plugin.failureCount();
 	}
 
-	/** The plugin's recent failures, newest last, as the gateway reports them. */
+	/** The plugin's recent failures, newest first, as the gateway reports them. */
 	public List<String> recentFailures() {
 		return this.plugin.recentFailures().stream().map(PluginFailure::toString).toList();
 	}

@@ -56,7 +56,16 @@ public final class TestResult {
 	 * run.
 	 */
 	public Decision decision(Phase phase) {
-		return this.driver.decision(phase);
+		List<Decision> decisions = decisions(phase);
+		return decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
+	}
+
+	/**
+	 * Every decision of the plugin in {@code phase}, in order: one per body chunk (BUFFER
+	 * for each chunk it kept, then CONTINUE), empty when the phase did not run.
+	 */
+	public List<Decision> decisions(Phase phase) {
+		return this.driver.decisions(phase);
 	}
 
 	/** The plugin's local reply, or null. */

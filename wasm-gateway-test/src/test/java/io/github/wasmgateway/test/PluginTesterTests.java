@@ -188,6 +188,8 @@ class PluginTesterTests {
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestBodyText()).isEqualTo("HELLO WORLD");
 		assertThat(result.decision(Phase.REQUEST_BODY)).isEqualTo(Decision.CONTINUE);
+		assertThat(result.decisions(Phase.REQUEST_BODY)).containsExactly(Decision.BUFFER, Decision.CONTINUE);
+		assertThat(result.decisions(Phase.REQUEST_TRAILERS)).isEmpty();
 		assertThat(result.upstreamResponseHeader("x-body-set-status")).isEqualTo("0");
 		TestResult both = plugin.send(configuration,
 				TestRequest.request("POST", "/", "x-op", "body-upper", "x-upper-response-body", "1")
