@@ -261,6 +261,7 @@ final class StreamDriver implements HttpExchange {
 			return switch (flow) {
 				case CONTINUE -> Decision.CONTINUE;
 				case STOP_AND_BUFFER -> Decision.BUFFER;
+				case STOP_ALL_AND_BUFFER, STOP_ALL_AND_WATERMARK -> Decision.PAUSE_ALL;
 				default -> Decision.PAUSE;
 			};
 		}
