@@ -1,11 +1,16 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class BasicAuthTests {
 
-	static final PluginHarness harness = new PluginHarness("basic-auth");
+	static final PluginTester plugin = BuiltinPlugins.tester("basic-auth");
 
 	static final String CONSUMERS = """
 			"consumers": [
@@ -33,19 +38,19 @@ class BasicAuthTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static PluginConfiguration configure(String... parts) {
-		return harness.configure("{" + String.join(",", parts) + "}");
+	static TestConfiguration configure(String... parts) {
+		return plugin.configure("{" + String.join(",", parts) + "}");
 	}
 
 	static String basic(String credential) {
 		return "Basic " + Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
 	/**
@@ -76,103 +81,103 @@ class BasicAuthTests {
 
 	@Test
 	void higressDocumentedExampleConfigurationAndRequests() {
-		PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE));
+		TestConfiguration configuration = plugin.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE));
 		// the requests of Higress's README, on route-a
-		Result ok = send(configuration,
-				TestExchange.get("/test", "authorization", "Basic YWRtaW46MTIzNDU2").route("route-a"));
+		TestResult ok = send(configuration,
+				TestRequest.get("/test", "authorization", "Basic YWRtaW46MTIzNDU2").route("route-a"));
 		assertThat(ok.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		assertThat(send(configuration, TestExchange.get("/test").route("route-a")).status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/test", "authorization", basic("admin:abc")).route("route-a"))
+		assertThat(send(configuration, TestRequest.get("/test").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/test", "authorization", basic("admin:abc")).route("route-a"))
 			.status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/test", "authorization", basic("guest:abc")).route("route-a"))
+		assertThat(send(configuration, TestRequest.get("/test", "authorization", basic("guest:abc")).route("route-a"))
 			.status()).isEqualTo(403);
 	}
 
 	@Test
 	void validCredentialAuthenticatesAndNamesTheConsumer() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result result = send(configuration, TestExchange.get("/", "authorization", "Basic YWRtaW46MTIzNDU2"));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult result = send(configuration, TestRequest.get("/", "authorization", "Basic YWRtaW46MTIzNDU2"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 		// a password may hold colons (RFC 7617 splits at the first one)
-		assertThat(send(configuration, TestExchange.get("/", "authorization", basic("colon:pass:word")))
+		assertThat(send(configuration, TestRequest.get("/", "authorization", basic("colon:pass:word")))
 			.requestHeader("x-mse-consumer")).isEqualTo("consumer3");
 	}
 
 	@Test
 	void missingOrNonBasicAuthorizationIs401() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result missing = send(configuration, TestExchange.get("/"));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult missing = send(configuration, TestRequest.get("/"));
 		assertThat(missing.status()).isEqualTo(401);
 		assertThat(missing.body())
 			.isEqualTo("Request denied by Basic Auth check. No Basic Authentication information found.");
 		assertThat(missing.responseHeader("www-authenticate")).isEqualTo("Basic realm=MSE Gateway");
-		assertThat(send(configuration, TestExchange.get("/", "authorization", "Bearer abc")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/", "authorization", "Bearer abc")).status()).isEqualTo(401);
 	}
 
 	@Test
 	void wrongPasswordOrUnknownUserIs401() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result wrong = send(configuration, TestExchange.get("/", "authorization", basic("admin:abc")));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult wrong = send(configuration, TestRequest.get("/", "authorization", basic("admin:abc")));
 		assertThat(wrong.status()).isEqualTo(401);
 		assertThat(wrong.body()).isEqualTo("Request denied by Basic Auth check. Invalid username and/or password.");
-		assertThat(send(configuration, TestExchange.get("/", "authorization", basic("nobody:123456"))).status())
+		assertThat(send(configuration, TestRequest.get("/", "authorization", basic("nobody:123456"))).status())
 			.isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/", "authorization", basic("admin"))).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/", "authorization", basic("admin"))).status()).isEqualTo(401);
 	}
 
 	@Test
 	void brokenBase64Is401WithoutATrap() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		for (String broken : new String[] { "Basic !!!!", "Basic YWRtaW46MTIzNDU", "Basic YWRtaW46MTIzNDU2=",
 				"Basic ====", "Basic YW=taW46", "Basic \u00e9\u00e9\u00e9\u00e9", "Basic " }) {
-			Result result = send(configuration, TestExchange.get("/", "authorization", broken));
+			TestResult result = send(configuration, TestRequest.get("/", "authorization", broken));
 			assertThat(result.status()).as(broken).isEqualTo(401);
 		}
 		String huge = "Basic " + "QUFB".repeat(100_000);
-		assertThat(send(configuration, TestExchange.get("/", "authorization", huge)).status()).isEqualTo(401);
-		assertThat(harness.failures()).isZero();
+		assertThat(send(configuration, TestRequest.get("/", "authorization", huge)).status()).isEqualTo(401);
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void rulesAllowConsumersPerRouteAndDomain() {
-		PluginConfiguration configuration = configure(CONSUMERS, RULES);
-		assertThat(send(configuration, TestExchange.get("/", "authorization", basic("admin:123456")).route("route-a"))
+		TestConfiguration configuration = configure(CONSUMERS, RULES);
+		assertThat(send(configuration, TestRequest.get("/", "authorization", basic("admin:123456")).route("route-a"))
 			.passed()).isTrue();
-		Result forbidden = send(configuration,
-				TestExchange.get("/", "authorization", basic("guest:abc")).route("route-a"));
+		TestResult forbidden = send(configuration,
+				TestRequest.get("/", "authorization", basic("guest:abc")).route("route-a"));
 		assertThat(forbidden.status()).isEqualTo(403);
 		assertThat(forbidden.body()).isEqualTo("Request denied by Basic Auth check. Unauthorized consumer.");
 		assertThat(send(configuration,
-				TestExchange.get("/", "authorization", basic("guest:abc")).authority("www.example.com"))
+				TestRequest.get("/", "authorization", basic("guest:abc")).authority("www.example.com"))
 			.passed()).isTrue();
 		// no global_auth and rules configured: other routes are open
-		assertThat(send(configuration, TestExchange.get("/").route("elsewhere")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/").route("elsewhere")).passed()).isTrue();
 	}
 
 	@Test
 	void globalAuthTrueProtectsEveryRoute() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"global_auth\": true", RULES);
-		assertThat(send(configuration, TestExchange.get("/").route("elsewhere")).status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/", "authorization", basic("guest:abc")).route("elsewhere"))
+		TestConfiguration configuration = configure(CONSUMERS, "\"global_auth\": true", RULES);
+		assertThat(send(configuration, TestRequest.get("/").route("elsewhere")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/", "authorization", basic("guest:abc")).route("elsewhere"))
 			.passed()).isTrue();
 	}
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{}")).contains("basic-auth: configuration refused: consumers is required");
-		assertThat(harness.refused("{\"consumers\": []}")).contains("consumers must not be empty");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"credential\": \"nocolon\"}]}"))
+		assertThat(plugin.refused("{}")).contains("basic-auth: configuration refused: consumers is required");
+		assertThat(plugin.refused("{\"consumers\": []}")).contains("consumers must not be empty");
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"credential\": \"nocolon\"}]}"))
 			.contains("consumers[0].credential must be 'user:password'");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"credential\": \"u:p\"},"
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"credential\": \"u:p\"},"
 				+ " {\"name\": \"b\", \"credential\": \"u:p\"}]}"))
 			.contains("duplicates the credential of consumer 'a'");
 		assertThat(
-				harness.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_domain_\": [\"x.com\"], \"allow\": []}]}"))
+				plugin.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_domain_\": [\"x.com\"], \"allow\": []}]}"))
 			.contains("_rules_[0].allow must not be empty");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"global_auth\": \"maybe\"}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"global_auth\": \"maybe\"}"))
 			.contains("global_auth must be true or false");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,11 +1,16 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -17,17 +22,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class BotDetectTests {
 
-	static final PluginHarness harness = new PluginHarness("bot-detect");
+	static final PluginTester plugin = BuiltinPlugins.tester("bot-detect");
 
-	static final PluginConfiguration defaults = harness.configure("{}");
+	static final TestConfiguration defaults = plugin.configure("{}");
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static Result send(PluginConfiguration configuration, String userAgent) {
-		return harness.send(configuration, TestExchange.get("/", "user-agent", userAgent));
+	static TestResult send(TestConfiguration configuration, String userAgent) {
+		return BuiltinPlugins.send(plugin, configuration, TestRequest.get("/", "user-agent", userAgent));
 	}
 
 	// expected answers cross-checked with the same patterns in another regex engine
@@ -45,7 +50,7 @@ class BotDetectTests {
 			"curl/8.4.0|false", "Go-http-client/1.1|false", "python-requests/2.31.0|false",
 			"facebookexternalhit/1.1|true", "PostmanRuntime/7.36.0|false", "okhttp/4.12.0|false", "Wget/1.21.4|false" })
 	void defaultCrawlerList(String userAgent, boolean blocked) {
-		Result result = send(defaults, userAgent);
+		TestResult result = send(defaults, userAgent);
 		if (blocked) {
 			assertThat(result.status()).isEqualTo(403);
 			assertThat(result.body()).isEqualTo("Invalid User-Agent");
@@ -58,13 +63,13 @@ class BotDetectTests {
 	@Test
 	void higressDocumentedExampleConfigurations() {
 		// the first two configurations of Higress's README, unchanged, with its requests
-		PluginConfiguration allow = harness.configure(HigressExamples.yamlToJson("""
+		TestConfiguration allow = plugin.configure(PluginTester.yamlToJson("""
 				allow:
 				- ".*Go-http-client.*"
 				"""));
 		assertThat(send(allow, "Go-http-client/1.1").passed()).isTrue();
 		assertThat(send(allow, "Mozilla/5.0 (compatible; Googlebot/2.1)").status()).isEqualTo(403);
-		PluginConfiguration deny = harness.configure(HigressExamples.yamlToJson("""
+		TestConfiguration deny = plugin.configure(PluginTester.yamlToJson("""
 				deny:
 				- "spd-tools.*"
 				"""));
@@ -74,7 +79,7 @@ class BotDetectTests {
 		// its third example nests matchRules in matchRules and puts ingress under config,
 		// which
 		// no Higress plugin reads: it is refused with the reason
-		assertThat(harness.refused(HigressExamples.yamlToJson("""
+		assertThat(plugin.refused(PluginTester.yamlToJson("""
 				matchRules:
 				- matchRules:
 				  - config:
@@ -92,16 +97,16 @@ class BotDetectTests {
 	@Test
 	void emptyOrMissingUserAgentIsBlocked() {
 		assertThat(send(defaults, "").status()).isEqualTo(403);
-		assertThat(harness.send(defaults, TestExchange.get("/")).status()).isEqualTo(403);
+		assertThat(BuiltinPlugins.send(plugin, defaults, TestRequest.get("/")).status()).isEqualTo(403);
 	}
 
 	@Test
 	void allowOverridesTheDefaultsAndDenyExtendsThem() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"allow": [".*Googlebot.*"], "deny": ["spd-tools.*", "(?i)^evil"],
 				 "blocked_code": 401, "blocked_message": "deny by bot detect"}""");
 		assertThat(send(configuration, "Mozilla/5.0 (compatible; Googlebot/2.1)").passed()).isTrue();
-		Result denied = send(configuration, "spd-tools/1.1");
+		TestResult denied = send(configuration, "spd-tools/1.1");
 		assertThat(denied.status()).isEqualTo(401);
 		assertThat(denied.body()).isEqualTo("deny by bot detect");
 		assertThat(send(configuration, "spd-tools").status()).isEqualTo(401);
@@ -112,25 +117,28 @@ class BotDetectTests {
 
 	@Test
 	void rulesPerRouteAndDomain() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"_rules_": [{"_match_route_": ["public"], "allow": [".*"]},
 				             {"_match_domain_": ["api.*"], "deny": ["curl"]}]}""");
-		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "Googlebot/2.1").route("public"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration, TestRequest.get("/", "user-agent", "Googlebot/2.1").route("public"))
 			.passed()).isTrue();
-		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "curl/8").authority("api.shop.io"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration, TestRequest.get("/", "user-agent", "curl/8").authority("api.shop.io"))
 			.status()).isEqualTo(403);
 		// no global part: other requests pass untouched
-		assertThat(harness.send(configuration, TestExchange.get("/", "user-agent", "Googlebot/2.1")).passed()).isTrue();
+		assertThat(BuiltinPlugins.send(plugin, configuration, TestRequest.get("/", "user-agent", "Googlebot/2.1"))
+			.passed()).isTrue();
 	}
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{\"deny\": [\"(unclosed\"]}"))
+		assertThat(plugin.refused("{\"deny\": [\"(unclosed\"]}"))
 			.contains("bot-detect: configuration refused: deny[0] is not a valid regular expression: missing ')'");
-		assertThat(harness.refused("{\"allow\": [\"a**\"]}")).contains("allow[0] is not a valid regular expression");
-		assertThat(harness.refused("{\"allow\": [\"\\\\p{L}\"]}")).contains("invalid escape \\p");
-		assertThat(harness.refused("{\"blocked_code\": 42}")).contains("blocked_code must be an HTTP status");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.refused("{\"allow\": [\"a**\"]}")).contains("allow[0] is not a valid regular expression");
+		assertThat(plugin.refused("{\"allow\": [\"\\\\p{L}\"]}")).contains("invalid escape \\p");
+		assertThat(plugin.refused("{\"blocked_code\": 42}")).contains("blocked_code must be an HTTP status");
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
@@ -143,8 +151,8 @@ class BotDetectTests {
 			}
 			send(defaults, userAgent.toString());
 		}
-		assertThat(harness.failures()).isZero();
-		assertThat(harness.plugin.vms()).allSatisfy((vm) -> assertThat(vm.memoryBytes()).isLessThan(48L << 20));
+		assertThat(plugin.failures()).isZero();
+		assertThat(plugin.plugin().vms()).allSatisfy((vm) -> assertThat(vm.memoryBytes()).isLessThan(48L << 20));
 	}
 
 	@Test
@@ -156,7 +164,7 @@ class BotDetectTests {
 			send(defaults, userAgent);
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,15 +1,19 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class HmacAuthApisixTests {
 
-	static final PluginHarness harness = new PluginHarness("hmac-auth-apisix");
+	static final PluginTester plugin = BuiltinPlugins.tester("hmac-auth-apisix");
 
 	static final String CONSUMERS = """
 			"consumers": [
@@ -47,15 +51,15 @@ class HmacAuthApisixTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static PluginConfiguration configure(String... parts) {
-		return harness.configure("{" + String.join(",", parts) + "}");
+	static TestConfiguration configure(String... parts) {
+		return plugin.configure("{" + String.join(",", parts) + "}");
 	}
 
 	static String date(long offsetSeconds) {
-		return GMT.format(Instant.ofEpochSecond(harness.clock.epochSeconds() + offsetSeconds));
+		return GMT.format(Instant.ofEpochSecond(plugin.clock().epochSeconds() + offsetSeconds));
 	}
 
 	static String sign(String algorithm, String secret, String signingString) {
@@ -79,7 +83,7 @@ class HmacAuthApisixTests {
 	 * A request signed as a client would: keyId, then "@request-target" and the listed
 	 * headers, one line each.
 	 */
-	static TestExchange signed(String method, String path, String keyId, String secret, String algorithm,
+	static TestRequest signed(String method, String path, String keyId, String secret, String algorithm,
 			String signedHeaders, String... headers) {
 		List<String> lines = new ArrayList<>();
 		lines.add(keyId);
@@ -101,22 +105,22 @@ class HmacAuthApisixTests {
 		System.arraycopy(headers, 0, all, 0, headers.length);
 		all[headers.length] = "authorization";
 		all[headers.length + 1] = authorization;
-		return TestExchange.request(method, path, all);
+		return TestRequest.request(method, path, all);
 	}
 
-	static TestExchange signedGet(String path, String keyId, String secret, String algorithm) {
+	static TestRequest signedGet(String path, String keyId, String secret, String algorithm) {
 		return signed("GET", path, keyId, secret, algorithm, "@request-target date", "date", date(0));
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
 	/**
 	 * A 401 with Higress's JSON body (quotes in the reason escaped, so the body is valid
 	 * JSON).
 	 */
-	static void assertDenied(Result result, String reason) {
+	static void assertDenied(TestResult result, String reason) {
 		assertThat(result.status()).isEqualTo(401);
 		assertThat(result.body())
 			.isEqualTo("{\"message\":\"client request can't be validated: " + reason.replace("\"", "\\\"") + "\"}");
@@ -127,7 +131,7 @@ class HmacAuthApisixTests {
 	 * As assertDenied, for the body phase (the headers already named the consumer, as
 	 * Higress does).
 	 */
-	static void assertBodyDenied(Result result, String reason) {
+	static void assertBodyDenied(TestResult result, String reason) {
 		assertThat(result.status()).isEqualTo(401);
 		assertThat(result.body()).isEqualTo("{\"message\":\"client request can't be validated: " + reason + "\"}");
 	}
@@ -160,18 +164,17 @@ class HmacAuthApisixTests {
 
 	@Test
 	void higressDocumentedExamplesWithTheirSignedRequests() {
-		PluginConfiguration configuration = harness
-			.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + HIGRESS_EXAMPLE_RULES));
+		TestConfiguration configuration = plugin
+			.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE + HIGRESS_EXAMPLE_RULES));
 		String date = "Fri, 12 Sep 2025 23:53:18 GMT";
 		setClock(1757721198L);
-		TestExchange passed = TestExchange
-			.request("POST", "/foo", "authorization",
-					"Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
-							+ "signature=\"746z4VISwZehUwZdzTV486ZMMbBtakmMHKPfs/A4RdU=\"",
-					"date", date, "content-type", "application/json")
+		String authorization = "Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
+				+ "signature=\"746z4VISwZehUwZdzTV486ZMMbBtakmMHKPfs/A4RdU=\"";
+		TestRequest passed = TestRequest
+			.request("POST", "/foo", "authorization", authorization, "date", date, "content-type", "application/json")
 			.route("route-a");
 		assertThat(send(configuration, passed).requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		TestExchange put = TestExchange
+		TestRequest put = TestRequest
 			.request("PUT", "/foo", "authorization",
 					"Signature keyId=\"consumer1-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
 							+ "signature=\"746z4VISwZehUwZdzTV486ZMMbBtakmMHKPfs/A4RdU=\"",
@@ -179,7 +182,7 @@ class HmacAuthApisixTests {
 			.route("route-a");
 		assertDenied(send(configuration, put), "Invalid signature");
 		setClock(1757721541L);
-		TestExchange notAllowed = TestExchange
+		TestRequest notAllowed = TestRequest
 			.request("POST", "/foo", "authorization",
 					"Signature keyId=\"consumer2-key\",algorithm=\"hmac-sha256\",headers=\"@request-target date\","
 							+ "signature=\"dltotPwd4iWGGz//kuehPJlHXZemR5WKwCPAJD/KPhE=\"",
@@ -187,13 +190,12 @@ class HmacAuthApisixTests {
 			.route("route-a");
 		assertDenied(send(configuration, notAllowed), "consumer 'consumer2' is not allowed");
 		// the first request again, over five minutes later: its date is too old
-		TestExchange replayed = TestExchange
-			.request("POST", "/foo", "authorization", passed.requestHeaders.get("authorization"), "date", date)
+		TestRequest replayed = TestRequest.request("POST", "/foo", "authorization", authorization, "date", date)
 			.route("route-a");
 		assertDenied(send(configuration, replayed), "Clock skew exceeded");
 
 		// example 2: signed headers and the body's digest
-		PluginConfiguration example2 = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + """
+		TestConfiguration example2 = plugin.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE + """
 				signed_headers:  # Custom request headers to be included in the signature
 				- X-Custom-Header-A
 				- X-Custom-Header-B
@@ -207,26 +209,27 @@ class HmacAuthApisixTests {
 				"date", "Sat, 13 Sep 2025 00:04:34 GMT", "digest",
 				"SHA-256=RBNvo1WzZ4oRRq0W9+hknpT7T8If536DEMBg9hyq/4o=", "x-custom-header-a", "test1",
 				"x-custom-header-b", "test2", "content-type", "application/json" };
-		Result ok = harness.sendBody(example2, TestExchange.request("POST", "/foo", headers).route("route-a"),
-				"{}".getBytes(StandardCharsets.UTF_8));
+		TestResult ok = BuiltinPlugins.sendBody(plugin, example2,
+				TestRequest.request("POST", "/foo", headers).route("route-a"), "{}".getBytes(StandardCharsets.UTF_8));
 		assertThat(ok.passed()).isTrue();
-		Result tampered = harness.sendBody(example2, TestExchange.request("POST", "/foo", headers).route("route-a"),
+		TestResult tampered = BuiltinPlugins.sendBody(plugin, example2,
+				TestRequest.request("POST", "/foo", headers).route("route-a"),
 				"{\"x\":1}".getBytes(StandardCharsets.UTF_8));
 		assertBodyDenied(tampered, "Invalid digest");
 		String[] missingA = headers.clone();
 		missingA[1] = missingA[1].replace(" x-custom-header-a", "");
-		assertDenied(send(example2, TestExchange.request("POST", "/foo", missingA).route("route-a")),
+		assertDenied(send(example2, TestRequest.request("POST", "/foo", missingA).route("route-a")),
 				"expected header \"X-Custom-Header-A\" missing in signing");
 	}
 
 	private static void setClock(long epochSeconds) {
-		harness.clock.advance(Duration.ofSeconds(epochSeconds - harness.clock.epochSeconds()));
+		plugin.clock().set(Instant.ofEpochSecond(epochSeconds));
 	}
 
 	@Test
 	void signedRequestAuthenticatesAndNamesTheConsumer() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result result = send(configuration, signedGet("/api/x?a=1", "ak1", "sk1", "hmac-sha256"));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult result = send(configuration, signedGet("/api/x?a=1", "ak1", "sk1", "hmac-sha256"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 		assertThat(result.requestHeader("authorization")).startsWith("Signature ");
@@ -237,7 +240,7 @@ class HmacAuthApisixTests {
 
 	@Test
 	void everyAlgorithmVerifies() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		for (String algorithm : new String[] { "hmac-sha1", "hmac-sha256", "hmac-sha512" }) {
 			assertThat(send(configuration, signedGet("/", "ak1", "sk1", algorithm)).passed()).as(algorithm).isTrue();
 		}
@@ -245,49 +248,49 @@ class HmacAuthApisixTests {
 
 	@Test
 	void signedHeadersAreInTheSigningString() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		TestExchange exchange = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date x-custom",
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestRequest exchange = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date x-custom",
 				"date", date(0), "X-Custom", "value 1");
 		assertThat(send(configuration, exchange).passed()).isTrue();
 		// the same signature with another value of a signed header fails
-		TestExchange tampered = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date x-custom",
+		TestRequest tampered = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date x-custom",
 				"date", date(0), "X-Custom", "value 1");
-		tampered.requestHeaders.set("x-custom", "value 2");
+		tampered.setHeader("x-custom", "value 2");
 		assertDenied(send(configuration, tampered), "Invalid signature");
 		// and another path
-		TestExchange otherPath = signedGet("/a", "ak1", "sk1", "hmac-sha256");
-		otherPath.requestHeaders.set(":path", "/b");
+		TestRequest otherPath = signedGet("/a", "ak1", "sk1", "hmac-sha256");
+		otherPath.setHeader(":path", "/b");
 		assertDenied(send(configuration, otherPath), "Invalid signature");
 	}
 
 	@Test
 	void missingOrMalformedAuthorizationIs401() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		assertDenied(send(configuration, TestExchange.get("/")), "missing Authorization header");
-		assertDenied(send(configuration, TestExchange.get("/", "authorization", "Basic abc")),
+		TestConfiguration configuration = configure(CONSUMERS);
+		assertDenied(send(configuration, TestRequest.get("/")), "missing Authorization header");
+		assertDenied(send(configuration, TestRequest.get("/", "authorization", "Basic abc")),
 				"Authorization header does not start with 'Signature '");
-		assertDenied(send(configuration, TestExchange.get("/", "authorization", "Signature algorithm=\"hmac-sha256\"")),
+		assertDenied(send(configuration, TestRequest.get("/", "authorization", "Signature algorithm=\"hmac-sha256\"")),
 				"keyId or signature missing");
 		assertDenied(
-				send(configuration, TestExchange.get("/", "authorization", "Signature keyId=\"ak1\",signature=\"x\"")),
+				send(configuration, TestRequest.get("/", "authorization", "Signature keyId=\"ak1\",signature=\"x\"")),
 				"algorithm missing");
 		assertDenied(
 				send(configuration,
-						TestExchange.get("/", "authorization",
+						TestRequest.get("/", "authorization",
 								"Signature keyId=\"nobody\",algorithm=\"hmac-sha256\",signature=\"x\"")),
 				"Invalid keyId");
 	}
 
 	@Test
 	void wrongSecretIsInvalidSignature() {
-		Result result = send(configure(CONSUMERS), signedGet("/", "ak1", "wrong", "hmac-sha256"));
+		TestResult result = send(configure(CONSUMERS), signedGet("/", "ak1", "wrong", "hmac-sha256"));
 		assertDenied(result, "Invalid signature");
 		assertThat(result.responseHeader("content-type")).isEqualTo("application/json");
 	}
 
 	@Test
 	void clockSkewIsCheckedAgainstTheDateHeader() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		assertDenied(send(configuration, signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target")),
 				"Date header missing. failed to validate clock skew");
 		assertDenied(send(configuration,
@@ -305,23 +308,23 @@ class HmacAuthApisixTests {
 				signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target date", "date", date(-299)))
 			.passed()).isTrue();
 		// configured skew; 0 turns the check off
-		PluginConfiguration tight = configure(CONSUMERS, "\"clock_skew\": 10");
+		TestConfiguration tight = configure(CONSUMERS, "\"clock_skew\": 10");
 		assertDenied(
 				send(tight, signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target date", "date", date(-11))),
 				"Clock skew exceeded");
-		PluginConfiguration off = configure(CONSUMERS, "\"clock_skew\": 0");
+		TestConfiguration off = configure(CONSUMERS, "\"clock_skew\": 0");
 		assertThat(send(off, signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target")).passed()).isTrue();
 	}
 
 	@Test
 	void gmtDatesAreParsedStrictly() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String now = date(0);
 		String[] bad = { now.replace("GMT", "UTC"), now.substring(5), "Mon, 31 Feb 2024 10:00:00 GMT",
 				"Xyz, 14 Nov 2023 22:13:20 GMT", "Tue, 14 Nov 2023 24:00:00 GMT", "Tue, 14 Nov 2023 22:60:00 GMT",
 				"Tue, 14 Nov 23 22:13:20 GMT", "", "\u00e9" };
 		for (String value : bad) {
-			Result result = send(configuration,
+			TestResult result = send(configuration,
 					signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target date", "date", value));
 			assertThat(result.status()).as(value).isEqualTo(401);
 		}
@@ -329,11 +332,11 @@ class HmacAuthApisixTests {
 
 	@Test
 	void oneDigitDaysAndHoursOfRfc1123AreAccepted() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		// the first nine days of a month: Java's RFC_1123_DATE_TIME writes "Sun, 3 Dec
 		// 2023 ..."
 		Instant early = Instant.parse("2023-12-03T05:04:05Z");
-		harness.clock.advance(Duration.ofSeconds(early.getEpochSecond() - harness.clock.epochSeconds()));
+		plugin.clock().set(early);
 		String javaForm = DateTimeFormatter.RFC_1123_DATE_TIME.format(early.atZone(ZoneOffset.UTC));
 		String shortest = DateTimeFormatter.ofPattern("EEE, d MMM yyyy H:mm:ss 'GMT'", Locale.US)
 			.withZone(ZoneOffset.UTC)
@@ -341,7 +344,7 @@ class HmacAuthApisixTests {
 		assertThat(javaForm).isEqualTo("Sun, 3 Dec 2023 05:04:05 GMT");
 		assertThat(shortest).isEqualTo("Sun, 3 Dec 2023 5:04:05 GMT");
 		for (String value : new String[] { javaForm, shortest, date(0) }) {
-			Result result = send(configuration,
+			TestResult result = send(configuration,
 					signed("GET", "/", "ak1", "sk1", "hmac-sha256", "@request-target date", "date", value));
 			assertThat(result.passed()).as(value).isTrue();
 		}
@@ -349,24 +352,24 @@ class HmacAuthApisixTests {
 
 	@Test
 	void allowedAlgorithmsRestrictTheAlgorithm() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"allowed_algorithms\": [\"hmac-sha512\"]");
+		TestConfiguration configuration = configure(CONSUMERS, "\"allowed_algorithms\": [\"hmac-sha512\"]");
 		assertDenied(send(configuration, signedGet("/", "ak1", "sk1", "hmac-sha256")), "Invalid algorithm");
 		assertThat(send(configuration, signedGet("/", "ak1", "sk1", "hmac-sha512")).passed()).isTrue();
 		assertDenied(
 				send(configure(CONSUMERS),
-						TestExchange.get("/", "date", date(0), "authorization",
+						TestRequest.get("/", "date", date(0), "authorization",
 								"Signature keyId=\"ak1\",algorithm=\"hmac-md5\",signature=\"x\"")),
 				"Invalid algorithm");
 	}
 
 	@Test
 	void signedHeadersMustBeSigned() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"signed_headers\": [\"date\", \"x-custom\"]");
+		TestConfiguration configuration = configure(CONSUMERS, "\"signed_headers\": [\"date\", \"x-custom\"]");
 		assertDenied(send(configuration, signedGet("/", "ak1", "sk1", "hmac-sha256")),
 				"expected header \"x-custom\" missing in signing");
 		assertDenied(
 				send(configuration,
-						TestExchange.get("/", "date", date(0), "authorization",
+						TestRequest.get("/", "date", date(0), "authorization",
 								"Signature keyId=\"ak1\",algorithm=\"hmac-sha256\",signature=\"x\"")),
 				"headers missing");
 		assertThat(send(configuration,
@@ -385,26 +388,26 @@ class HmacAuthApisixTests {
 
 	@Test
 	void requestBodyMustMatchTheDigest() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"validate_request_body\": true");
+		TestConfiguration configuration = configure(CONSUMERS, "\"validate_request_body\": true");
 		byte[] body = "{\"order\": 1, \"items\": [1, 2, 3]}".repeat(3000).getBytes(StandardCharsets.UTF_8);
 		byte[] first = java.util.Arrays.copyOfRange(body, 0, 40000);
 		byte[] second = java.util.Arrays.copyOfRange(body, 40000, body.length);
-		TestExchange good = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date digest",
-				"date", date(0), "digest", digest(body));
-		assertThat(harness.sendBody(configuration, good, first, second).passed()).isTrue();
-		TestExchange wrong = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date digest",
+		TestRequest good = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date digest", "date",
+				date(0), "digest", digest(body));
+		assertThat(BuiltinPlugins.sendBody(plugin, configuration, good, first, second).passed()).isTrue();
+		TestRequest wrong = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date digest",
 				"date", date(0), "digest", digest("other".getBytes(StandardCharsets.UTF_8)));
-		assertBodyDenied(harness.sendBody(configuration, wrong, first, second), "Invalid digest");
-		TestExchange none = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date", "date",
+		assertBodyDenied(BuiltinPlugins.sendBody(plugin, configuration, wrong, first, second), "Invalid digest");
+		TestRequest none = signed("POST", "/orders", "ak1", "sk1", "hmac-sha256", "@request-target date", "date",
 				date(0));
-		assertBodyDenied(harness.sendBody(configuration, none, body), "Invalid digest");
+		assertBodyDenied(BuiltinPlugins.sendBody(plugin, configuration, none, body), "Invalid digest");
 		// without validate_request_body the body is not checked
-		assertThat(harness.sendBody(configure(CONSUMERS), wrong, body).passed()).isTrue();
+		assertThat(BuiltinPlugins.sendBody(plugin, configure(CONSUMERS), wrong, body).passed()).isTrue();
 	}
 
 	@Test
 	void hideCredentialsRemovesTheAuthorizationHeader() {
-		Result result = send(configure(CONSUMERS, "\"hide_credentials\": true"),
+		TestResult result = send(configure(CONSUMERS, "\"hide_credentials\": true"),
 				signedGet("/", "ak1", "sk1", "hmac-sha256"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("authorization")).isNull();
@@ -412,8 +415,8 @@ class HmacAuthApisixTests {
 
 	@Test
 	void anonymousConsumerWhenNoCredentialsAreGiven() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"anonymous_consumer\": \"guest\"");
-		Result anonymous = send(configuration, TestExchange.get("/"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"anonymous_consumer\": \"guest\"");
+		TestResult anonymous = send(configuration, TestRequest.get("/"));
 		assertThat(anonymous.passed()).isTrue();
 		assertThat(anonymous.requestHeader("x-mse-consumer")).isEqualTo("guest");
 		// a wrong signature is not anonymous
@@ -422,15 +425,15 @@ class HmacAuthApisixTests {
 
 	@Test
 	void clientCannotSendItsOwnConsumerHeader() {
-		TestExchange exchange = signedGet("/", "ak2", "sk2", "hmac-sha256");
-		exchange.requestHeaders.add("x-mse-consumer", "consumer1");
-		Result result = send(configure(CONSUMERS), exchange);
-		assertThat(result.exchange().requestHeaders.getAll("x-mse-consumer")).containsExactly("ak2");
+		TestRequest exchange = signedGet("/", "ak2", "sk2", "hmac-sha256");
+		exchange.header("x-mse-consumer", "consumer1");
+		TestResult result = send(configure(CONSUMERS), exchange);
+		assertThat(result.requestHeaderValues("x-mse-consumer")).containsExactly("ak2");
 	}
 
 	@Test
 	void rulesAllowConsumersAndOverrideOptions() {
-		PluginConfiguration configuration = configure(CONSUMERS, RULES);
+		TestConfiguration configuration = configure(CONSUMERS, RULES);
 		assertThat(send(configuration, signedGet("/", "ak1", "sk1", "hmac-sha256").route("route-a")).passed()).isTrue();
 		assertDenied(send(configuration, signedGet("/", "ak2", "sk2", "hmac-sha256").route("route-a")),
 				"consumer 'ak2' is not allowed");
@@ -442,40 +445,40 @@ class HmacAuthApisixTests {
 		assertDenied(send(configuration, signedGet("/", "ak2", "sk2", "hmac-sha256").route("route-b")),
 				"Invalid algorithm");
 		// global_auth unset with rules: other routes are not authenticated
-		assertThat(send(configuration, TestExchange.get("/").route("route-z")).passed()).isTrue();
-		PluginConfiguration global = configure(CONSUMERS, "\"global_auth\": true", RULES);
-		assertDenied(send(global, TestExchange.get("/").route("route-z")), "missing Authorization header");
-		PluginConfiguration off = configure(CONSUMERS, "\"global_auth\": false");
-		assertThat(send(off, TestExchange.get("/")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/").route("route-z")).passed()).isTrue();
+		TestConfiguration global = configure(CONSUMERS, "\"global_auth\": true", RULES);
+		assertDenied(send(global, TestRequest.get("/").route("route-z")), "missing Authorization header");
+		TestConfiguration off = configure(CONSUMERS, "\"global_auth\": false");
+		assertThat(send(off, TestRequest.get("/")).passed()).isTrue();
 	}
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{}")).contains("hmac-auth-apisix: configuration refused: consumers is required");
-		assertThat(harness.refused("{\"consumers\": []}")).contains("consumers must not be empty");
-		assertThat(harness.refused("{\"consumers\": [{\"secret_key\": \"s\"}]}"))
+		assertThat(plugin.refused("{}")).contains("hmac-auth-apisix: configuration refused: consumers is required");
+		assertThat(plugin.refused("{\"consumers\": []}")).contains("consumers must not be empty");
+		assertThat(plugin.refused("{\"consumers\": [{\"secret_key\": \"s\"}]}"))
 			.contains("consumers[0].access_key is required");
-		assertThat(harness.refused("{\"consumers\": [{\"access_key\": \"a\"}]}"))
+		assertThat(plugin.refused("{\"consumers\": [{\"access_key\": \"a\"}]}"))
 			.contains("consumers[0].secret_key is required");
-		assertThat(harness.refused("{\"consumers\": [{\"access_key\": \"a\", \"secret_key\": \"s\"},"
+		assertThat(plugin.refused("{\"consumers\": [{\"access_key\": \"a\", \"secret_key\": \"s\"},"
 				+ " {\"access_key\": \"a\", \"secret_key\": \"t\"}]}"))
 			.contains("duplicate consumer access_key 'a'");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"allowed_algorithms\": [\"hmac-md5\"]}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"allowed_algorithms\": [\"hmac-md5\"]}"))
 			.contains("invalid algorithm 'hmac-md5'");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"clock_skew\": -5}")).contains("clock_skew must be between 0");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"validate_request_body\": \"yes\"}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"clock_skew\": -5}")).contains("clock_skew must be between 0");
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"validate_request_body\": \"yes\"}"))
 			.contains("validate_request_body must be true or false");
-		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"a\"]}]}"))
+		assertThat(plugin.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"a\"]}]}"))
 			.contains("needs consumers in the global part");
-		assertThat(harness
+		assertThat(plugin
 			.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_route_\": [\"r\"], \"clock_skew\": \"x\"}]}"))
 			.contains("_rules_[0].clock_skew must be an integer");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void hostileAuthorizationHeadersAreRejectedWithoutATrap() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String[] values = { "Signature ", "Signature keyId=\"ak1", "Signature keyId=\"ak1\",signature=\"",
 				"Signature " + "keyId=\"".repeat(20000), "Signature " + "a".repeat(300000) + "=\"x\"",
 				"Signature " + "k=\"v\",".repeat(20000),
@@ -483,10 +486,10 @@ class HmacAuthApisixTests {
 				"Signature keyId=\"ak1\",algorithm=\"hmac-sha256\",headers=\"" + "date ".repeat(5000)
 						+ "\",signature=\"x\"" };
 		for (String value : values) {
-			Result result = send(configuration, TestExchange.get("/", "authorization", value, "date", date(0)));
+			TestResult result = send(configuration, TestRequest.get("/", "authorization", value, "date", date(0)));
 			assertThat(result.status()).isEqualTo(401);
 		}
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,5 +1,9 @@
 package io.github.wasmgateway.plugins;
 
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 import static io.github.wasmgateway.plugins.JoseTestSupport.ecJwt;
 import static io.github.wasmgateway.plugins.JoseTestSupport.ecPublicJwk;
 import static io.github.wasmgateway.plugins.JoseTestSupport.ed25519Jwt;
@@ -11,9 +15,6 @@ import static io.github.wasmgateway.plugins.JoseTestSupport.rsaJwt;
 import static io.github.wasmgateway.plugins.JoseTestSupport.rsaPublicJwk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.engine.TestExchange;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,26 +72,26 @@ class HostCryptoFallbackTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "RS256", "RS512", "PS256", "PS384", "ES256", "ES384", "ES512", "EdDSA", "HS256" })
 	void tokensPassAndFailAlikeWithAndWithoutTheHostFunctions(String alg) {
-		try (PluginHarness host = new PluginHarness("jwt-auth", true);
-				PluginHarness wasm = new PluginHarness("jwt-auth", false)) {
-			String token = token(alg, host.clock.epochSeconds());
-			for (PluginHarness harness : new PluginHarness[] { host, wasm }) {
-				PluginConfiguration configuration = harness.configure(CONSUMERS);
-				Result accepted = harness.send(configuration, bearer(token));
+		try (PluginTester host = BuiltinPlugins.tester("jwt-auth", true);
+				PluginTester wasm = BuiltinPlugins.tester("jwt-auth", false)) {
+			String token = token(alg, host.clock().epochSeconds());
+			for (PluginTester plugin : new PluginTester[] { host, wasm }) {
+				TestConfiguration configuration = plugin.configure(CONSUMERS);
+				TestResult accepted = BuiltinPlugins.send(plugin, configuration, bearer(token));
 				assertThat(accepted.passed()).as(alg + " accepted").isTrue();
 				assertThat(accepted.requestHeader("x-mse-consumer")).isEqualTo("c");
-				Result refused = harness.send(configuration, bearer(tampered(token)));
+				TestResult refused = BuiltinPlugins.send(plugin, configuration, bearer(tampered(token)));
 				assertThat(refused.status()).as(alg + " tampered").isEqualTo(401);
 			}
 			String function = alg.startsWith("HS") ? "wasmgateway.crypto.hmac.v1"
 					: "wasmgateway.crypto.verify_signature.v1";
 			assertThat(host.foreignCalls(function)).isEqualTo(2);
-			assertThat(wasm.foreignCalls).isEmpty();
+			assertThat(wasm.foreignCalls()).isEmpty();
 		}
 	}
 
-	static TestExchange bearer(String token) {
-		return TestExchange.get("/", "authorization", "Bearer " + token);
+	static TestRequest bearer(String token) {
+		return TestRequest.get("/", "authorization", "Bearer " + token);
 	}
 
 }

@@ -1,6 +1,13 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static io.github.wasmgateway.plugins.JoseTestSupport.b64u;
 import static io.github.wasmgateway.plugins.JoseTestSupport.ecJwt;
@@ -15,8 +22,6 @@ import static io.github.wasmgateway.plugins.JoseTestSupport.rsaJwt;
 import static io.github.wasmgateway.plugins.JoseTestSupport.rsaPublicJwk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class JwtAuthTests {
 
-	static final PluginHarness harness = new PluginHarness("jwt-auth");
+	static final PluginTester plugin = BuiltinPlugins.tester("jwt-auth");
 
 	static final byte[] SECRET = "jwt-auth-test-secret-of-32-bytes".getBytes(StandardCharsets.UTF_8);
 
@@ -74,19 +79,19 @@ class JwtAuthTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static PluginConfiguration configure(String... parts) {
-		return harness.configure("{" + String.join(",", parts) + "}");
+	static TestConfiguration configure(String... parts) {
+		return plugin.configure("{" + String.join(",", parts) + "}");
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
 	static long now() {
-		return harness.clock.epochSeconds();
+		return plugin.clock().epochSeconds();
 	}
 
 	static String claims(String issuer, long exp, String extra) {
@@ -106,15 +111,15 @@ class JwtAuthTests {
 		return ecJwt("ES256", pair, "{\"alg\":\"ES256\",\"kid\":\"" + kid + "\",\"typ\":\"JWT\"}", claims, false);
 	}
 
-	static TestExchange bearer(String token) {
-		return TestExchange.get("/", "authorization", "Bearer " + token);
+	static TestRequest bearer(String token) {
+		return TestRequest.get("/", "authorization", "Bearer " + token);
 	}
 
-	static void assertDenied(Result result, int status, String body, String details) {
+	static void assertDenied(TestResult result, int status, String body, String details) {
 		assertThat(result.status()).isEqualTo(status);
 		assertThat(result.body()).isEqualTo(body);
 		assertThat(result.responseHeader("www-authenticate")).isEqualTo("JWT realm=MSE Gateway");
-		assertThat(result.response().details()).isEqualTo(details);
+		assertThat(result.reply().details()).isEqualTo(details);
 		assertThat(result.requestHeader("x-mse-consumer")).isNull();
 	}
 
@@ -126,8 +131,8 @@ class JwtAuthTests {
 
 	@Test
 	void rs256TokenAuthenticatesAndNamesTheConsumer() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result result = send(configuration, bearer(rs256(claims(ISSUER, now() + 600, ""))));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult result = send(configuration, bearer(rs256(claims(ISSUER, now() + 600, ""))));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 		// the token stays (keep_token defaults to true)
@@ -151,8 +156,8 @@ class JwtAuthTests {
 
 	@Test
 	void es256AndEs384TokensAuthenticate() {
-		PluginConfiguration configuration = configure(EC_CONSUMERS);
-		Result result = send(configuration, bearer(es256(EC256, "ec-256", claims(EC_ISSUER, now() + 600, ""))));
+		TestConfiguration configuration = configure(EC_CONSUMERS);
+		TestResult result = send(configuration, bearer(es256(EC256, "ec-256", claims(EC_ISSUER, now() + 600, ""))));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("ec");
 		String es384 = ecJwt("ES384", EC384, "{\"alg\":\"ES384\",\"kid\":\"ec-384\"}",
@@ -183,7 +188,7 @@ class JwtAuthTests {
 
 	@Test
 	void ps256Ps384AndPs512TokensSignedByTheJdkAuthenticate() {
-		PluginConfiguration configuration = configure(MODERN_CONSUMERS);
+		TestConfiguration configuration = configure(MODERN_CONSUMERS);
 		for (String alg : new String[] { "PS256", "PS384", "PS512" }) {
 			String token = rsaJwt(alg, RSA, "{\"alg\":\"" + alg + "\",\"kid\":\"ps\"}",
 					claims(EC_ISSUER, now() + 60, ""));
@@ -203,7 +208,7 @@ class JwtAuthTests {
 
 	@Test
 	void es512TokenOnP521SignedByTheJdkAuthenticates() {
-		PluginConfiguration configuration = configure(MODERN_CONSUMERS);
+		TestConfiguration configuration = configure(MODERN_CONSUMERS);
 		String token = ecJwt("ES512", EC521, "{\"alg\":\"ES512\",\"kid\":\"ec-521\"}",
 				claims(EC_ISSUER, now() + 60, ""), false);
 		assertThat(fromB64u(token.split("\\.")[2])).hasSize(132);
@@ -218,7 +223,7 @@ class JwtAuthTests {
 
 	@Test
 	void eddsaTokenSignedByTheJdkAuthenticates() {
-		PluginConfiguration configuration = configure(MODERN_CONSUMERS);
+		TestConfiguration configuration = configure(MODERN_CONSUMERS);
 		String token = ed25519Jwt(ED25519.getPrivate(), "{\"alg\":\"EdDSA\",\"kid\":\"ed\"}",
 				claims(EC_ISSUER, now() + 60, ""));
 		assertThat(send(configuration, bearer(token)).requestHeader("x-mse-consumer")).isEqualTo("modern");
@@ -245,7 +250,7 @@ class JwtAuthTests {
 		java.security.PrivateKey key = JoseTestSupport.ed25519PrivateKey(seed);
 		assertThat(b64u(JoseTestSupport.ed25519Sign(key, "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc")))
 			.isEqualTo("hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg");
-		PluginConfiguration configuration = configure("\"consumers\": [{\"name\": \"rfc\", \"issuer\": \"joe\", "
+		TestConfiguration configuration = configure("\"consumers\": [{\"name\": \"rfc\", \"issuer\": \"joe\", "
 				+ "\"jwks\": {\"keys\": [{\"kty\": \"OKP\", \"crv\": \"Ed25519\", "
 				+ "\"x\": \"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}]}}]");
 		String token = ed25519Jwt(key, "{\"alg\":\"EdDSA\"}", "{\"iss\":\"joe\",\"exp\":" + (now() + 60) + "}");
@@ -307,30 +312,30 @@ class JwtAuthTests {
 
 	@Test
 	void higressDocumentedExampleConfigurationAndRequests() {
-		PluginConfiguration configuration = harness
-			.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + HIGRESS_EXAMPLE_RULES));
-		Result byParameter = send(configuration,
-				TestExchange.get("/test?access_token=" + HIGRESS_EXAMPLE_TOKEN).route("route-a"));
+		TestConfiguration configuration = plugin
+			.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE + HIGRESS_EXAMPLE_RULES));
+		TestResult byParameter = send(configuration,
+				TestRequest.get("/test?access_token=" + HIGRESS_EXAMPLE_TOKEN).route("route-a"));
 		assertThat(byParameter.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		Result byHeader = send(configuration, bearer(HIGRESS_EXAMPLE_TOKEN).route("route-a"));
+		TestResult byHeader = send(configuration, bearer(HIGRESS_EXAMPLE_TOKEN).route("route-a"));
 		assertThat(byHeader.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		assertDenied(send(configuration, TestExchange.get("/test").route("route-a")), 401, MISSING,
+		assertDenied(send(configuration, TestRequest.get("/test").route("route-a")), 401, MISSING,
 				"jwt-auth.token_missing");
 		assertDenied(send(configuration, bearer(HIGRESS_EXAMPLE_TOKEN).authority("xxx.example.com")), 403,
 				"Request denied by JWT Auth check. Unauthorized consumer.", "jwt-auth.unauthorized_customer");
 		// global_auth false: a request no rule matches is not authenticated
-		assertThat(send(configuration, TestExchange.get("/test").route("other")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/test").route("other")).passed()).isTrue();
 
-		PluginConfiguration instance = harness
-			.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE.replace("global_auth: false", "global_auth: true")));
-		assertDenied(send(instance, TestExchange.get("/test").route("other")), 401, MISSING, "jwt-auth.token_missing");
+		TestConfiguration instance = plugin
+			.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE.replace("global_auth: false", "global_auth: true")));
+		assertDenied(send(instance, TestRequest.get("/test").route("other")), 401, MISSING, "jwt-auth.token_missing");
 		assertThat(send(instance, bearer(HIGRESS_EXAMPLE_TOKEN)).requestHeader("x-mse-consumer"))
 			.isEqualTo("consumer1");
 	}
 
 	@Test
 	void es256WrongKeyTamperedDerAndMismatchedAlgorithmsAre401() {
-		PluginConfiguration configuration = configure(EC_CONSUMERS);
+		TestConfiguration configuration = configure(EC_CONSUMERS);
 		String claims = claims(EC_ISSUER, now() + 600, "");
 		// signed by another P-256 key
 		assertDenied(send(configuration, bearer(es256(OTHER_EC256, "ec-256", claims))), 401, FAILS,
@@ -376,7 +381,7 @@ class JwtAuthTests {
 		// ES512 is not supported
 		String es512 = b64u("{\"alg\":\"ES512\",\"kid\":\"ec-256\"}") + "." + b64u(claims) + "." + b64u(new byte[132]);
 		assertDenied(send(configuration, bearer(es512)), 401, FAILS, "jwt-auth.verification_failed");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
@@ -403,15 +408,15 @@ class JwtAuthTests {
 			String configuration = "{\"consumers\": [{\"name\": \"ok\", \"issuer\": \"i\", \"jwks\": "
 					+ quote("{\"keys\": [" + octJwk(SECRET, "") + "]}") + "}, {\"name\": \"ec\", \"issuer\": \"i\", "
 					+ "\"jwks\": " + quote("{\"keys\": [" + c[0] + "]}") + "}]}";
-			assertThat(harness.refused(configuration)).as(c[1])
+			assertThat(plugin.refused(configuration)).as(c[1])
 				.contains("jwt-auth: configuration refused: consumers[1].jwks is invalid: keys[0]: " + c[1]);
 		}
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void keyIsChosenByKidElseTheFirstKey() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		// no kid: the first key of the set (OTHER_RSA) is used
 		String noKid = rsaJwt("RS256", OTHER_RSA, "{\"alg\":\"RS256\"}", claims(ISSUER, now() + 60, ""));
 		assertThat(send(configuration, bearer(noKid)).passed()).isTrue();
@@ -426,15 +431,15 @@ class JwtAuthTests {
 
 	@Test
 	void missingTokenIs401WithRealm() {
-		assertDenied(send(configure(CONSUMERS), TestExchange.get("/")), 401, MISSING, "jwt-auth.token_missing");
+		assertDenied(send(configure(CONSUMERS), TestRequest.get("/")), 401, MISSING, "jwt-auth.token_missing");
 		// a header without the Bearer prefix is no token
-		assertDenied(send(configure(CONSUMERS), TestExchange.get("/", "authorization", "Basic abc")), 401, MISSING,
+		assertDenied(send(configure(CONSUMERS), TestRequest.get("/", "authorization", "Basic abc")), 401, MISSING,
 				"jwt-auth.token_missing");
 	}
 
 	@Test
 	void badSignatureWrongIssuerAndAlgorithmTricksAre401() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String good = rs256(claims(ISSUER, now() + 60, ""));
 		String[] parts = good.split("\\.");
 		String forged = parts[0] + "." + b64u(claims(ISSUER, now() + 60, "\"admin\":true")) + "." + parts[2];
@@ -460,7 +465,7 @@ class JwtAuthTests {
 
 	@Test
 	void expiryAndNotBeforeHonourTheClockSkew() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		// default skew 60 s
 		assertThat(send(configuration, bearer(rs256(claims(ISSUER, now() - 59, "")))).passed()).isTrue();
 		assertDenied(send(configuration, bearer(rs256(claims(ISSUER, now() - 61, "")))), 401, EXPIRED,
@@ -479,7 +484,7 @@ class JwtAuthTests {
 		// the clock moves: a token valid now expires later
 		String token = rs256(claims(ISSUER, now() + 30, ""));
 		assertThat(send(configuration, bearer(token)).passed()).isTrue();
-		harness.clock.advance(java.time.Duration.ofSeconds(91));
+		plugin.advance(java.time.Duration.ofSeconds(91));
 		assertDenied(send(configuration, bearer(token)), 401, EXPIRED, "jwt-auth.token_expired");
 	}
 
@@ -487,8 +492,8 @@ class JwtAuthTests {
 	void clockSkewSecondsIsConfigurable() {
 		String strict = "\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", \"clock_skew_seconds\": 0, "
 				+ "\"jwks\": " + quote("{\"keys\": [" + octJwk(SECRET, "") + "]}") + "}]";
-		PluginConfiguration configuration = configure(strict);
-		assertThat(send(configuration, bearer(hs256(claims("hmac-issuer", now(), ""))))).extracting(Result::passed)
+		TestConfiguration configuration = configure(strict);
+		assertThat(send(configuration, bearer(hs256(claims("hmac-issuer", now(), ""))))).extracting(TestResult::passed)
 			.isEqualTo(true);
 		assertThat(send(configuration, bearer(hs256(claims("hmac-issuer", now() - 1, "")))).status()).isEqualTo(401);
 	}
@@ -496,7 +501,7 @@ class JwtAuthTests {
 	@Test
 	void tokenFromDefaultQueryParameter() {
 		String token = hs256(claims("hmac-issuer", now() + 60, ""));
-		Result result = send(configure(CONSUMERS), TestExchange.get("/x?a=1&access_token=" + token));
+		TestResult result = send(configure(CONSUMERS), TestRequest.get("/x?a=1&access_token=" + token));
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer2");
 	}
 
@@ -504,21 +509,21 @@ class JwtAuthTests {
 	void tokenFromConfiguredHeaderParameterOrCookie() {
 		String jwks = quote("{\"keys\": [" + octJwk(SECRET, "") + "]}");
 		String token = hs256(claims("hmac-issuer", now() + 60, ""));
-		PluginConfiguration headers = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
+		TestConfiguration headers = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
 				+ "\"jwks\": " + jwks + ", \"from_headers\": [{\"name\": \"X-Token\", \"value_prefix\": \"JWT \"}]}]");
-		assertThat(send(headers, TestExchange.get("/", "x-token", "JWT " + token)).passed()).isTrue();
-		assertThat(send(headers, TestExchange.get("/", "x-token", token)).status()).isEqualTo(401);
+		assertThat(send(headers, TestRequest.get("/", "x-token", "JWT " + token)).passed()).isTrue();
+		assertThat(send(headers, TestRequest.get("/", "x-token", token)).status()).isEqualTo(401);
 		// only the configured sources count: the default Authorization and access_token
 		// are off
 		assertThat(send(headers, bearer(token)).status()).isEqualTo(401);
-		assertThat(send(headers, TestExchange.get("/?access_token=" + token)).status()).isEqualTo(401);
-		PluginConfiguration params = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
+		assertThat(send(headers, TestRequest.get("/?access_token=" + token)).status()).isEqualTo(401);
+		TestConfiguration params = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
 				+ "\"jwks\": " + jwks + ", \"from_params\": [\"jwt\", \"token\"]}]");
-		assertThat(send(params, TestExchange.get("/?token=" + token)).passed()).isTrue();
-		PluginConfiguration cookies = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
+		assertThat(send(params, TestRequest.get("/?token=" + token)).passed()).isTrue();
+		TestConfiguration cookies = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
 				+ "\"jwks\": " + jwks + ", \"from_cookies\": [\"session\"]}]");
-		assertThat(send(cookies, TestExchange.get("/", "cookie", "a=b; session=" + token + "; c=d")).passed()).isTrue();
-		assertThat(send(cookies, TestExchange.get("/", "cookie", "sessionx=" + token)).status()).isEqualTo(401);
+		assertThat(send(cookies, TestRequest.get("/", "cookie", "a=b; session=" + token + "; c=d")).passed()).isTrue();
+		assertThat(send(cookies, TestRequest.get("/", "cookie", "sessionx=" + token)).status()).isEqualTo(401);
 	}
 
 	@Test
@@ -526,65 +531,65 @@ class JwtAuthTests {
 		String jwks = quote("{\"keys\": [" + octJwk(SECRET, "") + "]}");
 		String token = hs256(claims("hmac-issuer", now() + 60, ""));
 		String consumer = "\"name\": \"c\", \"issuer\": \"hmac-issuer\", \"keep_token\": false, \"jwks\": " + jwks;
-		Result header = send(configure("\"consumers\": [{" + consumer + "}]"), bearer(token));
+		TestResult header = send(configure("\"consumers\": [{" + consumer + "}]"), bearer(token));
 		assertThat(header.passed()).isTrue();
 		assertThat(header.requestHeader("authorization")).isNull();
-		Result param = send(configure("\"consumers\": [{" + consumer + "}]"),
-				TestExchange.get("/p?a=1&access_token=" + token + "&b=2"));
+		TestResult param = send(configure("\"consumers\": [{" + consumer + "}]"),
+				TestRequest.get("/p?a=1&access_token=" + token + "&b=2"));
 		assertThat(param.requestHeader(":path")).isEqualTo("/p?a=1&b=2");
-		Result cookie = send(configure("\"consumers\": [{" + consumer + ", \"from_cookies\": [\"jwt\"]}]"),
-				TestExchange.get("/", "cookie", "a=1; jwt=" + token + "; b=2"));
+		TestResult cookie = send(configure("\"consumers\": [{" + consumer + ", \"from_cookies\": [\"jwt\"]}]"),
+				TestRequest.get("/", "cookie", "a=1; jwt=" + token + "; b=2"));
 		assertThat(cookie.requestHeader("cookie")).isEqualTo("a=1; b=2");
 	}
 
 	@Test
 	void claimsAreCopiedToHeaders() {
 		String jwks = quote("{\"keys\": [" + octJwk(SECRET, "") + "]}");
-		PluginConfiguration configuration = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
+		TestConfiguration configuration = configure("\"consumers\": [{\"name\": \"c\", \"issuer\": \"hmac-issuer\", "
 				+ "\"jwks\": " + jwks + ", \"claims_to_headers\": [" + "{\"claim\": \"sub\", \"header\": \"X-User\"},"
 				+ "{\"claim\": \"uid\", \"header\": \"x-uid\"},"
 				+ "{\"claim\": \"role\", \"header\": \"x-role\", \"override\": false},"
 				+ "{\"claim\": \"absent\", \"header\": \"x-absent\"}]}]");
 		String token = hs256(claims("hmac-issuer", now() + 60, "\"uid\":1234567890123,\"role\":\"admin\""));
-		Result result = send(configuration,
-				TestExchange.get("/", "authorization", "Bearer " + token, "x-user", "spoofed", "x-role", "guest"));
+		TestResult result = send(configuration,
+				TestRequest.get("/", "authorization", "Bearer " + token, "x-user", "spoofed", "x-role", "guest"));
 		assertThat(result.passed()).isTrue();
-		assertThat(result.exchange().requestHeaders.getAll("x-user")).containsExactly("alice");
+		assertThat(result.requestHeaderValues("x-user")).containsExactly("alice");
 		assertThat(result.requestHeader("x-uid")).isEqualTo("1234567890123");
-		assertThat(result.exchange().requestHeaders.getAll("x-role")).containsExactly("guest", "admin");
+		assertThat(result.requestHeaderValues("x-role")).containsExactly("guest", "admin");
 		assertThat(result.requestHeader("x-absent")).isNull();
 	}
 
 	@Test
 	void clientCannotSendItsOwnConsumerHeader() {
-		Result result = send(configure(CONSUMERS), TestExchange.get("/", "authorization",
+		TestResult result = send(configure(CONSUMERS), TestRequest.get("/", "authorization",
 				"Bearer " + hs256(claims("hmac-issuer", now() + 60, "")), "x-mse-consumer", "consumer1"));
-		assertThat(result.exchange().requestHeaders.getAll("x-mse-consumer")).containsExactly("consumer2");
+		assertThat(result.requestHeaderValues("x-mse-consumer")).containsExactly("consumer2");
 	}
 
 	@Test
 	void rulesAllowConsumersPerRouteAndDomain() {
-		PluginConfiguration configuration = configure(CONSUMERS, RULES);
+		TestConfiguration configuration = configure(CONSUMERS, RULES);
 		String rsaToken = rs256(claims(ISSUER, now() + 60, ""));
 		String hmacToken = hs256(claims("hmac-issuer", now() + 60, ""));
 		assertThat(send(configuration, bearer(rsaToken).route("route-a")).passed()).isTrue();
-		Result forbidden = send(configuration, bearer(hmacToken).route("route-a"));
+		TestResult forbidden = send(configuration, bearer(hmacToken).route("route-a"));
 		assertDenied(forbidden, 403, "Request denied by JWT Auth check. Unauthorized consumer.",
 				"jwt-auth.unauthorized_customer");
 		assertThat(send(configuration, bearer(hmacToken).authority("api.example.com")).passed()).isTrue();
 		assertThat(send(configuration, bearer(rsaToken).authority("api.example.com")).status()).isEqualTo(403);
-		assertThat(send(configuration, TestExchange.get("/").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/").route("route-a")).status()).isEqualTo(401);
 		// global_auth unset with rules: other routes are not authenticated
-		assertThat(send(configuration, TestExchange.get("/").route("route-z")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/").route("route-z")).passed()).isTrue();
 	}
 
 	@Test
 	void globalAuthTrueAndFalse() {
-		PluginConfiguration on = configure(CONSUMERS, "\"global_auth\": true", RULES);
-		assertThat(send(on, TestExchange.get("/").route("route-z")).status()).isEqualTo(401);
+		TestConfiguration on = configure(CONSUMERS, "\"global_auth\": true", RULES);
+		assertThat(send(on, TestRequest.get("/").route("route-z")).status()).isEqualTo(401);
 		assertThat(send(on, bearer(hs256(claims("hmac-issuer", now() + 60, ""))).route("route-z")).passed()).isTrue();
-		PluginConfiguration off = configure(CONSUMERS, "\"global_auth\": false");
-		assertThat(send(off, TestExchange.get("/")).passed()).isTrue();
+		TestConfiguration off = configure(CONSUMERS, "\"global_auth\": false");
+		assertThat(send(off, TestRequest.get("/")).passed()).isTrue();
 	}
 
 	@Test
@@ -594,12 +599,12 @@ class JwtAuthTests {
 				+ "{\"kty\": \"OKP\", \"crv\": \"Ed448\", \"x\": \"AA\", \"kid\": \"ed\"},"
 				+ "{\"kty\": \"RSA\", \"n\": \"AQAB\", \"e\": \"AQAB\", \"use\": \"enc\", \"kid\": \"r\"},"
 				+ octJwk(SECRET, "\"kid\":\"hs\"") + "]}}]";
-		harness.logger.lines.clear();
-		PluginConfiguration configuration = configure(consumers);
-		assertThat(harness.logger.contains("consumers[0].jwks: keys[0] (kid ec): curve \"secp256k1\" is not supported"))
+		plugin.logs().clear();
+		TestConfiguration configuration = configure(consumers);
+		assertThat(plugin.logs().contains("consumers[0].jwks: keys[0] (kid ec): curve \"secp256k1\" is not supported"))
 			.isTrue();
-		assertThat(harness.logger.contains("keys[1] (kid ed): curve \"Ed448\" is not supported")).isTrue();
-		assertThat(harness.logger.contains("keys[2] (kid r): use \"enc\" is not \"sig\"")).isTrue();
+		assertThat(plugin.logs().contains("keys[1] (kid ed): curve \"Ed448\" is not supported")).isTrue();
+		assertThat(plugin.logs().contains("keys[2] (kid r): use \"enc\" is not \"sig\"")).isTrue();
 		assertThat(send(configuration, bearer(
 				hmacJwt("HS256", SECRET, "{\"alg\":\"HS256\",\"kid\":\"hs\"}", claims("hmac-issuer", now() + 60, ""))))
 			.passed()).isTrue();
@@ -608,54 +613,54 @@ class JwtAuthTests {
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
 		String jwks = quote("{\"keys\": [" + octJwk(SECRET, "") + "]}");
-		assertThat(harness.refused("{}")).contains("jwt-auth: configuration refused: consumers is required");
-		assertThat(harness.refused("{\"consumers\": []}")).contains("consumers must not be empty");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"jwks\": " + jwks + "}]}"))
+		assertThat(plugin.refused("{}")).contains("jwt-auth: configuration refused: consumers is required");
+		assertThat(plugin.refused("{\"consumers\": []}")).contains("consumers must not be empty");
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"jwks\": " + jwks + "}]}"))
 			.contains("consumers[0].issuer is required");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\"}]}"))
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\"}]}"))
 			.contains("consumers[0].jwks is required");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": \"{nope\"}]}"))
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": \"{nope\"}]}"))
 			.contains("consumers[0].jwks is invalid: not JSON");
-		assertThat(harness
+		assertThat(plugin
 			.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": \"{\\\"keys\\\": []}\"}]}"))
 			.contains("consumers[0].jwks is invalid: \"keys\" is empty");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": "
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": "
 				+ quote("{\"keys\": [{\"kty\": \"RSA\", \"n\": \"AQAB\", \"e\": \"AQAB\"}]}") + "}]}"))
 			.contains("RSA modulus shorter than 512 bits");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": "
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": "
 				+ quote("{\"keys\": [{\"kty\": \"oct\", \"k\": \"*\"}]}") + "}]}"))
 			.contains("\"k\" is not base64url");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"remote_jwks\": "
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"remote_jwks\": "
 				+ "{\"service_name\": \"s\", \"path\": \"/jwks\"}}]}"))
 			.contains("consumers[0].remote_jwks is not supported");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks + "},"
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks + "},"
 				+ "{\"name\": \"c\", \"issuer\": \"j\", \"jwks\": " + jwks + "}]}"))
 			.contains("consumer 'c' is configured twice");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks
 				+ ", \"claims_to_headers\": [{\"claim\": \"a\", \"header\": \"x-a\"}, {\"claim\": \"b\", \"header\": \"X-A\"}]}]}"))
 			.contains("header 'X-A' is already set by another claim");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"c\", \"issuer\": \"i\", \"jwks\": " + jwks
 				+ ", \"clock_skew_seconds\": -1}]}"))
 			.contains("consumers[0].clock_skew_seconds must be between 0 and");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_route_\": [\"r\"]}]}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_route_\": [\"r\"]}]}"))
 			.contains("_rules_[0].allow is required");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": []}]}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": []}]}"))
 			.contains("_rules_[0].allow must not be empty");
-		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"c\"]}]}"))
+		assertThat(plugin.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"c\"]}]}"))
 			.contains("_rules_[0] needs consumers in the global part");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void hostileTokensAreRejectedWithoutATrap() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String[] tokens = { "x", "a.b", "a.b.c.d", "....", "eyJ.eyJ.", "%%%.%%%.%%%",
 				b64u("{\"alg\":\"RS256\"}") + "..", b64u("[".repeat(10000)) + "." + b64u("{}") + ".x",
 				b64u("{\"alg\":\"RS256\"}") + "." + b64u("{\"iss\":" + "1".repeat(5000) + "}") + ".AAAA",
 				b64u("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}") + "." + b64u("{}") + "." + b64u(new byte[100000]),
 				"\u00e9\u0000.\uffff.x", "e".repeat(200 * 1024) };
 		for (String token : tokens) {
-			Result result = send(configuration, bearer(token));
+			TestResult result = send(configuration, bearer(token));
 			assertThat(result.status()).as(token.length() > 60 ? token.substring(0, 60) : token).isEqualTo(401);
 		}
 		// many cookies and parameters
@@ -663,14 +668,14 @@ class JwtAuthTests {
 		for (int i = 0; i < 5000; i++) {
 			path.append("p").append(i).append("=v&");
 		}
-		assertThat(send(configuration, TestExchange.get(path.toString(), "cookie", "a=b;".repeat(5000))).status())
+		assertThat(send(configuration, TestRequest.get(path.toString(), "cookie", "a=b;".repeat(5000))).status())
 			.isEqualTo(401);
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void rs256VerificationTimeInPrecompiledMode() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String token = rs256(claims(ISSUER, now() + 3600, ""));
 		for (int i = 0; i < 200; i++) {
 			assertThat(send(configuration, bearer(token)).passed()).isTrue();
@@ -697,7 +702,7 @@ class JwtAuthTests {
 
 	@Test
 	void es256VerificationTimeInPrecompiledMode() {
-		PluginConfiguration configuration = configure(EC_CONSUMERS);
+		TestConfiguration configuration = configure(EC_CONSUMERS);
 		String es256 = es256(EC256, "ec-256", claims(EC_ISSUER, now() + 3600, ""));
 		String es384 = ecJwt("ES384", EC384, "{\"alg\":\"ES384\",\"kid\":\"ec-384\"}",
 				claims(EC_ISSUER, now() + 3600, ""), false);
@@ -720,7 +725,7 @@ class JwtAuthTests {
 
 	@Test
 	void es512EddsaAndPs256VerificationTimeInPrecompiledMode() {
-		PluginConfiguration configuration = configure(MODERN_CONSUMERS);
+		TestConfiguration configuration = configure(MODERN_CONSUMERS);
 		String es512 = ecJwt("ES512", EC521, "{\"alg\":\"ES512\",\"kid\":\"ec-521\"}",
 				claims(EC_ISSUER, now() + 3600, ""), false);
 		String eddsa = ed25519Jwt(ED25519.getPrivate(), "{\"alg\":\"EdDSA\",\"kid\":\"ed\"}",
@@ -743,7 +748,7 @@ class JwtAuthTests {
 				es512Millis, eddsaMillis, ps256Millis, refusedMillis);
 	}
 
-	static double requestMillis(PluginConfiguration configuration, String token) {
+	static double requestMillis(TestConfiguration configuration, String token) {
 		for (int i = 0; i < 100; i++) {
 			send(configuration, bearer(token));
 		}

@@ -1,11 +1,16 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeyAuthTests {
 
-	static final PluginHarness harness = new PluginHarness("key-auth");
+	static final PluginTester plugin = BuiltinPlugins.tester("key-auth");
 
 	static final String CONSUMERS = """
 			"consumers": [
@@ -30,15 +35,15 @@ class KeyAuthTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static PluginConfiguration configure(String... parts) {
-		return harness.configure("{" + String.join(",", parts) + "}");
+	static TestConfiguration configure(String... parts) {
+		return plugin.configure("{" + String.join(",", parts) + "}");
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
 	/** Higress's README, "Enabled for specific routes or domains", unchanged. */
@@ -69,189 +74,187 @@ class KeyAuthTests {
 
 	@Test
 	void higressDocumentedExampleConfigurationAndRequests() {
-		PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE));
+		TestConfiguration configuration = plugin.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE));
 		// the requests of Higress's README, on route-a
-		Result byQuery = send(configuration,
-				TestExchange.get("/test?apikey=2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
+		TestResult byQuery = send(configuration,
+				TestRequest.get("/test?apikey=2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
 		assertThat(byQuery.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		Result byHeader = send(configuration,
-				TestExchange.get("/test", "apikey", "2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
+		TestResult byHeader = send(configuration,
+				TestRequest.get("/test", "apikey", "2bda943c-ba2b-11ec-ba07-00163e1250b5").route("route-a"));
 		assertThat(byHeader.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		assertThat(send(configuration, TestExchange.get("/test").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/test").route("route-a")).status()).isEqualTo(401);
 		assertThat(send(configuration,
-				TestExchange.get("/test?apikey=926d90ac-ba2e-11ec-ab68-00163e1250b5").route("route-a"))
+				TestRequest.get("/test?apikey=926d90ac-ba2e-11ec-ab68-00163e1250b5").route("route-a"))
 			.status()).isEqualTo(401);
 		assertThat(send(configuration,
-				TestExchange.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").route("route-a"))
+				TestRequest.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").route("route-a"))
 			.status()).isEqualTo(403);
 		assertThat(send(configuration,
-				TestExchange.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").authority("api.example.com"))
+				TestRequest.get("/test?apikey=c8c8e9ca-558e-4a2d-bb62-e700dcc40e35").authority("api.example.com"))
 			.requestHeader("x-mse-consumer")).isEqualTo("consumer2");
 	}
 
 	@Test
 	void keyInHeaderAuthenticatesAndNamesTheConsumer() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
-		Result result = send(configuration, TestExchange.get("/", "x-api-key", "token1"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		TestResult result = send(configuration, TestRequest.get("/", "x-api-key", "token1"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 	}
 
 	@Test
 	void keyInQueryAuthenticates() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"apikey\"]");
-		Result result = send(configuration, TestExchange.get("/test?a=1&apikey=token2"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"apikey\"]");
+		TestResult result = send(configuration, TestRequest.get("/test?a=1&apikey=token2"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer2");
 		// percent-encoded keys are decoded as Go's net/url does
-		assertThat(send(configuration, TestExchange.get("/?apikey=tok%65n1")).requestHeader("x-mse-consumer"))
+		assertThat(send(configuration, TestRequest.get("/?apikey=tok%65n1")).requestHeader("x-mse-consumer"))
 			.isEqualTo("consumer1");
 	}
 
 	@Test
 	void inQueryAndInHeaderChooseTheSources() {
-		PluginConfiguration headerOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_query\": false");
-		assertThat(send(headerOnly, TestExchange.get("/?apikey=token1")).status()).isEqualTo(401);
-		assertThat(send(headerOnly, TestExchange.get("/", "apikey", "token1")).passed()).isTrue();
-		PluginConfiguration queryOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_header\": false");
-		assertThat(send(queryOnly, TestExchange.get("/", "apikey", "token1")).status()).isEqualTo(401);
-		assertThat(send(queryOnly, TestExchange.get("/?apikey=token1")).passed()).isTrue();
+		TestConfiguration headerOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_query\": false");
+		assertThat(send(headerOnly, TestRequest.get("/?apikey=token1")).status()).isEqualTo(401);
+		assertThat(send(headerOnly, TestRequest.get("/", "apikey", "token1")).passed()).isTrue();
+		TestConfiguration queryOnly = configure(CONSUMERS, "\"keys\": [\"apikey\"]", "\"in_header\": false");
+		assertThat(send(queryOnly, TestRequest.get("/", "apikey", "token1")).status()).isEqualTo(401);
+		assertThat(send(queryOnly, TestRequest.get("/?apikey=token1")).passed()).isTrue();
 	}
 
 	@Test
 	void missingKeyIs401WithRealm() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
-		Result result = send(configuration, TestExchange.get("/"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		TestResult result = send(configuration, TestRequest.get("/"));
 		assertThat(result.status()).isEqualTo(401);
 		assertThat(result.body())
 			.isEqualTo("Request denied by Key Auth check. No Key Authentication information found.");
 		assertThat(result.responseHeader("www-authenticate")).isEqualTo("Key realm=MSE Gateway");
-		assertThat(result.response().details()).isEqualTo("key-auth.no_key");
+		assertThat(result.reply().details()).isEqualTo("key-auth.no_key");
 		assertThat(result.requestHeader("x-mse-consumer")).isNull();
 	}
 
 	@Test
 	void unknownKeyIs401() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
-		Result result = send(configuration, TestExchange.get("/", "x-api-key", "nope"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		TestResult result = send(configuration, TestRequest.get("/", "x-api-key", "nope"));
 		assertThat(result.status()).isEqualTo(401);
 		assertThat(result.body()).isEqualTo("Request denied by Key Auth check. Invalid API key.");
 	}
 
 	@Test
 	void twoDifferentKeysAre401() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
-		Result result = send(configuration, TestExchange.get("/?apikey=token2", "x-api-key", "token1"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
+		TestResult result = send(configuration, TestRequest.get("/?apikey=token2", "x-api-key", "token1"));
 		assertThat(result.status()).isEqualTo(401);
 		assertThat(result.body()).contains("Multi Key Authentication information found");
 		// the same key twice is one key
-		assertThat(send(configuration, TestExchange.get("/?apikey=token1", "x-api-key", "token1")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/?apikey=token1", "x-api-key", "token1")).passed()).isTrue();
 	}
 
 	@Test
 	void clientCannotSendItsOwnConsumerHeader() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
-		Result result = send(configuration,
-				TestExchange.get("/", "x-api-key", "token2", "x-mse-consumer", "consumer1"));
-		assertThat(result.exchange().requestHeaders.getAll("x-mse-consumer")).containsExactly("consumer2");
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]");
+		TestResult result = send(configuration,
+				TestRequest.get("/", "x-api-key", "token2", "x-mse-consumer", "consumer1"));
+		assertThat(result.requestHeaderValues("x-mse-consumer")).containsExactly("consumer2");
 	}
 
 	@Test
 	void rulesAllowConsumersPerRoute() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
-		Result allowed = send(configuration, TestExchange.get("/", "x-api-key", "token1").route("route-a"));
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		TestResult allowed = send(configuration, TestRequest.get("/", "x-api-key", "token1").route("route-a"));
 		assertThat(allowed.passed()).isTrue();
 		assertThat(allowed.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
-		Result forbidden = send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-b"));
+		TestResult forbidden = send(configuration, TestRequest.get("/", "x-api-key", "token2").route("route-b"));
 		assertThat(forbidden.status()).isEqualTo(403);
 		assertThat(forbidden.body()).isEqualTo("Request denied by Key Auth check. Unauthorized consumer.");
-		assertThat(send(configuration, TestExchange.get("/").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/").route("route-a")).status()).isEqualTo(401);
 	}
 
 	@Test
 	void rulesAllowConsumersPerDomain() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").authority("api.example.com:8443"))
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", "token2").authority("api.example.com:8443"))
 			.passed()).isTrue();
 		assertThat(
-				send(configuration, TestExchange.get("/", "x-api-key", "token1").authority("api.example.com")).status())
+				send(configuration, TestRequest.get("/", "x-api-key", "token1").authority("api.example.com")).status())
 			.isEqualTo(403);
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").authority("TEST.com")).passed())
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", "token2").authority("TEST.com")).passed())
 			.isTrue();
 	}
 
 	@Test
 	void withRulesAndNoGlobalAuthOtherRoutesAreNotAuthenticated() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
-		assertThat(send(configuration, TestExchange.get("/").route("route-z")).passed()).isTrue();
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", RULES);
+		assertThat(send(configuration, TestRequest.get("/").route("route-z")).passed()).isTrue();
 	}
 
 	@Test
 	void globalAuthTrueAuthenticatesEveryRoute() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": true",
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": true",
 				RULES);
-		assertThat(send(configuration, TestExchange.get("/").route("route-z")).status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-z")).passed())
-			.isTrue();
+		assertThat(send(configuration, TestRequest.get("/").route("route-z")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", "token2").route("route-z")).passed()).isTrue();
 		// a rule still restricts its routes
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "token2").route("route-a")).status())
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", "token2").route("route-a")).status())
 			.isEqualTo(403);
 	}
 
 	@Test
 	void globalAuthFalseAuthenticatesOnlyRuleRoutes() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false");
-		assertThat(send(configuration, TestExchange.get("/")).passed()).isTrue();
-		PluginConfiguration withRules = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false",
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false");
+		assertThat(send(configuration, TestRequest.get("/")).passed()).isTrue();
+		TestConfiguration withRules = configure(CONSUMERS, "\"keys\": [\"x-api-key\"]", "\"global_auth\": false",
 				RULES);
-		assertThat(send(withRules, TestExchange.get("/").route("route-a")).status()).isEqualTo(401);
-		assertThat(send(withRules, TestExchange.get("/").route("other")).passed()).isTrue();
+		assertThat(send(withRules, TestRequest.get("/").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(withRules, TestRequest.get("/").route("other")).passed()).isTrue();
 	}
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{" + CONSUMERS + "}"))
-			.contains("key-auth: configuration refused: keys is required");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": []}")).contains("keys must not be empty");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": \"x-api-key\"}"))
+		assertThat(plugin.refused("{" + CONSUMERS + "}")).contains("key-auth: configuration refused: keys is required");
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"keys\": []}")).contains("keys must not be empty");
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"keys\": \"x-api-key\"}"))
 			.contains("keys must be an array of strings, not string");
-		assertThat(harness.refused("{\"keys\": [\"k\"]}")).contains("consumers is required");
-		assertThat(harness.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\"}]}"))
+		assertThat(plugin.refused("{\"keys\": [\"k\"]}")).contains("consumers is required");
+		assertThat(plugin.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\"}]}"))
 			.contains("consumers[0].credential is required");
-		assertThat(harness.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\", \"credential\": \"t\"},"
+		assertThat(plugin.refused("{\"keys\": [\"k\"], \"consumers\": [{\"name\": \"a\", \"credential\": \"t\"},"
 				+ " {\"name\": \"b\", \"credential\": \"t\"}]}"))
 			.contains("consumers[1].credential duplicates the credential of consumer 'a'");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"in_query\": false, \"in_header\": false}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"in_query\": false, \"in_header\": false}"))
 			.contains("at least one of in_query and in_header must be true");
 		assertThat(
-				harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"_match_route_\": [\"r\"]}]}"))
+				plugin.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"_match_route_\": [\"r\"]}]}"))
 			.contains("_rules_[0].allow is required");
 		assertThat(
-				harness.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"allow\": [\"consumer1\"]}]}"))
+				plugin.refused("{" + CONSUMERS + ", \"keys\": [\"k\"], \"_rules_\": [{\"allow\": [\"consumer1\"]}]}"))
 			.contains("_rules_[0] needs at least one of '_match_route_'");
-		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"consumer1\"]}]}"))
+		assertThat(plugin.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"consumer1\"]}]}"))
 			.contains("_rules_[0] needs keys and consumers in the global part");
-		assertThat(harness.refused("{\"keys\": [\"k\"],"))
+		assertThat(plugin.refused("{\"keys\": [\"k\"],"))
 			.contains("invalid JSON at line 1, column 16: expected a member name in double quotes");
-		assertThat(harness.refused("[1, 2]")).contains("the configuration must be a JSON object, not array");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.refused("[1, 2]")).contains("the configuration must be a JSON object, not array");
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void hostileInputIsRejectedWithoutATrap() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
+		TestConfiguration configuration = configure(CONSUMERS, "\"keys\": [\"x-api-key\", \"apikey\"]");
 		String huge = "k".repeat(256 * 1024);
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", huge)).status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/?apikey=%zz&apikey=%", "x-api-key", "token1")).passed())
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", huge)).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/?apikey=%zz&apikey=%", "x-api-key", "token1")).passed())
 			.isTrue();
 		StringBuilder manyParameters = new StringBuilder("/?");
 		for (int i = 0; i < 5000; i++) {
 			manyParameters.append("apikey").append(i).append("=v&");
 		}
-		assertThat(send(configuration, TestExchange.get(manyParameters.toString())).status()).isEqualTo(401);
-		assertThat(send(configuration, TestExchange.get("/", "x-api-key", "t\u00e9\u0000\u00ffken")).status())
+		assertThat(send(configuration, TestRequest.get(manyParameters.toString())).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/", "x-api-key", "t\u00e9\u0000\u00ffken")).status())
 			.isEqualTo(401);
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

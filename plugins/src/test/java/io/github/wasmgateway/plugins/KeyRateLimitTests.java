@@ -1,11 +1,12 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +24,21 @@ import org.junit.jupiter.api.Test;
  */
 class KeyRateLimitTests {
 
-	static final PluginHarness harness = new PluginHarness("key-rate-limit");
+	static final PluginTester plugin = BuiltinPlugins.tester("key-rate-limit");
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
 	@Test
 	void higressDocumentedExampleConfigurations() {
 		// the three configurations of Higress's README, unchanged
-		PluginConfiguration byParam = harness.configure(HigressExamples.yamlToJson("""
+		TestConfiguration byParam = plugin.configure(PluginTester.yamlToJson("""
 				limit_by_param: apikey
 				limit_keys:
 				- key: 9a342114-ba8a-11ec-b1bf-00163e1250b5
@@ -45,9 +46,9 @@ class KeyRateLimitTests {
 				- key: a6a6d7f2-ba8a-11ec-bec2-00163e1250b5
 				  query_per_minute: 100
 				"""));
-		assertThat(statuses(byParam, TestExchange.get("/?apikey=9a342114-ba8a-11ec-b1bf-00163e1250b5"), 11))
+		assertThat(statuses(byParam, TestRequest.get("/?apikey=9a342114-ba8a-11ec-b1bf-00163e1250b5"), 11))
 			.containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 429);
-		PluginConfiguration byHeader = harness.configure(HigressExamples.yamlToJson("""
+		TestConfiguration byHeader = plugin.configure(PluginTester.yamlToJson("""
 				limit_by_header: x-ca-key
 				limit_keys:
 				- key: 102234
@@ -55,8 +56,8 @@ class KeyRateLimitTests {
 				- key: 308239
 				  query_per_hour: 10
 				"""));
-		assertThat(statuses(byHeader, TestExchange.get("/", "x-ca-key", "308239"), 11)).endsWith(200, 429);
-		PluginConfiguration rules = harness.configure(HigressExamples.yamlToJson("""
+		assertThat(statuses(byHeader, TestRequest.get("/", "x-ca-key", "308239"), 11)).endsWith(200, 429);
+		TestConfiguration rules = plugin.configure(PluginTester.yamlToJson("""
 				# Use _rules_ field for fine-grained rule configurations
 				_rules_:
 				# Rule 1: Match by route name
@@ -76,22 +77,18 @@ class KeyRateLimitTests {
 				  - key: 102234
 				    query_per_second: 100
 				"""));
-		assertThat(statuses(rules, TestExchange.get("/", "x-ca-key", "102234").route("route-a"), 11)).endsWith(200,
-				429);
-		assertThat(statuses(rules, TestExchange.get("/", "x-ca-key", "102234").authority("test.com"), 11))
+		assertThat(statuses(rules, TestRequest.get("/", "x-ca-key", "102234").route("route-a"), 11)).endsWith(200, 429);
+		assertThat(statuses(rules, TestRequest.get("/", "x-ca-key", "102234").authority("test.com"), 11))
 			.doesNotContain(429);
 	}
 
 	/**
 	 * The status of `count` requests like `request` (200 when the plugin lets one pass).
 	 */
-	static List<Integer> statuses(PluginConfiguration configuration, TestExchange request, int count) {
+	static List<Integer> statuses(TestConfiguration configuration, TestRequest request, int count) {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			TestExchange copy = new TestExchange(
-					io.github.wasmgateway.engine.ListHeaderMap.copyOf(request.requestHeaders));
-			copy.properties.putAll(request.properties);
-			Result result = send(configuration, copy);
+			TestResult result = send(configuration, request.copy());
 			statuses.add(result.passed() ? 200 : result.status());
 		}
 		return statuses;
@@ -99,12 +96,12 @@ class KeyRateLimitTests {
 
 	@Test
 	void limitsPerHeaderKeyAndRefillsAfterTheWindow() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"limit_by_header": "x-ca-key", "limit_keys": [
 				  {"key": "102234", "query_per_second": 2}, {"key": "308239", "query_per_hour": 1}]}""");
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
-		Result limited = send(configuration, TestExchange.get("/", "x-ca-key", "102234"));
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		TestResult limited = send(configuration, TestRequest.get("/", "x-ca-key", "102234"));
 		assertThat(limited.status()).isEqualTo(429);
 		assertThat(limited.body()).isEqualTo("Too many requests,rate_limited\n");
 		assertThat(limited.responseHeader("x-ratelimit-limit")).isEqualTo("2");
@@ -112,48 +109,47 @@ class KeyRateLimitTests {
 		assertThat(limited.responseHeader("x-ratelimit-reset")).isEqualTo("1");
 		// other keys have their own counters; unknown keys and requests without a key are
 		// not limited
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "308239")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
 		for (int i = 0; i < 5; i++) {
-			assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "other")).passed()).isTrue();
-			assertThat(send(configuration, TestExchange.get("/")).passed()).isTrue();
+			assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "other")).passed()).isTrue();
+			assertThat(send(configuration, TestRequest.get("/")).passed()).isTrue();
 		}
-		harness.clock.advance(Duration.ofSeconds(1));
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "102234")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
-		harness.clock.advance(Duration.ofHours(1));
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "308239")).passed()).isTrue();
+		plugin.advance(Duration.ofSeconds(1));
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "102234")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "308239")).status()).isEqualTo(429);
+		plugin.advance(Duration.ofHours(1));
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "308239")).passed()).isTrue();
 	}
 
 	@Test
 	void limitsPerQueryParameter() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"limit_by_param": "apikey", "limit_keys": [{"key": "k1", "query_per_minute": 1}]}""");
-		assertThat(send(configuration, TestExchange.get("/?apikey=k1")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/x?b=2&apikey=k1")).status()).isEqualTo(429);
-		assertThat(send(configuration, TestExchange.get("/?apikey=k2")).passed()).isTrue();
-		harness.clock.advance(Duration.ofMinutes(1));
-		assertThat(send(configuration, TestExchange.get("/?apikey=k1")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/?apikey=k1")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/x?b=2&apikey=k1")).status()).isEqualTo(429);
+		assertThat(send(configuration, TestRequest.get("/?apikey=k2")).passed()).isTrue();
+		plugin.advance(Duration.ofMinutes(1));
+		assertThat(send(configuration, TestRequest.get("/?apikey=k1")).passed()).isTrue();
 	}
 
 	@Test
 	void rulesHaveTheirOwnLimits() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"_rules_": [
 				  {"_match_route_": ["route-a"], "limit_by_header": "x-ca-key",
 				   "limit_keys": [{"key": "k", "query_per_day": 1}]},
 				  {"_match_domain_": ["*.example.com"], "limit_by_header": "x-ca-key",
 				   "limit_keys": [{"key": "k", "query_per_day": 2}]}]}""");
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").route("route-a")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").route("route-a")).status())
-			.isEqualTo(429);
-		TestExchange domain = TestExchange.get("/", "x-ca-key", "k").authority("a.example.com");
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "k").route("route-a")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "k").route("route-a")).status()).isEqualTo(429);
+		TestRequest domain = TestRequest.get("/", "x-ca-key", "k").authority("a.example.com");
 		assertThat(send(configuration, domain).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").authority("a.example.com")).passed())
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "k").authority("a.example.com")).passed())
 			.isTrue();
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k").authority("a.example.com")).status())
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "k").authority("a.example.com")).status())
 			.isEqualTo(429);
-		assertThat(send(configuration, TestExchange.get("/", "x-ca-key", "k")).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/", "x-ca-key", "k")).passed()).isTrue();
 	}
 
 	@Test
@@ -164,7 +160,7 @@ class KeyRateLimitTests {
 		ExecutorService workers = Executors.newFixedThreadPool(4);
 		try {
 			for (int round = 0; round < 10; round++) {
-				PluginConfiguration configuration = harness.configure("""
+				TestConfiguration configuration = plugin.configure("""
 						{"limit_by_header": "x-ca-key", "limit_keys": [{"key": "shared", "query_per_day": %d}]}"""
 					.formatted(100 + round));
 				AtomicInteger passed = new AtomicInteger();
@@ -174,7 +170,7 @@ class KeyRateLimitTests {
 					futures.add(workers.submit(() -> {
 						start.await();
 						for (int i = 0; i < 60; i++) {
-							if (send(configuration, TestExchange.get("/", "x-ca-key", "shared")).passed()) {
+							if (send(configuration, TestRequest.get("/", "x-ca-key", "shared")).passed()) {
 								passed.incrementAndGet();
 							}
 						}
@@ -190,37 +186,37 @@ class KeyRateLimitTests {
 		finally {
 			workers.shutdown();
 		}
-		assertThat(harness.plugin.vms().size()).isGreaterThanOrEqualTo(4);
+		assertThat(plugin.plugin().vms().size()).isGreaterThanOrEqualTo(4);
 	}
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{\"limit_by_header\": \"x\"}"))
+		assertThat(plugin.refused("{\"limit_by_header\": \"x\"}"))
 			.contains("key-rate-limit: configuration refused: limit_keys is required");
-		assertThat(harness.refused("{\"limit_by_header\": \"x\", \"limit_keys\": [{\"key\": \"a\"}]}"))
+		assertThat(plugin.refused("{\"limit_by_header\": \"x\", \"limit_keys\": [{\"key\": \"a\"}]}"))
 			.contains("limit_keys[0] needs one of query_per_second, query_per_minute");
-		assertThat(harness.refused("{\"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1}]}"))
+		assertThat(plugin.refused("{\"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1}]}"))
 			.contains("exactly one of limit_by_header and limit_by_param must be set");
-		assertThat(harness.refused("{\"limit_by_param\": \"p\", \"limit_by_header\": \"h\","
+		assertThat(plugin.refused("{\"limit_by_param\": \"p\", \"limit_by_header\": \"h\","
 				+ " \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1}]}"))
 			.contains("exactly one of limit_by_header and limit_by_param must be set");
-		assertThat(harness
+		assertThat(plugin
 			.refused("{\"limit_by_param\": \"p\", \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 0}]}"))
 			.contains("limit_keys[0].query_per_second must be between 1 and");
-		assertThat(harness
-			.refused("{\"limit_by_param\": \"p\", \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1},"
-					+ " {\"key\": \"a\", \"query_per_hour\": 1}]}"))
+		assertThat(
+				plugin.refused("{\"limit_by_param\": \"p\", \"limit_keys\": [{\"key\": \"a\", \"query_per_second\": 1},"
+						+ " {\"key\": \"a\", \"query_per_hour\": 1}]}"))
 			.contains("limit_keys[1].key 'a' is configured twice");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void hostileKeysAreHandledWithoutATrap() {
-		PluginConfiguration configuration = harness.configure("""
+		TestConfiguration configuration = plugin.configure("""
 				{"limit_by_param": "k", "limit_keys": [{"key": "a", "query_per_second": 1}]}""");
-		assertThat(send(configuration, TestExchange.get("/?k=" + "%".repeat(10_000))).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/?k=" + "x".repeat(200_000))).passed()).isTrue();
-		assertThat(harness.failures()).isZero();
+		assertThat(send(configuration, TestRequest.get("/?k=" + "%".repeat(10_000))).passed()).isTrue();
+		assertThat(send(configuration, TestRequest.get("/?k=" + "x".repeat(200_000))).passed()).isTrue();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,6 +1,9 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static io.github.wasmgateway.plugins.JoseTestSupport.b64u;
 import static io.github.wasmgateway.plugins.JoseTestSupport.fromB64u;
@@ -11,8 +14,6 @@ import static io.github.wasmgateway.plugins.JoseTestSupport.rsaJwt;
 import static io.github.wasmgateway.plugins.JoseTestSupport.rsaPrivateJwk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class OauthTests {
 
-	static final PluginHarness harness = new PluginHarness("oauth");
+	static final PluginTester plugin = BuiltinPlugins.tester("oauth");
 
 	static final KeyPair RSA = JoseTestSupport.rsaKeyPair(2048);
 
@@ -50,30 +51,30 @@ class OauthTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
-	static PluginConfiguration configure(String... parts) {
-		return harness.configure("{" + String.join(",", parts) + "}");
+	static TestConfiguration configure(String... parts) {
+		return plugin.configure("{" + String.join(",", parts) + "}");
 	}
 
-	static Result send(PluginConfiguration configuration, TestExchange exchange) {
-		return harness.send(configuration, exchange);
+	static TestResult send(TestConfiguration configuration, TestRequest request) {
+		return BuiltinPlugins.send(plugin, configuration, request);
 	}
 
-	static String token(Result result) {
+	static String token(TestResult result) {
 		assertThat(result.status()).as(result.body()).isEqualTo(200);
 		Matcher matcher = ACCESS_TOKEN.matcher(result.body());
 		assertThat(matcher.find()).isTrue();
 		return matcher.group(1);
 	}
 
-	static String issue(PluginConfiguration configuration, String clientId, String secret) {
-		return issue(harness, configuration, clientId, secret);
+	static String issue(TestConfiguration configuration, String clientId, String secret) {
+		return issue(plugin, configuration, clientId, secret);
 	}
 
-	static String issue(PluginHarness on, PluginConfiguration configuration, String clientId, String secret) {
-		return token(on.send(configuration, TestExchange
+	static String issue(PluginTester on, TestConfiguration configuration, String clientId, String secret) {
+		return token(on.send(configuration, TestRequest
 			.get("/oauth2/token?grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret)));
 	}
 
@@ -87,8 +88,8 @@ class OauthTests {
 		return uuid;
 	}
 
-	static TestExchange bearer(String token) {
-		return TestExchange.get("/api", "authorization", "Bearer " + token);
+	static TestRequest bearer(String token) {
+		return TestRequest.get("/api", "authorization", "Bearer " + token);
 	}
 
 	/** Higress's README, its configuration example, unchanged. */
@@ -111,17 +112,17 @@ class OauthTests {
 
 	@Test
 	void higressDocumentedExampleConfigurationIssuesAndChecksTokens() {
-		PluginConfiguration configuration = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE));
+		TestConfiguration configuration = plugin.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE));
 		String token = issue(configuration, "9515b564-0b1d-11ee-9c4c-00163e1250b5",
 				"9e55de56-0b1d-11ee-b8ec-00163e1250b5");
 		assertThat(part(token, 0)).contains("\"alg\":\"HS256\"");
 		assertThat(part(token, 1)).contains("\"iss\":\"Higress-Gateway\"", "\"sub\":\"consumer1\"");
-		Result result = send(configuration, bearer(token));
+		TestResult result = send(configuration, bearer(token));
 		assertThat(result.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 		assertThat(result.requestHeader("authorization")).isEqualTo("Bearer " + token);
 		// the README's point: a route that allows consumer2 only refuses consumer1's
 		// token
-		PluginConfiguration consumer2Only = harness.configure(HigressExamples.yamlToJson(HIGRESS_EXAMPLE + """
+		TestConfiguration consumer2Only = plugin.configure(PluginTester.yamlToJson(HIGRESS_EXAMPLE + """
 				_rules_:
 				- _match_domain_: [test.com]
 				  allow: [consumer2]
@@ -131,16 +132,16 @@ class OauthTests {
 
 	@Test
 	void getIssuesAnRfc9068AccessToken() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		Result result = send(configuration,
-				TestExchange.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1"));
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestResult result = send(configuration,
+				TestRequest.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1"));
 		assertThat(result.status()).isEqualTo(200);
 		assertThat(result.responseHeader("content-type")).isEqualTo("application/json");
 		assertThat(result.body()).startsWith("{\"token_type\":\"bearer\",\"access_token\":\"")
 			.endsWith("\",\"expires_in\":7200}");
 		String token = token(result);
 		assertThat(part(token, 0)).contains("\"alg\":\"HS256\"");
-		long now = harness.clock.epochSeconds();
+		long now = plugin.clock().epochSeconds();
 		assertThat(part(token, 1)).matches("\\{\"aud\":\"default\",\"client_id\":\"id-1\",\"exp\":" + (now + 7200)
 				+ ",\"iat\":" + now + ",\"iss\":\"Higress-Gateway\",\"jti\":\"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
 				+ "[89ab][0-9a-f]{3}-[0-9a-f]{12}\",\"sub\":\"consumer1\"\\}");
@@ -149,14 +150,14 @@ class OauthTests {
 		assertThat(fromB64u(parts[2]))
 			.isEqualTo(hmac("HS256", "secret-1".getBytes(StandardCharsets.UTF_8), parts[0] + "." + parts[1]));
 		// the token opens other routes
-		Result used = send(configuration, bearer(token));
+		TestResult used = send(configuration, bearer(token));
 		assertThat(used.passed()).isTrue();
 		assertThat(used.requestHeader("x-mse-consumer")).isEqualTo("consumer1");
 	}
 
 	@Test
 	void everyTokenHasItsOwnRandomJti() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		Set<UUID> ids = new HashSet<>();
 		long mostOnes = 0;
 		long mostZeros = 0;
@@ -175,43 +176,43 @@ class OauthTests {
 		// for random bits, a bit stuck in 200 tokens has a chance of 2^-199
 		assertThat(mostOnes & mostZeros).isEqualTo(~0xf000L);
 		assertThat(leastOnes & leastZeros).isEqualTo(0x3fff_ffff_ffff_ffffL);
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void twoGatewaysIssuingAtTheSameInstantGiveDifferentJti() {
 		// the same clock reading, VM, stream id and client in both: nothing but
 		// randomness tells their first tokens apart
-		try (PluginHarness one = new PluginHarness("oauth"); PluginHarness two = new PluginHarness("oauth")) {
+		try (PluginTester one = BuiltinPlugins.tester("oauth"); PluginTester two = BuiltinPlugins.tester("oauth")) {
 			String config = "{" + CONSUMERS + "}";
 			String first = issue(one, one.configure(config), "id-1", "secret-1");
 			String second = issue(two, two.configure(config), "id-1", "secret-1");
-			assertThat(one.clock.epochNanos()).isEqualTo(two.clock.epochNanos());
+			assertThat(one.clock().epochNanos()).isEqualTo(two.clock().epochNanos());
 			assertThat(jti(first)).isNotEqualTo(jti(second));
 		}
 	}
 
 	@Test
 	void postWithAFormIssuesAToken() {
-		PluginConfiguration configuration = configure(CONSUMERS);
-		TestExchange exchange = TestExchange.request("POST", "/oauth2/token", "content-type",
+		TestConfiguration configuration = configure(CONSUMERS);
+		TestRequest exchange = TestRequest.request("POST", "/oauth2/token", "content-type",
 				"application/x-www-form-urlencoded; charset=UTF-8");
-		Result result = harness.sendBody(configuration, exchange,
+		TestResult result = BuiltinPlugins.sendBody(plugin, configuration, exchange,
 				"grant_type=client_credentials&client_id=id-2".getBytes(StandardCharsets.UTF_8),
 				"&client_secret=secret-2".getBytes(StandardCharsets.UTF_8));
 		assertThat(part(token(result), 1)).contains("\"sub\":\"consumer2\"");
-		Result json = send(configuration,
-				TestExchange.request("POST", "/oauth2/token", "content-type", "application/json"));
+		TestResult json = send(configuration,
+				TestRequest.request("POST", "/oauth2/token", "content-type", "application/json"));
 		assertThat(json.status()).isEqualTo(400);
 		assertThat(json.body()).isEqualTo("{\"code\":400,\"msg\":\"Invalid or unsupported content-type\"}");
-		Result empty = send(configuration,
-				TestExchange.request("POST", "/oauth2/token", "content-type", "application/x-www-form-urlencoded"));
+		TestResult empty = send(configuration,
+				TestRequest.request("POST", "/oauth2/token", "content-type", "application/x-www-form-urlencoded"));
 		assertThat(empty.body()).isEqualTo("{\"code\":400,\"msg\":\"Authorize parameters are missing\"}");
 	}
 
 	@Test
 	void badTokenRequestsAre400() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String[][] cases = { { "", "grant_type is missing" },
 				{ "grant_type=password&client_id=id-1&client_secret=secret-1",
 						"grant type password is not supported." },
@@ -222,20 +223,20 @@ class OauthTests {
 						"invalid client_id or client_secret" },
 				{ "grant_type=client_credentials&client_id=id-1", "invalid client_id or client_secret" } };
 		for (String[] c : cases) {
-			Result result = send(configuration, TestExchange.get("/oauth2/token?" + c[0]));
+			TestResult result = send(configuration, TestRequest.get("/oauth2/token?" + c[0]));
 			assertThat(result.status()).as(c[0]).isEqualTo(400);
 			assertThat(result.body()).isEqualTo("{\"code\":400,\"msg\":\"" + c[1] + "\"}");
 		}
 		// the endpoint is any path ending in auth_path
 		assertThat(send(configuration,
-				TestExchange
+				TestRequest
 					.get("/prefix/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1"))
 			.status()).isEqualTo(200);
 	}
 
 	@Test
 	void missingOrBrokenTokensAre401() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String good = issue(configuration, "id-1", "secret-1");
 		String[] parts = good.split("\\.");
 		String[][] cases = { { null, "missing authorization header" }, { "Basic abc", "not a bearer token" },
@@ -259,9 +260,9 @@ class OauthTests {
 				{ "Bearer " + hmacJwt("HS256", "x".getBytes(StandardCharsets.UTF_8), "{\"alg\":\"HS256\"}",
 						"{\"client_id\":\"nobody\"}"), "unknown client_id" } };
 		for (String[] c : cases) {
-			TestExchange exchange = (c[0] == null) ? TestExchange.get("/api")
-					: TestExchange.get("/api", "authorization", c[0]);
-			Result result = send(configuration, exchange);
+			TestRequest exchange = (c[0] == null) ? TestRequest.get("/api")
+					: TestRequest.get("/api", "authorization", c[0]);
+			TestResult result = send(configuration, exchange);
 			assertThat(result.status()).as(c[1]).isEqualTo(401);
 			assertThat(result.body()).startsWith("{\"code\":401,\"msg\":\"Invalid Jwt token: " + c[1]);
 			assertThat(result.requestHeader("x-mse-consumer")).isNull();
@@ -270,70 +271,70 @@ class OauthTests {
 
 	@Test
 	void tokensExpireAfterTheirTtlPlusClockSkew() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"token_ttl\": 100", "\"clock_skew_seconds\": 10");
+		TestConfiguration configuration = configure(CONSUMERS, "\"token_ttl\": 100", "\"clock_skew_seconds\": 10");
 		String token = issue(configuration, "id-1", "secret-1");
-		assertThat(part(token, 1)).contains("\"exp\":" + (harness.clock.epochSeconds() + 100));
-		harness.clock.advance(Duration.ofSeconds(109));
+		assertThat(part(token, 1)).contains("\"exp\":" + (plugin.clock().epochSeconds() + 100));
+		plugin.advance(Duration.ofSeconds(109));
 		assertThat(send(configuration, bearer(token)).passed()).isTrue();
-		harness.clock.advance(Duration.ofSeconds(2));
-		Result expired = send(configuration, bearer(token));
+		plugin.advance(Duration.ofSeconds(2));
+		TestResult expired = send(configuration, bearer(token));
 		assertThat(expired.status()).isEqualTo(401);
 		assertThat(expired.body()).contains("token is expired");
 	}
 
 	@Test
 	void optionsChangeTheEndpointTheHeaderAndTheIssuer() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"auth_path\": \"/token\"", "\"issuer\": \"my-gw\"",
+		TestConfiguration configuration = configure(CONSUMERS, "\"auth_path\": \"/token\"", "\"issuer\": \"my-gw\"",
 				"\"auth_header_name\": \"X-Auth\"", "\"keep_token\": false");
 		String token = token(send(configuration,
-				TestExchange.get("/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")));
+				TestRequest.get("/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")));
 		assertThat(part(token, 1)).contains("\"iss\":\"my-gw\"");
 		assertThat(send(configuration, bearer(token)).status()).isEqualTo(401);
-		Result result = send(configuration, TestExchange.get("/api", "x-auth", "Bearer " + token));
+		TestResult result = send(configuration, TestRequest.get("/api", "x-auth", "Bearer " + token));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-auth")).isNull();
 		// the endpoint is matched on the path without its query: /token?x is, /token/x is
 		// not
-		assertThat(send(configuration, TestExchange.get("/token/x?grant_type=client_credentials")).status())
+		assertThat(send(configuration, TestRequest.get("/token/x?grant_type=client_credentials")).status())
 			.isEqualTo(401);
 	}
 
 	@Test
 	void withoutGlobalCredentialsATokenOpensOnlyItsRoute() {
-		PluginConfiguration configuration = configure(CONSUMERS, "\"global_credentials\": false");
+		TestConfiguration configuration = configure(CONSUMERS, "\"global_credentials\": false");
 		String token = token(send(configuration,
-				TestExchange.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")
+				TestRequest.get("/oauth2/token?grant_type=client_credentials&client_id=id-1&client_secret=secret-1")
 					.route("route-a")));
 		assertThat(part(token, 1)).contains("\"aud\":\"route-a\"");
 		assertThat(send(configuration, bearer(token).route("route-a")).passed()).isTrue();
-		Result other = send(configuration, bearer(token).route("route-b"));
+		TestResult other = send(configuration, bearer(token).route("route-b"));
 		assertThat(other.status()).isEqualTo(403);
 		assertThat(other.body()).startsWith("{\"code\":403,\"msg\":\"Access Denied: ");
 	}
 
 	@Test
 	void rulesAllowConsumers() {
-		PluginConfiguration configuration = configure(CONSUMERS, RULES);
+		TestConfiguration configuration = configure(CONSUMERS, RULES);
 		String token1 = issue(configuration, "id-1", "secret-1");
 		String token2 = issue(configuration, "id-2", "secret-2");
 		assertThat(send(configuration, bearer(token1).route("route-a")).passed()).isTrue();
-		Result forbidden = send(configuration, bearer(token2).route("route-a"));
+		TestResult forbidden = send(configuration, bearer(token2).route("route-a"));
 		assertThat(forbidden.status()).isEqualTo(403);
 		assertThat(forbidden.body())
 			.isEqualTo("{\"code\":403,\"msg\":\"Access Denied: consumer 'consumer2' is not allowed\"}");
 		assertThat(send(configuration, bearer(token2).authority("api.example.com")).passed()).isTrue();
-		assertThat(send(configuration, TestExchange.get("/api").route("route-a")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/api").route("route-a")).status()).isEqualTo(401);
 		// global_auth unset with rules: other routes are open
-		assertThat(send(configuration, TestExchange.get("/api").route("route-z")).passed()).isTrue();
-		PluginConfiguration global = configure(CONSUMERS, "\"global_auth\": true", RULES);
-		assertThat(send(global, TestExchange.get("/api").route("route-z")).status()).isEqualTo(401);
+		assertThat(send(configuration, TestRequest.get("/api").route("route-z")).passed()).isTrue();
+		TestConfiguration global = configure(CONSUMERS, "\"global_auth\": true", RULES);
+		assertThat(send(global, TestRequest.get("/api").route("route-z")).status()).isEqualTo(401);
 		assertThat(send(global, bearer(token2).route("route-z")).passed()).isTrue();
 	}
 
 	@Test
 	void rs256TokensAreSignedWithTheGatewayKey() {
 		String signing = "\"signing_algorithm\": \"RS256\", \"signing_key\": " + rsaPrivateJwk(RSA, "\"kid\":\"gw-1\"");
-		PluginConfiguration configuration = configure(CONSUMERS, signing);
+		TestConfiguration configuration = configure(CONSUMERS, signing);
 		long start = System.nanoTime();
 		String token = issue(configuration, "id-1", "secret-1");
 		System.out.printf("oauth PRECOMPILED: first RS256 token issued in %.1f ms%n",
@@ -365,61 +366,61 @@ class OauthTests {
 
 	@Test
 	void malformedConfigurationIsRefusedWithAReason() {
-		assertThat(harness.refused("{}")).contains("oauth: configuration refused: consumers is required");
-		assertThat(harness.refused("{\"consumers\": []}")).contains("consumers must not be empty");
-		assertThat(harness.refused("{\"consumers\": [{\"client_id\": \"a\", \"client_secret\": \"s\"}]}"))
+		assertThat(plugin.refused("{}")).contains("oauth: configuration refused: consumers is required");
+		assertThat(plugin.refused("{\"consumers\": []}")).contains("consumers must not be empty");
+		assertThat(plugin.refused("{\"consumers\": [{\"client_id\": \"a\", \"client_secret\": \"s\"}]}"))
 			.contains("consumers[0].name is required");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_secret\": \"s\"}]}"))
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"client_secret\": \"s\"}]}"))
 			.contains("consumers[0].client_id is required");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\"}]}"))
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\"}]}"))
 			.contains("consumers[0].client_secret is required");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
 				+ " {\"name\": \"a\", \"client_id\": \"y\", \"client_secret\": \"s\"}]}"))
 			.contains("duplicate name 'a'");
-		assertThat(harness.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
+		assertThat(plugin.refused("{\"consumers\": [{\"name\": \"a\", \"client_id\": \"x\", \"client_secret\": \"s\"},"
 				+ " {\"name\": \"b\", \"client_id\": \"x\", \"client_secret\": \"s\"}]}"))
 			.contains("duplicate consumer client_id 'x'");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"token_ttl\": 0}")).contains("token_ttl must be between 1");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"auth_path\": \"\"}")).contains("auth_path must not be empty");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"ES256\"}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"token_ttl\": 0}")).contains("token_ttl must be between 1");
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"auth_path\": \"\"}")).contains("auth_path must not be empty");
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"ES256\"}"))
 			.contains("signing_algorithm must be one of");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\"}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\"}"))
 			.contains("signing_key (an RSA private JWK) is required");
-		assertThat(harness
+		assertThat(plugin
 			.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": {\"kty\": \"RSA\"}}"))
 			.contains("signing_key is not a usable RSA private key: \"n\" is required");
 		String wrongD = rsaPrivateJwk(RSA, "").replaceAll("\"d\":\"[^\"]+\"",
 				"\"d\":\"" + b64u(new byte[] { 1, 2, 3 }) + "\"");
-		assertThat(harness
+		assertThat(plugin
 			.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": " + wrongD + "}"))
 			.contains("signing_key is not a usable RSA private key");
 		KeyPair small = JoseTestSupport.rsaKeyPair(1024);
-		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": "
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"signing_algorithm\": \"RS256\", \"signing_key\": "
 				+ rsaPrivateJwk(small, "") + "}"))
 			.contains("signing_key must have at least 2048 bits");
-		assertThat(harness.refused("{" + CONSUMERS + ", \"signing_key\": {}}")).contains("signing_key is only used");
-		assertThat(harness.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"a\"]}]}"))
+		assertThat(plugin.refused("{" + CONSUMERS + ", \"signing_key\": {}}")).contains("signing_key is only used");
+		assertThat(plugin.refused("{\"_rules_\": [{\"_match_route_\": [\"r\"], \"allow\": [\"a\"]}]}"))
 			.contains("needs consumers in the global part");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void hostileInputIsRejectedWithoutATrap() {
-		PluginConfiguration configuration = configure(CONSUMERS);
+		TestConfiguration configuration = configure(CONSUMERS);
 		String[] values = { "Bearer ", "Bearer " + "a".repeat(300000), "Bearer ...", "Bearer a.b.c",
 				"Bearer " + b64u("{\"alg\":\"HS256\"}") + "." + b64u("{\"client_id\":" + "[".repeat(3000) + "}") + ".x",
 				"Bearer " + b64u("{\"alg\":\"HS256\"}") + "." + b64u("{\"client_id\":\"id-1\",\"exp\":1e999}") + ".x",
 				"Bearer \u00e9\u0000.\uffff.x" };
 		for (String value : values) {
-			assertThat(send(configuration, TestExchange.get("/api", "authorization", value)).status()).isEqualTo(401);
+			assertThat(send(configuration, TestRequest.get("/api", "authorization", value)).status()).isEqualTo(401);
 		}
-		assertThat(send(configuration, TestExchange.get("/oauth2/token?grant_type=" + "x".repeat(100000))).status())
+		assertThat(send(configuration, TestRequest.get("/oauth2/token?grant_type=" + "x".repeat(100000))).status())
 			.isEqualTo(400);
-		assertThat(send(configuration, TestExchange.get("/oauth2/token?%zz=1&grant_type=%")).status()).isEqualTo(400);
-		TestExchange post = TestExchange.request("POST", "/oauth2/token", "content-type",
+		assertThat(send(configuration, TestRequest.get("/oauth2/token?%zz=1&grant_type=%")).status()).isEqualTo(400);
+		TestRequest post = TestRequest.request("POST", "/oauth2/token", "content-type",
 				"application/x-www-form-urlencoded");
-		assertThat(harness.sendBody(configuration, post, new byte[200000]).status()).isEqualTo(400);
-		assertThat(harness.failures()).isZero();
+		assertThat(BuiltinPlugins.sendBody(plugin, configuration, post, new byte[200000]).status()).isEqualTo(400);
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,10 +1,16 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wasmgateway.engine.PluginConfiguration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class RegexEngineTests {
 
-	static final PluginHarness harness = new PluginHarness("request-block");
+	static final PluginTester plugin = BuiltinPlugins.tester("request-block");
 
 	static final List<String> PATTERNS = List.of("abc", "^/a", "c$", "^/$", "a.c", "a[bc]+d", "[^a-z/]", "x{2}",
 			"x{2,}", "^/x{1,3}$", "(ab|cd)+e", "(?:ab)?c", "\\d{3}-\\d{4}", "\\bword\\b", "\\Bor", "\\w+@\\w+\\.com",
@@ -34,38 +40,39 @@ class RegexEngineTests {
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
 	@Test
 	void agreesWithJavaRegex() {
 		for (String pattern : PATTERNS) {
 			String json = "{\"block_regexp_urls\": [\"" + pattern.replace("\\", "\\\\") + "\"]}";
-			PluginConfiguration configuration = harness.configure(json);
+			TestConfiguration configuration = plugin.configure(json);
 			Pattern reference = Pattern.compile(pattern);
 			for (String text : TEXTS) {
 				boolean expected = reference.matcher(text).find();
-				boolean blocked = harness.send(configuration, TestExchange.get(text)).status() == 403;
+				boolean blocked = BuiltinPlugins.send(plugin, configuration, TestRequest.get(text)).status() == 403;
 				assertThat(blocked).as("/%s/ on %s", pattern, text).isEqualTo(expected);
 			}
 		}
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void posixClassesAsInRe2() {
-		PluginConfiguration configuration = harness.configure("{\"block_regexp_urls\": [\"^/[[:digit:]]{2}$\"]}");
-		assertThat(harness.send(configuration, TestExchange.get("/42")).status()).isEqualTo(403);
-		assertThat(harness.send(configuration, TestExchange.get("/4a")).passed()).isTrue();
+		TestConfiguration configuration = plugin.configure("{\"block_regexp_urls\": [\"^/[[:digit:]]{2}$\"]}");
+		assertThat(BuiltinPlugins.send(plugin, configuration, TestRequest.get("/42")).status()).isEqualTo(403);
+		assertThat(BuiltinPlugins.send(plugin, configuration, TestRequest.get("/4a")).passed()).isTrue();
 	}
 
 	@Test
 	void nestedRepetitionDoesNotBlowUp() {
-		PluginConfiguration configuration = harness.configure("{\"block_regexp_urls\": [\"^/(a+)+$\", \"(x+x+)+y\"]}");
+		TestConfiguration configuration = plugin.configure("{\"block_regexp_urls\": [\"^/(a+)+$\", \"(x+x+)+y\"]}");
 		String path = "/" + "a".repeat(20_000) + "!";
-		assertThat(harness.send(configuration, TestExchange.get(path)).passed()).isTrue();
-		assertThat(harness.send(configuration, TestExchange.get("/" + "x".repeat(20_000))).passed()).isTrue();
-		assertThat(harness.failures()).isZero();
+		assertThat(BuiltinPlugins.send(plugin, configuration, TestRequest.get(path)).passed()).isTrue();
+		assertThat(BuiltinPlugins.send(plugin, configuration, TestRequest.get("/" + "x".repeat(20_000))).passed())
+			.isTrue();
+		assertThat(plugin.failures()).isZero();
 	}
 
 }

@@ -1,20 +1,19 @@
 package io.github.wasmgateway.plugins;
 
-import io.github.wasmgateway.engine.TestExchange;
+import io.github.wasmgateway.test.PluginTester;
+import io.github.wasmgateway.test.TestConfiguration;
+import io.github.wasmgateway.test.TestRequest;
+import io.github.wasmgateway.test.TestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.wasmgateway.engine.Decision;
-import io.github.wasmgateway.engine.ByteArrayBody;
-import io.github.wasmgateway.engine.HttpStream;
-import io.github.wasmgateway.engine.PluginCallException;
-import io.github.wasmgateway.engine.PluginConfiguration;
 import io.github.wasmgateway.engine.PluginFailure;
-import io.github.wasmgateway.plugins.PluginHarness.Result;
-import java.nio.charset.StandardCharsets;
+import io.github.wasmgateway.test.Decision;
+import io.github.wasmgateway.test.HttpReply;
+import io.github.wasmgateway.test.Phase;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,13 +22,27 @@ import org.junit.jupiter.api.Test;
  */
 class SdkTests {
 
-	static final PluginHarness harness = PluginHarness.testPlugin("sdk-exerciser");
+	static final PluginTester plugin = BuiltinPlugins.testPlugin("sdk-exerciser");
 
-	static final PluginConfiguration configuration = harness.configure("");
+	static final TestConfiguration configuration = plugin.configure("");
+
+	/**
+	 * Cluster "upstream" answers 200 with body "pong:<request body>" and echoes header
+	 * x-echo; cluster "broken" fails (as a refused connection); other clusters are
+	 * unknown.
+	 */
+	@BeforeAll
+	static void scriptCallouts() {
+		plugin.httpCalls()
+			.answer("upstream",
+					(call) -> HttpReply.of(200, "pong:" + call.bodyText(), "x-echo",
+							(call.header("x-echo") != null) ? call.header("x-echo") : ""))
+			.reply("broken", HttpReply.failed("connection refused"));
+	}
 
 	@AfterAll
 	static void close() {
-		harness.close();
+		plugin.close();
 	}
 
 	static String op(String op, String input, String... headers) {
@@ -39,7 +52,7 @@ class SdkTests {
 		all[2] = "x-input";
 		all[3] = input;
 		System.arraycopy(headers, 0, all, 4, headers.length);
-		return harness.send(configuration, TestExchange.get("/", all)).requestHeader("x-result");
+		return BuiltinPlugins.send(plugin, configuration, TestRequest.get("/", all)).requestHeader("x-result");
 	}
 
 	@Test
@@ -54,7 +67,7 @@ class SdkTests {
 		assertThat(op("json", "{\"a\":1} x")).contains("unexpected characters after the JSON value");
 		assertThat(op("json", "[".repeat(100) + "]".repeat(100))).contains("nested deeper than 64 levels");
 		assertThat(op("json", "\"\\ud83d\\ude00\"")).isEqualTo("\"\ud83d\ude00\"");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
@@ -69,7 +82,7 @@ class SdkTests {
 		assertThat(op("resp", "*99999999\\r\\n:1\\r\\n")).isEqualTo("invalid");
 		assertThat(op("resp", "?what\\r\\n")).isEqualTo("invalid");
 		assertThat(op("resp", "*1\\r\\n".repeat(40) + ":1\\r\\n")).isEqualTo("invalid");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
@@ -94,15 +107,17 @@ class SdkTests {
 		assertThat(op("regex", "(a{1000}){1000}")).startsWith("error: pattern too large");
 		assertThat(op("regex", "x)")).startsWith("error: unexpected ')'");
 		assertThat(op("regex", "(?i)straße", "x-subject", "STRAßE")).isEqualTo("match");
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void queryAndIpHelpers() {
-		assertThat(harness
-			.send(configuration, TestExchange.get("/p?a=1&b=x+y&a=%41%zz&a=3#frag", "x-op", "query", "x-input", "a"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration,
+					TestRequest.get("/p?a=1&b=x+y&a=%41%zz&a=3#frag", "x-op", "query", "x-input", "a"))
 			.requestHeader("x-result")).isEqualTo("1|3");
-		assertThat(harness.send(configuration, TestExchange.get("/p?b=x+y%2Bz", "x-op", "query", "x-input", "b"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration, TestRequest.get("/p?b=x+y%2Bz", "x-op", "query", "x-input", "b"))
 			.requestHeader("x-result")).isEqualTo("x y+z");
 		assertThat(op("ip", "192.168.001.010")).isEqualTo("192.168.1.10");
 		assertThat(op("ip", "2001:DB8:0:0:0:0:0:1")).isEqualTo("2001:db8::1");
@@ -125,12 +140,13 @@ class SdkTests {
 		assertThat(second).hasSize(16).isNotEqualTo(first);
 		assertThat(Base64.getDecoder().decode(op("random", "1000"))).hasSize(1000);
 		assertThat(op("random", "0")).isEmpty();
-		assertThat(harness.failures()).isZero();
+		assertThat(plugin.failures()).isZero();
 	}
 
 	@Test
 	void propertiesRoundTripAndComeFromTheExchange() {
-		assertThat(harness.send(configuration, TestExchange.get("/", "x-op", "property", "x-input", "v1").route("r7"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration, TestRequest.get("/", "x-op", "property", "x-input", "v1").route("r7"))
 			.requestHeader("x-result")).isEqualTo("v1|r7");
 	}
 
@@ -143,101 +159,97 @@ class SdkTests {
 
 	@Test
 	void calloutReplyResumesTheRequest() {
-		Result result = harness.send(configuration,
-				TestExchange.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "upstream"));
+		TestResult result = BuiltinPlugins.send(plugin, configuration,
+				TestRequest.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "upstream"));
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestHeader("x-callout-status")).isEqualTo("200");
 		assertThat(result.requestHeader("x-callout-body")).isEqualTo("pong:ping");
 		assertThat(result.requestHeader("x-callout-echo")).isEqualTo("hi");
-		assertThat(harness.callouts.requests).last().satisfies((request) -> {
-			assertThat(request.headers().get(":method")).isEqualTo("POST");
+		assertThat(plugin.httpCalls().calls()).last().satisfies((request) -> {
+			assertThat(request.header(":method")).isEqualTo("POST");
 			assertThat(request.timeout().toMillis()).isEqualTo(1000);
 		});
-		Result failed = harness.send(configuration,
-				TestExchange.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "broken"));
+		TestResult failed = BuiltinPlugins.send(plugin, configuration,
+				TestRequest.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "broken"));
 		assertThat(failed.status()).isEqualTo(502);
-		assertThat(harness
-			.send(configuration, TestExchange.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "nowhere"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration,
+					TestRequest.get("/", "x-op", "callout", "x-input", "hi", "x-cluster", "nowhere"))
 			.requestHeader("x-result")).isEqualTo("callout refused 2");
 	}
 
 	@Test
 	void redisCommandsGoThroughTheHost() {
-		assertThat(harness.send(configuration, TestExchange.get("/", "x-op", "redis", "x-input", "outbound|6379||r"))
+		assertThat(BuiltinPlugins
+			.send(plugin, configuration, TestRequest.get("/", "x-op", "redis", "x-input", "outbound|6379||r"))
 			.requestHeader("x-redis")).isEqualTo("+PONG");
 		assertThat(
-				harness
-					.send(configuration,
-							TestExchange.get("/", "x-op", "redis", "x-input", "outbound|6379||r", "x-args",
+				BuiltinPlugins
+					.send(plugin, configuration,
+							TestRequest.get("/", "x-op", "redis", "x-input", "outbound|6379||r", "x-args",
 									"INCR sdk-counter"))
 					.requestHeader("x-redis"))
 			.isEqualTo(":1");
-		assertThat(harness.redis.commands).last().isEqualTo(java.util.List.of("INCR", "sdk-counter"));
+		assertThat(plugin.redis().commands()).last().isEqualTo(java.util.List.of("INCR", "sdk-counter"));
 	}
 
 	@Test
 	void metricsAndTicks() {
-		PluginConfiguration ticking = harness.configure("tick");
-		harness.send(ticking, TestExchange.get("/twelve-chars"));
-		assertThat(harness.metrics.value("sdk-exerciser", "exerciser_last_path_length")).isEqualTo(13L);
-		long before = harness.metrics.value("sdk-exerciser", "exerciser_requests");
-		harness.send(configuration, TestExchange.get("/"));
-		assertThat(harness.metrics.value("sdk-exerciser", "exerciser_requests")).isEqualTo(before + 1);
-		assertThat(harness.ticks.scheduled()).isPositive();
-		harness.ticks.fire();
-		harness.ticks.fire();
-		assertThat(harness.metrics.value("sdk-exerciser", "exerciser_ticks")).isGreaterThanOrEqualTo(2L);
+		TestConfiguration ticking = plugin.configure("tick");
+		BuiltinPlugins.send(plugin, ticking, TestRequest.get("/twelve-chars"));
+		assertThat(plugin.metric("exerciser_last_path_length")).isEqualTo(13L);
+		long before = plugin.metric("exerciser_requests");
+		BuiltinPlugins.send(plugin, configuration, TestRequest.get("/"));
+		assertThat(plugin.metric("exerciser_requests")).isEqualTo(before + 1);
+		assertThat(plugin.scheduledTicks()).isPositive();
+		plugin.fireTicks();
+		plugin.fireTicks();
+		assertThat(plugin.metric("exerciser_ticks")).isGreaterThanOrEqualTo(2L);
 	}
 
 	@Test
 	void bodiesAreBufferedAndReplaced() {
-		TestExchange exchange = TestExchange.request("POST", "/", "x-op", "upper-body");
-		HttpStream stream = harness.plugin.openStream(configuration, exchange);
-		try {
-			assertThat(stream.onRequestHeaders(false)).isEqualTo(Decision.Flow.CONTINUE);
-			assertThat(stream.onRequestBody(ByteArrayBody.of("hello "), false))
-				.isEqualTo(Decision.Flow.STOP_AND_BUFFER);
-			ByteArrayBody all = ByteArrayBody.of("hello world");
-			assertThat(stream.onRequestBody(all, true)).isEqualTo(Decision.Flow.CONTINUE);
-			assertThat(new String(all.bytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO WORLD!");
-		}
-		finally {
-			stream.finish();
-		}
+		TestResult result = BuiltinPlugins.send(plugin, configuration,
+				TestRequest.request("POST", "/", "x-op", "upper-body").body("hello ", "world"));
+		assertThat(result.decision(Phase.REQUEST_HEADERS)).isEqualTo(Decision.CONTINUE);
+		assertThat(result.decisions(Phase.REQUEST_BODY)).containsExactly(Decision.BUFFER, Decision.CONTINUE);
+		assertThat(result.requestBodyText()).isEqualTo("HELLO WORLD!");
 	}
 
 	@Test
 	void localResponsesCarryStatusHeadersAndDetails() {
-		Result result = harness.send(configuration, TestExchange.get("/", "x-op", "deny", "x-input", "because"));
+		TestResult result = BuiltinPlugins.send(plugin, configuration,
+				TestRequest.get("/", "x-op", "deny", "x-input", "because"));
 		assertThat(result.status()).isEqualTo(418);
 		assertThat(result.body()).isEqualTo("teapot");
 		assertThat(result.responseHeader("x-why")).isEqualTo("because");
-		assertThat(result.response().details()).isEqualTo("exerciser.deny");
+		assertThat(result.reply().details()).isEqualTo("exerciser.deny");
 	}
 
 	@Test
 	void logLinesReachTheHost() {
 		op("log", "hello");
-		assertThat(harness.logger.contains("INFO exerciser says hello")).isTrue();
+		assertThat(plugin.logs().toString()).contains("INFO exerciser says hello");
 	}
 
 	@Test
 	void refusedConfigurationFailsAtConfigure() {
-		harness.refused("refuse");
+		plugin.refused("refuse");
 	}
 
 	@Test
 	void abortIsLoggedThenTraps() {
-		try (PluginHarness own = PluginHarness.testPlugin("sdk-exerciser")) {
-			PluginConfiguration config = own.configure("");
-			assertThatThrownBy(() -> own.send(config, TestExchange.get("/", "x-op", "abort")))
-				.isInstanceOfSatisfying(PluginCallException.class, (ex) -> {
-					assertThat(ex.kind()).isEqualTo(PluginFailure.Kind.TRAP);
-					assertThat(ex.failure().wasmStack()).anyMatch((frame) -> frame.startsWith("sdk/runtime/sdkAbort"));
-				});
-			assertThat(own.logger.contains("CRITICAL plugin aborted: Index out of range (~lib/array.ts:")).isTrue();
+		try (PluginTester own = BuiltinPlugins.testPlugin("sdk-exerciser")) {
+			TestConfiguration config = own.configure("");
+			TestResult aborted = own.send(config, TestRequest.get("/", "x-op", "abort"));
+			assertThat(aborted.failed()).isTrue();
+			assertThat(own.plugin().recentFailures()).first().satisfies((failure) -> {
+				assertThat(failure.kind()).isEqualTo(PluginFailure.Kind.TRAP);
+				assertThat(failure.wasmStack()).anyMatch((frame) -> frame.startsWith("sdk/runtime/sdkAbort"));
+			});
+			assertThat(own.logs().toString()).contains("CRITICAL plugin aborted: Index out of range (~lib/array.ts:");
 			// the next request gets a fresh VM
-			assertThat(own.send(config, TestExchange.get("/")).passed()).isTrue();
+			assertThat(own.send(config, TestRequest.get("/")).passed()).isTrue();
 		}
 	}
 

@@ -10,9 +10,16 @@ public enum Decision {
 
 	/**
 	 * Hold the stream until the plugin resumes it or replies (after a callout, say);
-	 * headers StopIteration still hands the body to the plugin, as Envoy does.
+	 * headers StopIteration still hands the body to the plugin, as Envoy does; a body or
+	 * trailers phase that stops.
 	 */
 	PAUSE,
+
+	/**
+	 * Headers StopAllIteration (AndBuffer 3, AndWatermark 4): the headers and the body
+	 * both wait until the plugin resumes the stream or replies.
+	 */
+	PAUSE_ALL,
 
 	/** Body phases: collect the body and call again with everything so far. */
 	BUFFER,

@@ -9,6 +9,8 @@ import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.ForeignFunction;
+import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.SharedDataStore;
@@ -21,7 +23,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -40,7 +47,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The plugin's clock ({@link #clock()}), HTTP calls ({@link #httpCalls()}), gRPC calls
  * ({@link #grpcCalls()}), Redis ({@link #redis()}), logs ({@link #logs()}), metrics
  * ({@link #metric(String)}), shared data ({@link #sharedData(String)}) and ticks
- * ({@link #advance(Duration)}) are the test's. A tester is used from one thread; close it
+ * ({@link #advance(Duration)}) are the test's. Requests may be sent from several threads
+ * at once (each runs on a VM of its own, as the gateway's event loops do, to test what
+ * the VMs share); releasing, moving the clock and closing are the test thread's. Close it
  * to free the plugin's VMs.
  */
 public final class PluginTester implements AutoCloseable {
@@ -65,6 +74,9 @@ public final class PluginTester implements AutoCloseable {
 
 	private final InMemoryMetrics metrics = new InMemoryMetrics();
 
+	/** Calls of each foreign function by name, counted as the host answers them. */
+	private final Map<String, AtomicInteger> foreignCalls = new ConcurrentHashMap<>();
+
 	private final HostServices services;
 
 	private final WasmEngine engine;
@@ -72,11 +84,13 @@ public final class PluginTester implements AutoCloseable {
 	private final Plugin plugin;
 
 	/** Requests that wait for the plugin; they go on when it resumes or replies. */
-	private final List<StreamDriver> paused = new ArrayList<>();
+	private final List<StreamDriver> paused = new CopyOnWriteArrayList<>();
 
 	private PluginTester(Builder builder) {
 		this.name = builder.name;
 		this.services = HostServices.builder()
+			.withForeignFunctions(
+					counted(builder.hostCrypto ? ForeignFunctions.standard() : ForeignFunctions.withoutHostCrypto()))
 			.withLoggers((plugin) -> this.logs)
 			.withClock(this.clock)
 			.withRedis(this.redis)
@@ -100,6 +114,18 @@ public final class PluginTester implements AutoCloseable {
 			settings.withRootId(builder.rootId);
 		}
 		this.plugin = this.engine.createPlugin(compiled, settings.build());
+	}
+
+	private ForeignFunctions counted(ForeignFunctions functions) {
+		ForeignFunctions counted = functions;
+		for (String function : functions.names()) {
+			ForeignFunction target = functions.find(function);
+			counted = counted.with(function, (arguments) -> {
+				this.foreignCalls.computeIfAbsent(function, (key) -> new AtomicInteger()).incrementAndGet();
+				return target.call(arguments);
+			});
+		}
+		return counted;
 	}
 
 	/** A plugin binary in a file. */
@@ -301,12 +327,29 @@ public final class PluginTester implements AutoCloseable {
 		this.services.sharedData(this.name).set(key, value.getBytes(StandardCharsets.UTF_8), 0);
 	}
 
+	/**
+	 * How often the plugin called the host's foreign function {@code function}
+	 * ({@code proxy_call_foreign_function}) and the host had it; 0 for a name the host
+	 * does not offer.
+	 */
+	public int foreignCalls(String function) {
+		AtomicInteger calls = this.foreignCalls.get(function);
+		return (calls != null) ? calls.get() : 0;
+	}
+
+	/** Every foreign function the plugin called and the host had, with its count. */
+	public Map<String, Integer> foreignCalls() {
+		Map<String, Integer> calls = new TreeMap<>();
+		this.foreignCalls.forEach((function, count) -> calls.put(function, count.get()));
+		return calls;
+	}
+
 	/** How many times the plugin failed (trapped, ran past its deadline) so far. */
 	public long failures() {
 		return this.plugin.failureCount();
 	}
 
-	/** The plugin's recent failures, newest last, as the gateway reports them. */
+	/** The plugin's recent failures, newest first, as the gateway reports them. */
 	public List<String> recentFailures() {
 		return this.plugin.recentFailures().stream().map(PluginFailure::toString).toList();
 	}
@@ -345,6 +388,8 @@ public final class PluginTester implements AutoCloseable {
 		private String rootId;
 
 		private Duration callTimeout = Duration.ofSeconds(30);
+
+		private boolean hostCrypto = true;
 
 		private Builder(PluginBinary binary, String name) {
 			this.binary = binary;
@@ -392,6 +437,17 @@ public final class PluginTester implements AutoCloseable {
 		 */
 		public Builder callTimeout(Duration callTimeout) {
 			this.callTimeout = Objects.requireNonNull(callTimeout);
+			return this;
+		}
+
+		/**
+		 * Whether the host offers its crypto foreign functions (signature verification,
+		 * HMAC, SHA-2; the gateway's {@code wasm-gateway.host-crypto}, on by default).
+		 * Off, a plugin asking for them gets NOT_FOUND and must run its own Wasm crypto,
+		 * as on Envoy: run a plugin's tests both ways to check both paths.
+		 */
+		public Builder hostCrypto(boolean hostCrypto) {
+			this.hostCrypto = hostCrypto;
 			return this;
 		}
 

@@ -49,7 +49,8 @@ final class StreamDriver implements HttpExchange {
 	/** The steps still to run: a phase and, for a body phase, the chunk's index. */
 	private final List<Step> steps = new ArrayList<>();
 
-	private final Map<Phase, Decision> decisions = new EnumMap<>(Phase.class);
+	/** Every decision of each phase, in order (a body phase decides once per chunk). */
+	private final Map<Phase, List<Decision>> decisions = new EnumMap<>(Phase.class);
 
 	/** Body bytes the plugin held (BUFFER) and will see again with the next chunk. */
 	private ByteArrayBody pending;
@@ -124,7 +125,7 @@ final class StreamDriver implements HttpExchange {
 				end();
 				return;
 			}
-			this.decisions.put(step.phase(), decision(decision));
+			this.decisions.computeIfAbsent(step.phase(), (phase) -> new ArrayList<>()).add(decision(decision));
 			if (decision instanceof io.github.wasmgateway.engine.Decision.Reply reply) {
 				this.reply = reply(reply.response());
 			}
@@ -260,6 +261,7 @@ final class StreamDriver implements HttpExchange {
 			return switch (flow) {
 				case CONTINUE -> Decision.CONTINUE;
 				case STOP_AND_BUFFER -> Decision.BUFFER;
+				case STOP_ALL_AND_BUFFER, STOP_ALL_AND_WATERMARK -> Decision.PAUSE_ALL;
 				default -> Decision.PAUSE;
 			};
 		}
@@ -286,8 +288,8 @@ final class StreamDriver implements HttpExchange {
 		return this.state == State.DONE;
 	}
 
-	Decision decision(Phase phase) {
-		return this.decisions.get(phase);
+	List<Decision> decisions(Phase phase) {
+		return List.copyOf(this.decisions.getOrDefault(phase, List.of()));
 	}
 
 	LocalReply localReply() {

@@ -32,12 +32,32 @@ public final class TestRequest {
 
 	final List<String[]> upstreamTrailers = new ArrayList<>();
 
+	private TestRequest() {
+	}
+
 	private TestRequest(String method, String path) {
 		header(":method", method);
 		header(":path", path);
 		header(":authority", "example.com");
 		header(":scheme", "http");
 		property("request.path", path);
+	}
+
+	/**
+	 * A copy to change (a header, the body) without touching this request, as when one
+	 * signed request is sent again tampered with.
+	 */
+	public TestRequest copy() {
+		TestRequest copy = new TestRequest();
+		copy.headers.addAll(this.headers);
+		copy.properties.putAll(this.properties);
+		copy.body.addAll(this.body);
+		copy.trailers.addAll(this.trailers);
+		copy.upstreamStatus = this.upstreamStatus;
+		copy.upstreamHeaders.addAll(this.upstreamHeaders);
+		copy.upstreamBody.addAll(this.upstreamBody);
+		copy.upstreamTrailers.addAll(this.upstreamTrailers);
+		return copy;
 	}
 
 	/** A GET of {@code path} with the given headers as name, value pairs. */

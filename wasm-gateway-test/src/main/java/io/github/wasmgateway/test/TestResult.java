@@ -56,7 +56,16 @@ public final class TestResult {
 	 * run.
 	 */
 	public Decision decision(Phase phase) {
-		return this.driver.decision(phase);
+		List<Decision> decisions = decisions(phase);
+		return decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
+	}
+
+	/**
+	 * Every decision of the plugin in {@code phase}, in order: one per body chunk (BUFFER
+	 * for each chunk it kept, then CONTINUE), empty when the phase did not run.
+	 */
+	public List<Decision> decisions(Phase phase) {
+		return this.driver.decisions(phase);
 	}
 
 	/** The plugin's local reply, or null. */
@@ -85,6 +94,17 @@ public final class TestResult {
 	/** A request header as it goes upstream (after the plugin's edits), or null. */
 	public String requestHeader(String name) {
 		return first(this.driver.forwardedRequestHeaders(), name);
+	}
+
+	/**
+	 * Every value of request header {@code name} (any case) as it goes upstream, in
+	 * order: a plugin that adds a header already there sends both.
+	 */
+	public List<String> requestHeaderValues(String name) {
+		return requestHeaders().stream()
+			.filter((header) -> header.getKey().equalsIgnoreCase(name))
+			.map(Map.Entry::getValue)
+			.toList();
 	}
 
 	/** Every request header as it goes upstream, pseudo-headers included, in order. */

@@ -188,6 +188,8 @@ class PluginTesterTests {
 		assertThat(result.passed()).isTrue();
 		assertThat(result.requestBodyText()).isEqualTo("HELLO WORLD");
 		assertThat(result.decision(Phase.REQUEST_BODY)).isEqualTo(Decision.CONTINUE);
+		assertThat(result.decisions(Phase.REQUEST_BODY)).containsExactly(Decision.BUFFER, Decision.CONTINUE);
+		assertThat(result.decisions(Phase.REQUEST_TRAILERS)).isEmpty();
 		assertThat(result.upstreamResponseHeader("x-body-set-status")).isEqualTo("0");
 		TestResult both = plugin.send(configuration,
 				TestRequest.request("POST", "/", "x-op", "body-upper", "x-upper-response-body", "1")
@@ -216,6 +218,45 @@ class PluginTesterTests {
 				  keys: [ x, 1 ]
 				""")).isEqualTo("{\"consumers\":[{\"name\":\"a\",\"keys\":[\"x\",1]}]}");
 		assertThat(plugin.configureYaml("a: 1").text()).isEqualTo("{\"a\":1}");
+	}
+
+	@Test
+	void foreignCallsAreCountedAndHostCryptoCanBeTurnedOff() {
+		String digest = "wasmgateway.crypto.digest.v1";
+		int before = plugin.foreignCalls(digest);
+		// malformed arguments: the host has the function, answers BAD_ARGUMENT, and
+		// counts
+		assertThat(op("foreign:" + digest, "x-value", "?").requestHeader("x-status")).isEqualTo("2");
+		assertThat(plugin.foreignCalls(digest)).isEqualTo(before + 1);
+		assertThat(plugin.foreignCalls()).containsEntry(digest, before + 1);
+		try (PluginTester withoutCrypto = PluginTester.forClasspath("fixtures/exerciser.wasm")
+			.hostCrypto(false)
+			.build()) {
+			TestResult result = withoutCrypto.send(withoutCrypto.configure("demo"),
+					TestRequest.get("/", "x-op", "foreign:" + digest, "x-value", "?"));
+			// NOT_FOUND, as on Envoy, where the plugin runs its own crypto
+			assertThat(result.requestHeader("x-status")).isEqualTo("1");
+			assertThat(withoutCrypto.foreignCalls(digest)).isZero();
+			assertThat(withoutCrypto.foreignCalls()).isEmpty();
+		}
+	}
+
+	@Test
+	void everyValueOfARequestHeader() {
+		TestResult result = op("add-header:x-twice", "x-twice", "one", "x-value", "two");
+		assertThat(result.requestHeaderValues("X-Twice")).containsExactly("one", "two");
+		assertThat(result.requestHeader("x-twice")).isEqualTo("one");
+		assertThat(result.requestHeaderValues("x-none")).isEmpty();
+	}
+
+	@Test
+	void aCopiedRequestChangesWithoutTouchingTheOriginal() {
+		TestRequest original = TestRequest.get("/", "x-op", "add-header:x-copied", "x-value", "original").body("one");
+		TestRequest copy = original.copy().setHeader("x-value", "copy").body("two");
+		assertThat(plugin.send(configuration, copy).requestHeader("x-copied")).isEqualTo("copy");
+		TestResult result = plugin.send(configuration, original);
+		assertThat(result.requestHeader("x-copied")).isEqualTo("original");
+		assertThat(result.requestBodyText()).isEqualTo("one");
 	}
 
 }
