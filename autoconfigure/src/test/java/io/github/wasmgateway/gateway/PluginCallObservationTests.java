@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wasmgateway.engine.PluginCallException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * {@link TestObservationRegistry} (and a handler standing in for a tracer, which is what
  * makes the gateway observe its plugin calls).
  */
-@SpringBootTest(classes = { GatewayTestApplication.class, PluginCallObservationTests.Observed.class },
+@SpringBootTest(classes = { GatewayTestApplication.class, PluginCallObservationTests.Traced.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("traced")
 class PluginCallObservationTests {
@@ -51,6 +52,9 @@ class PluginCallObservationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	SimpleTracer tracer;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -76,8 +80,10 @@ class PluginCallObservationTests {
 		Map<String, Long> timedBefore = timedCalls("ex");
 		client().post().uri("/ex/a").bodyValue("hello plugin").exchange().expectStatus().isOk();
 		// the log phase ends the stream once the exchange is over, just after the client
-		// has its response
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> phases(pluginCalls("ex")).containsKey("log"));
+		// has its response; its timer counts it after its observation started
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> timedCalls("ex").getOrDefault("log", 0L) > timedBefore.getOrDefault("log", 0L));
 
 		List<PluginCallObservationContext> calls = pluginCalls("ex");
 		Map<String, Long> phases = phases(calls);
@@ -111,6 +117,40 @@ class PluginCallObservationTests {
 		assertThat(call.getParentObservation().getContextView().getName()).isEqualTo("http.server.requests");
 	}
 
+	@Test
+	void pluginCallsAreSpansUnderTheRequestsServerSpan() {
+		client().get().uri("/ex/traced").exchange().expectStatus().isOk();
+		// the log phase's span ends with the stream, once the exchange is over
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> pluginSpans().stream()
+				.anyMatch((span) -> "log".equals(span.getTags().get("phase"))
+						&& span.getEndTimestamp().toEpochMilli() != 0));
+
+		SimpleSpan server = this.tracer.getSpans()
+			.stream()
+			.filter((span) -> "/ex/traced".equals(span.getTags().get("http.url")))
+			.findFirst()
+			.orElseThrow();
+		List<SimpleSpan> calls = pluginSpans().stream()
+			.filter((span) -> server.getTraceId().equals(span.getTraceId()))
+			.toList();
+		assertThat(calls).extracting((span) -> span.getTags().get("phase"))
+			.contains("request_headers", "response_headers", "log");
+		assertThat(calls).allSatisfy((span) -> {
+			assertThat(span.getParentId()).isEqualTo(server.getSpanId());
+			assertThat(span.getName()).isEqualTo("wasm exerciser " + span.getTags().get("phase"));
+			assertThat(span.getTags()).containsEntry("plugin", "exerciser").containsEntry("route", "ex");
+		});
+	}
+
+	private List<SimpleSpan> pluginSpans() {
+		return this.tracer.getSpans()
+			.stream()
+			.filter((span) -> "exerciser".equals(span.getTags().get("plugin")))
+			.toList();
+	}
+
 	/** The plugin call observations of {@code route} so far, stopped or not. */
 	private List<PluginCallObservationContext> pluginCalls(String route) {
 		List<PluginCallObservationContext> calls = new ArrayList<>();
@@ -138,17 +178,22 @@ class PluginCallObservationTests {
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
-	static class Observed {
+	static class Traced {
 
 		@Bean
 		TestObservationRegistry observationRegistry() {
 			return TestObservationRegistry.create();
 		}
 
-		/** What a tracer's handler would be: it takes every observation. */
 		@Bean
-		ObservationHandler<Observation.Context> tracerStandIn() {
-			return (context) -> true;
+		SimpleTracer tracer() {
+			return new SimpleTracer();
+		}
+
+		/** What micrometer-tracing's auto-configuration registers for a tracer. */
+		@Bean
+		DefaultTracingObservationHandler tracingObservationHandler(SimpleTracer tracer) {
+			return new DefaultTracingObservationHandler(tracer);
 		}
 
 	}
