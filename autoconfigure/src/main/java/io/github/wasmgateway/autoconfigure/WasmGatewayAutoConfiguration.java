@@ -13,6 +13,8 @@ import io.github.wasmgateway.actuate.WasmPluginMeters;
 import io.github.wasmgateway.actuate.WasmPluginsEndpoint;
 import io.github.wasmgateway.actuate.WasmPluginsHealthIndicator;
 import io.github.wasmgateway.gateway.ExchangeObserver;
+import io.github.wasmgateway.gateway.PluginCallObservationConvention;
+import io.github.wasmgateway.gateway.PluginCallObservations;
 import io.github.wasmgateway.gateway.PluginHandle;
 import io.github.wasmgateway.gateway.PluginLimits;
 import io.github.wasmgateway.gateway.PluginLoader;
@@ -37,6 +39,8 @@ import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -49,6 +53,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.util.ClassUtils;
 import reactor.netty.resources.LoopResources;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -62,6 +67,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnProperty(prefix = "wasm-gateway", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WasmGatewayProperties.class)
 public final class WasmGatewayAutoConfiguration {
+
+	/** Spring Boot's meter observation handler type, when Micrometer's core is there. */
+	private static final Class<?> METER_HANDLER = ClassUtils.isPresent(
+			"io.micrometer.core.instrument.observation.MeterObservationHandler",
+			WasmGatewayAutoConfiguration.class.getClassLoader())
+					? ClassUtils.resolveClassName("io.micrometer.core.instrument.observation.MeterObservationHandler",
+							WasmGatewayAutoConfiguration.class.getClassLoader())
+					: null;
 
 	/** Plugin metrics as Micrometer meters, when Micrometer is there. */
 	@Configuration(proxyBeanMethods = false)
@@ -218,9 +231,35 @@ public final class WasmGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WasmPluginGatewayFilterFactory wasmPluginGatewayFilterFactory(WasmPluginRegistry registry,
-			WasmGatewayProperties properties, ObjectProvider<ExchangeObserver> observer) {
+			WasmGatewayProperties properties, ObjectProvider<ExchangeObserver> observer,
+			ObjectProvider<PluginCallObservations> observations) {
 		return new WasmPluginGatewayFilterFactory(registry, properties.getStreamTimeout(),
-				properties.getMaxBufferedBody().toBytes(), observer.getIfAvailable(() -> ExchangeObserver.NONE));
+				properties.getMaxBufferedBody().toBytes(), observer.getIfAvailable(() -> ExchangeObserver.NONE),
+				observations.getIfAvailable(() -> PluginCallObservations.NONE));
+	}
+
+	/**
+	 * Each plugin call as an observation (a span under the request's, with
+	 * micrometer-tracing), when enabled and something besides Spring Boot's meter handler
+	 * handles observations: the plugins' meters time every call already, so a gateway
+	 * without a tracer makes no observation per plugin call.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PluginCallObservations wasmPluginCallObservations(WasmGatewayProperties properties,
+			ObjectProvider<ObservationRegistry> registry, ObjectProvider<ObservationHandler<?>> handlers,
+			ObjectProvider<PluginCallObservationConvention> convention) {
+		ObservationRegistry observations = registry.getIfAvailable();
+		if (!properties.getObservations().isEnabled() || observations == null || observations.isNoop()
+				|| onlyMeterHandlers(handlers.orderedStream().toList())) {
+			return PluginCallObservations.NONE;
+		}
+		return new PluginCallObservations(observations, convention.getIfAvailable());
+	}
+
+	private static boolean onlyMeterHandlers(List<ObservationHandler<?>> handlers) {
+		return !handlers.isEmpty()
+				&& handlers.stream().allMatch((handler) -> METER_HANDLER != null && METER_HANDLER.isInstance(handler));
 	}
 
 	/** WasmPlugin filters for routes built with the Java DSL. */

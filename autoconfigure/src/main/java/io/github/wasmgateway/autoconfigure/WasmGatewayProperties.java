@@ -134,6 +134,13 @@ public class WasmGatewayProperties {
 	/** What the plugins' meters measure and how their own metrics are named. */
 	private final Metrics metrics = new Metrics();
 
+	/** Observations of plugin calls: a span per call with micrometer-tracing. */
+	private final Observations observations = new Observations();
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
 	public Metrics getMetrics() {
 		return this.metrics;
 	}
@@ -452,6 +459,27 @@ public class WasmGatewayProperties {
 
 		public void setCpuSampling(int cpuSampling) {
 			this.cpuSampling = cpuSampling;
+		}
+
+	}
+
+	/** Observations of plugin calls (a span per call, with micrometer-tracing). */
+	public static class Observations {
+
+		/**
+		 * Whether each call into a plugin is a Micrometer observation
+		 * (wasm.plugin.phase), made only when the observation registry has a handler
+		 * besides the meter one (a tracer); false keeps the plugins' meters without spans
+		 * per plugin call.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -9,6 +9,7 @@ import io.github.wasmgateway.engine.PluginCallException;
 import io.github.wasmgateway.engine.PluginFailure;
 import io.github.wasmgateway.engine.StreamDirection;
 import io.github.wasmgateway.gateway.ExchangeObserver.Phase;
+import io.micrometer.observation.Observation;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -44,6 +45,9 @@ final class PluginExchange implements BodyStream.Owner {
 
 	private final ExchangeObserver.RouteObserver observer;
 
+	/** Null when plugin calls are not observed. */
+	private final PluginCallObservations.Route observations;
+
 	private final ServerWebExchange exchange;
 
 	private final GatewayFilterChain chain;
@@ -77,14 +81,22 @@ final class PluginExchange implements BodyStream.Owner {
 	/** Time spent inside the plugin for this request, all phases. */
 	private long pluginNanos;
 
+	/** The observation of the call in progress, when calls are observed. */
+	private Observation call;
+
+	/** The request's server observation, looked up at the first observed call. */
+	private Observation requestObservation;
+
 	private boolean finished;
 
 	PluginExchange(WasmPluginFilter filter, RouteBinding binding, ExchangeObserver.RouteObserver observer,
-			ServerWebExchange exchange, GatewayFilterChain chain, EventLoops.VmThread thread) {
+			PluginCallObservations.Route observations, ServerWebExchange exchange, GatewayFilterChain chain,
+			EventLoops.VmThread thread) {
 		this.filter = filter;
 		// the plugin version this exchange runs on, start to end, even across a reload
 		this.plugin = binding.active();
 		this.observer = observer;
+		this.observations = observations;
 		this.exchange = exchange;
 		this.chain = chain;
 		this.thread = thread;
@@ -102,7 +114,7 @@ final class PluginExchange implements BodyStream.Owner {
 			return whenDone(requestAnswer(new Decision.Fail(ex)));
 		}
 		boolean hasBody = hasBody(this.exchange.getRequest());
-		long started = System.nanoTime();
+		long started = begin(Phase.REQUEST_HEADERS);
 		Decision decision = observed(Phase.REQUEST_HEADERS, started, this.stream.onRequestHeaders(!hasBody));
 		return whenDone(afterRequestHeaders(decision, hasBody));
 	}
@@ -332,36 +344,67 @@ final class PluginExchange implements BodyStream.Owner {
 
 	@Override
 	public Decision callBody(StreamDirection direction, BodyBuffer body, boolean endOfStream) {
-		long started = System.nanoTime();
 		if (direction == StreamDirection.REQUEST) {
+			long started = begin(Phase.REQUEST_BODY);
 			return observed(Phase.REQUEST_BODY, started, this.stream.onRequestBody(body, endOfStream));
 		}
+		long started = begin(Phase.RESPONSE_BODY);
 		return observed(Phase.RESPONSE_BODY, started, this.stream.onResponseBody(body, endOfStream));
 	}
 
 	Decision callResponseHeaders(boolean endOfStream) {
 		this.view.startResponse();
-		long started = System.nanoTime();
+		long started = begin(Phase.RESPONSE_HEADERS);
 		return observed(Phase.RESPONSE_HEADERS, started, this.stream.onResponseHeaders(endOfStream));
 	}
 
 	Decision callResponseTrailers() {
-		long started = System.nanoTime();
+		long started = begin(Phase.RESPONSE_TRAILERS);
 		return observed(Phase.RESPONSE_TRAILERS, started, this.stream.onResponseTrailers());
 	}
 
-	/** Records the call's time, its failure or local response. */
+	/**
+	 * A call into the plugin in {@code phase} begins: its observation starts, when calls
+	 * are observed.
+	 * @return the time it began, for {@link #observed}
+	 */
+	private long begin(Phase phase) {
+		if (this.observations != null) {
+			if (this.requestObservation == null) {
+				this.requestObservation = PluginCallObservations.requestObservation(this.exchange);
+			}
+			this.call = this.observations.start(phase, this.exchange, this.requestObservation);
+		}
+		return System.nanoTime();
+	}
+
+	/** Records the call's time, its failure or local response; ends its observation. */
 	private Decision observed(Phase phase, long started, Decision decision) {
 		long nanos = System.nanoTime() - started;
 		this.observer.call(phase, nanos);
 		this.pluginNanos += nanos;
+		PluginCallException failure = null;
 		if (decision instanceof Decision.Fail fail) {
-			this.observer.failure(phase, kind(fail.failure()));
+			failure = fail.failure();
+			this.observer.failure(phase, kind(failure));
 		}
 		else if (decision instanceof Decision.Reply reply) {
 			this.observer.localResponse(reply.response().status());
 		}
+		endCall(failure);
 		return decision;
+	}
+
+	/** Ends the observation of the call that returned, if it is observed. */
+	private void endCall(PluginCallException failure) {
+		Observation call = this.call;
+		this.call = null;
+		if (call != null) {
+			if (failure != null) {
+				call.error(failure);
+			}
+			call.stop();
+		}
 	}
 
 	private static String kind(PluginCallException failure) {
@@ -406,11 +449,12 @@ final class PluginExchange implements BodyStream.Owner {
 			this.responseBody.discardUnread();
 		}
 		if (this.stream != null) {
-			long started = System.nanoTime();
+			long started = begin(Phase.LOG);
 			this.stream.finish();
 			long nanos = System.nanoTime() - started;
 			this.observer.call(Phase.LOG, nanos);
 			this.observer.request(this.pluginNanos + nanos, this.stream.cpuNanos());
+			endCall(null);
 		}
 	}
 

@@ -33,16 +33,20 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private final ExchangeObserver observer;
 
+	private final PluginCallObservations observations;
+
 	private volatile Bound bound;
 
 	WasmPluginFilter(WasmPluginRegistry registry, String pluginName, byte[] configuration, String routeId,
-			Duration streamTimeout, long maxBufferedBody, ExchangeObserver observer) {
+			Duration streamTimeout, long maxBufferedBody, ExchangeObserver observer,
+			PluginCallObservations observations) {
 		this.registry = registry;
 		this.pluginName = pluginName;
 		this.configuration = configuration;
 		this.streamTimeout = streamTimeout;
 		this.maxBufferedBody = maxBufferedBody;
 		this.observer = observer;
+		this.observations = observations;
 		if (routeId != null) {
 			this.bound = bind(routeId);
 		}
@@ -54,7 +58,8 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private Bound bind(String routeId) {
 		RouteBinding binding = this.registry.bind(this.pluginName, routeId, this.configuration);
-		return new Bound(binding, this.observer.forRoute(this.pluginName, routeId));
+		return new Bound(binding, this.observer.forRoute(this.pluginName, routeId),
+				this.observations.forRoute(this.pluginName, routeId));
 	}
 
 	/**
@@ -88,7 +93,8 @@ final class WasmPluginFilter implements GatewayFilter {
 
 	private Mono<Void> start(Bound bound, ServerWebExchange exchange, GatewayFilterChain chain,
 			EventLoops.VmThread thread) {
-		return new PluginExchange(this, bound.binding, bound.observer, exchange, chain, thread).start();
+		return new PluginExchange(this, bound.binding, bound.observer, bound.observations, exchange, chain, thread)
+			.start();
 	}
 
 	/** A filter used before any route refresh found it: its route is the exchange's. */
@@ -124,8 +130,12 @@ final class WasmPluginFilter implements GatewayFilter {
 				+ ((current != null) ? current.binding.routeId() : "(not bound yet)") + "']";
 	}
 
-	/** The filter's binding with the meters of its plugin on its route. */
-	private record Bound(RouteBinding binding, ExchangeObserver.RouteObserver observer) {
+	/**
+	 * The filter's binding with the meters of its plugin on its route, and their
+	 * observations (null when none are made).
+	 */
+	private record Bound(RouteBinding binding, ExchangeObserver.RouteObserver observer,
+			PluginCallObservations.Route observations) {
 	}
 
 }

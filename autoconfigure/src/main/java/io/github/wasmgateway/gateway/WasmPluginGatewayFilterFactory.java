@@ -43,13 +43,16 @@ public class WasmPluginGatewayFilterFactory
 
 	private final ExchangeObserver observer;
 
+	private final PluginCallObservations observations;
+
 	public WasmPluginGatewayFilterFactory(WasmPluginRegistry registry, Duration streamTimeout, long maxBufferedBody,
-			ExchangeObserver observer) {
+			ExchangeObserver observer, PluginCallObservations observations) {
 		super(Config.class);
 		this.registry = registry;
 		this.streamTimeout = streamTimeout;
 		this.maxBufferedBody = maxBufferedBody;
 		this.observer = observer;
+		this.observations = observations;
 	}
 
 	@Override
@@ -68,7 +71,7 @@ public class WasmPluginGatewayFilterFactory
 		byte[] configuration = (config.getConfiguration() != null)
 				? config.getConfiguration().getBytes(StandardCharsets.UTF_8) : null;
 		return new WasmPluginFilter(this.registry, config.getPlugin(), configuration, config.getRouteId(),
-				this.streamTimeout, this.maxBufferedBody, this.observer);
+				this.streamTimeout, this.maxBufferedBody, this.observer, this.observations);
 	}
 
 	/** The WasmPlugin filter behind {@code filter}, or null when it is another one. */

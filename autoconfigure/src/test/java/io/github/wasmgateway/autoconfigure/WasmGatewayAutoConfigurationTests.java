@@ -6,10 +6,14 @@ import io.github.wasmgateway.engine.ExecutionMode;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.InMemoryMetrics;
 import io.github.wasmgateway.engine.host.MetricsSink;
+import io.github.wasmgateway.gateway.PluginCallObservations;
 import io.github.wasmgateway.gateway.WasmPluginGatewayFilterFactory;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
@@ -28,6 +33,10 @@ class WasmGatewayAutoConfigurationTests {
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(WasmGatewayAutoConfiguration.class))
 		.withPropertyValues("wasm-gateway.compile-cache=");
+
+	/** With Spring Boot's observation registry, which takes the handler beans. */
+	private final ReactiveWebApplicationContextRunner observed = this.runner
+		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class));
 
 	@Test
 	void runWhenNothingIsConfiguredShouldProvideTheFilterFactoryWithNoPlugins() {
@@ -123,6 +132,42 @@ class WasmGatewayAutoConfigurationTests {
 	void runWhenNoRegistryIsDefinedShouldKeepPluginMetricsInMemory() {
 		this.runner
 			.run((context) -> assertThat(context.getBean(MetricsSink.class)).isInstanceOf(InMemoryMetrics.class));
+	}
+
+	@Test
+	void runWithoutAnObservationRegistryShouldNotObservePluginCalls() {
+		this.runner.run((context) -> assertThat(context.getBean(PluginCallObservations.class))
+			.isSameAs(PluginCallObservations.NONE));
+	}
+
+	@Test
+	void runWhenOnlyMetersHandleObservationsShouldNotObservePluginCalls() {
+		// the plugins' meters time every call already: no observation per call for them
+		this.observed.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(DefaultMeterObservationHandler.class,
+					() -> new DefaultMeterObservationHandler(new SimpleMeterRegistry()))
+			.run((context) -> assertThat(context.getBean(PluginCallObservations.class))
+				.isSameAs(PluginCallObservations.NONE));
+	}
+
+	@Test
+	void runWhenATracerHandlesObservationsShouldObservePluginCalls() {
+		this.observed.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(DefaultMeterObservationHandler.class,
+					() -> new DefaultMeterObservationHandler(new SimpleMeterRegistry()))
+			.withBean(DefaultTracingObservationHandler.class,
+					() -> new DefaultTracingObservationHandler(new SimpleTracer()))
+			.run((context) -> assertThat(context.getBean(PluginCallObservations.class))
+				.isNotSameAs(PluginCallObservations.NONE));
+	}
+
+	@Test
+	void runWhenObservationsAreDisabledShouldNotObservePluginCallsEvenWithATracer() {
+		this.observed.withPropertyValues("wasm-gateway.observations.enabled=false")
+			.withBean(DefaultTracingObservationHandler.class,
+					() -> new DefaultTracingObservationHandler(new SimpleTracer()))
+			.run((context) -> assertThat(context.getBean(PluginCallObservations.class))
+				.isSameAs(PluginCallObservations.NONE));
 	}
 
 }

@@ -101,7 +101,7 @@ class PluginExchangeTests {
 		WasmPluginGatewayFilterFactory.Config config = new WasmPluginGatewayFilterFactory.Config().setPlugin(plugin);
 		config.setRouteId("route-" + plugin);
 		return new WasmPluginGatewayFilterFactory(registry(mode), STREAM_TIMEOUT, maxBufferedBody,
-				ExchangeObserver.NONE)
+				ExchangeObserver.NONE, PluginCallObservations.NONE)
 			.apply(config);
 	}
 
