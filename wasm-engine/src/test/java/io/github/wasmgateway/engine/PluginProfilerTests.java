@@ -41,21 +41,28 @@ class PluginProfilerTests extends ExerciserTestSupport {
 			for (int i = 0; i < WORKERS; i++) {
 				this.workers.all().get(i).execute(() -> burnUntilStopped(burner, configuration));
 			}
+			try {
+				Map<String, Long> stacks = Map.of();
+				long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+				// a busy machine may give the burners few samples in one recording:
+				// record again until the hot function shows (the deadline only ends a
+				// broken profiler)
+				while (samplesOf(stacks, "mix_step[") == 0 && System.nanoTime() < deadline) {
+					stacks = PluginProfiler.record(burner.compiled(), Duration.ofSeconds(1));
+				}
+				Map<String, Long> idleStacks = PluginProfiler.record(idle.compiled(), Duration.ofSeconds(1));
 
-			Map<String, Long> stacks = Map.of();
-			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-			// a busy machine may give the burners few samples in one recording: record
-			// again until the hot function shows (the deadline only ends a broken
-			// profiler)
-			while (samplesOf(stacks, "mix_step[") == 0 && System.nanoTime() < deadline) {
-				stacks = PluginProfiler.record(burner.compiled(), Duration.ofSeconds(1));
+				assertThat(samplesOf(stacks, "mix_step[")).isPositive();
+				assertThat(stacks.keySet())
+					.allSatisfy((stack) -> assertThat(stack).startsWith("proxy_on_request_headers["))
+					.anySatisfy((stack) -> assertThat(stack).contains(";burn_cpu[").contains(";mix_step["));
+				assertThat(idleStacks).isEmpty();
 			}
-			Map<String, Long> idleStacks = PluginProfiler.record(idle.compiled(), Duration.ofSeconds(1));
-
-			assertThat(samplesOf(stacks, "mix_step[")).isPositive();
-			assertThat(stacks.keySet()).allSatisfy((stack) -> assertThat(stack).startsWith("proxy_on_request_headers["))
-				.anySatisfy((stack) -> assertThat(stack).contains(";burn_cpu[").contains(";mix_step["));
-			assertThat(idleStacks).isEmpty();
+			finally {
+				// the burners stop before their plugin closes under them
+				this.stop.set(true);
+				this.workers.settle();
+			}
 		}
 	}
 
