@@ -1,5 +1,7 @@
 package io.github.wasmgateway.actuate;
 
+import io.github.wasmgateway.actuate.flame.FlameGraphFormat;
+import io.github.wasmgateway.actuate.flame.FlameGraphs;
 import io.github.wasmgateway.engine.CompiledPlugin;
 import io.github.wasmgateway.engine.Plugin;
 import io.github.wasmgateway.engine.PluginFailure;
@@ -12,16 +14,20 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@code /actuator/wasmplugins}: every plugin and service plugin (kind {@code plugin} or
  * {@code service}), its binary, mode, routes, VMs, failures and last reload;
- * {@code /actuator/wasmplugins/{name}} one of them; a POST there forces a reload. Plugin
- * configurations are never shown (they hold keys and passwords).
+ * {@code /actuator/wasmplugins/{name}} one of them; a POST there forces a reload;
+ * {@code /actuator/wasmplugins/{name}/flamegraph?seconds=N} samples its code for N
+ * seconds and answers a flame graph. Plugin configurations are never shown (they hold
+ * keys and passwords).
  */
 @Endpoint(id = "wasmplugins")
 public class WasmPluginsEndpoint {
@@ -29,6 +35,8 @@ public class WasmPluginsEndpoint {
 	private final WasmPluginRegistry registry;
 
 	private final WasmServiceRegistry services;
+
+	private final FlameGraphs flameGraphs = new FlameGraphs();
 
 	public WasmPluginsEndpoint(WasmPluginRegistry registry, WasmServiceRegistry services) {
 		this.registry = registry;
@@ -51,6 +59,51 @@ public class WasmPluginsEndpoint {
 		}
 		ServiceHandle service = this.services.service(name);
 		return (service != null) ? report(service) : null;
+	}
+
+	/**
+	 * {@code GET /actuator/wasmplugins/{name}/flamegraph?seconds=N} (default 10, at most
+	 * {@value FlameGraphs#MAX_SECONDS}): where the plugin's code spends its time over the
+	 * next N seconds, as an HTML flame graph or (for {@code Accept: text/plain})
+	 * collapsed stacks. 404 for an unknown plugin, 400 for N out of range, 409 while
+	 * another recording of the same plugin is under way.
+	 */
+	@ReadOperation(producesFrom = FlameGraphFormat.class)
+	public WebEndpointResponse<String> flameGraph(@Selector String name, @Selector String view, FlameGraphFormat format,
+			@Nullable Integer seconds) throws InterruptedException {
+		CompiledPlugin plugin = compiledPlugin(name);
+		if (plugin == null || !"flamegraph".equals(view)) {
+			return new WebEndpointResponse<>("no plugin '" + name + "' with a view '" + view + "'\n",
+					WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		int duration = (seconds != null) ? seconds : 10;
+		if (duration < 1 || duration > FlameGraphs.MAX_SECONDS) {
+			return new WebEndpointResponse<>(
+					"seconds must be between 1 and " + FlameGraphs.MAX_SECONDS + ", not " + duration + "\n",
+					WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+		Map<String, Long> stacks = this.flameGraphs.record(name, plugin, duration);
+		if (stacks == null) {
+			return new WebEndpointResponse<>(
+					"a flame graph of plugin '" + name + "' is being recorded already; ask again when it is done\n",
+					409);
+		}
+		String body = switch (format) {
+			case COLLAPSED -> FlameGraphs.collapsed(stacks);
+			case HTML -> FlameGraphs.html("wasm plugin " + name + " (" + plugin.mode().name().toLowerCase() + "), "
+					+ stacks.values().stream().mapToLong(Long::longValue).sum() + " samples in " + duration + " s",
+					stacks);
+		};
+		return new WebEndpointResponse<>(body, format);
+	}
+
+	private CompiledPlugin compiledPlugin(String name) {
+		PluginHandle handle = this.registry.plugin(name);
+		if (handle != null) {
+			return handle.current().plugin().compiled();
+		}
+		ServiceHandle service = this.services.service(name);
+		return (service != null) ? service.current().plugin().compiled() : null;
 	}
 
 	/**

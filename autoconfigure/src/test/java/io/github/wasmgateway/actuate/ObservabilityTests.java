@@ -9,9 +9,15 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -96,9 +104,13 @@ class ObservabilityTests {
 	}
 
 	private void burn() {
+		burn("9");
+	}
+
+	private void burn(String rounds) {
 		String burned = client().get()
 			.uri("/burn/x")
-			.header("x-burn", "9")
+			.header("x-burn", rounds)
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(60));
@@ -191,6 +203,68 @@ class ObservabilityTests {
 		assertThat((List<String>) JsonPath.read(json, "$.recentTraps[0].wasmStack")).first()
 			.asString()
 			.startsWith("crash_here[");
+	}
+
+	@Test
+	void flameGraphUnderLoadNamesTheBurnersHotFunctions() throws Exception {
+		AtomicBoolean stop = new AtomicBoolean();
+		ExecutorService load = Executors.newFixedThreadPool(2);
+		try {
+			for (int i = 0; i < 2; i++) {
+				load.execute(() -> {
+					while (!stop.get()) {
+						burn("1");
+					}
+				});
+			}
+			String collapsed = "";
+			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+			// a busy machine may leave one recording without samples of the burner: ask
+			// again (the deadline only ends a broken profiler)
+			while (!collapsed.contains(";mix_step[") && System.nanoTime() < deadline) {
+				// an empty body (no samples) comes as null
+				collapsed = Objects.requireNonNullElse(flameGraph("burner", "1", MediaType.TEXT_PLAIN).getBody(), "");
+			}
+			assertThat(collapsed.lines()).isNotEmpty()
+				.allSatisfy((line) -> assertThat(line).matches("proxy_on_request_headers\\[\\d+\\](;\\S+)* \\d+"))
+				.anySatisfy((line) -> assertThat(line).contains(";burn_cpu[").contains(";mix_step["));
+
+			ResponseEntity<String> page = flameGraph("burner", "1", MediaType.TEXT_HTML);
+			assertThat(page.getHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML)).isTrue();
+			assertThat(page.getBody()).startsWith("<!DOCTYPE html>").contains("wasm plugin burner");
+		}
+		finally {
+			stop.set(true);
+			load.shutdown();
+			assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	void flameGraphRefusesAnUnknownPluginAnOutOfRangeDurationAndASecondRecordingAtOnce() {
+		assertThat(flameGraph("nobody", "1", MediaType.TEXT_PLAIN).getStatusCode().value()).isEqualTo(404);
+		assertThat(flameGraph("burner", "0", MediaType.TEXT_PLAIN).getStatusCode().value()).isEqualTo(400);
+		ResponseEntity<String> tooLong = flameGraph("burner", "61", MediaType.TEXT_PLAIN);
+		assertThat(tooLong.getStatusCode().value()).isEqualTo(400);
+		assertThat(tooLong.getBody()).contains("between 1 and 60");
+
+		// while one recording runs, the other gets 409, whichever of them came first
+		CompletableFuture<ResponseEntity<String>> longer = CompletableFuture
+			.supplyAsync(() -> flameGraph("waiter", "3", MediaType.TEXT_PLAIN));
+		List<Integer> statuses = new ArrayList<>();
+		while (!longer.isDone()) {
+			statuses.add(flameGraph("waiter", "1", MediaType.TEXT_PLAIN).getStatusCode().value());
+		}
+		statuses.add(longer.join().getStatusCode().value());
+		assertThat(statuses).contains(409).contains(200);
+	}
+
+	private ResponseEntity<String> flameGraph(String plugin, String seconds, MediaType accept) {
+		return client().get()
+			.uri("/actuator/wasmplugins/{plugin}/flamegraph?seconds={seconds}", plugin, seconds)
+			.accept(accept)
+			.exchangeToMono((response) -> response.toEntity(String.class))
+			.block(Duration.ofSeconds(120));
 	}
 
 	/** The route's CPU time once it has {@code requests} requests. */

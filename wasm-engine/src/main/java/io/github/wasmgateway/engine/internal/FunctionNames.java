@@ -9,6 +9,8 @@ import com.dylibso.chicory.wasm.types.NameCustomSection;
  */
 public final class FunctionNames {
 
+	private static final String COMPILED_METHOD_PREFIX = "func_";
+
 	private final String[] names;
 
 	private FunctionNames(String[] names) {
@@ -32,6 +34,27 @@ public final class FunctionNames {
 	public String describe(int index) {
 		String name = (index >= 0 && index < this.names.length) ? this.names[index] : null;
 		return ((name != null) ? name : "func") + "[" + index + "]";
+	}
+
+	/**
+	 * The Wasm function a method of compiled code runs, described as
+	 * {@link #describe(int)} does: Chicory's compiler names the method of function N
+	 * {@code func_N}; null for any other method.
+	 */
+	public String ofCompiledMethod(String methodName) {
+		int digits = methodName.length() - COMPILED_METHOD_PREFIX.length();
+		if (!methodName.startsWith(COMPILED_METHOD_PREFIX) || digits < 1 || digits > 9) {
+			return null;
+		}
+		int index = 0;
+		for (int i = COMPILED_METHOD_PREFIX.length(); i < methodName.length(); i++) {
+			char c = methodName.charAt(i);
+			if (c < '0' || c > '9') {
+				return null;
+			}
+			index = index * 10 + (c - '0');
+		}
+		return describe(index);
 	}
 
 }

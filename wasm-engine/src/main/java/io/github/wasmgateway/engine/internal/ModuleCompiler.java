@@ -64,7 +64,7 @@ public final class ModuleCompiler {
 	 */
 	public static LoadedModule interpreted(WasmModule module) {
 		return new LoadedModule(module, null, FunctionNames.of(module), functionCount(module), false, 0,
-				estimateHeap(module, null));
+				estimateHeap(module, null), null, new InterpretedStacks());
 	}
 
 	/**
@@ -75,7 +75,12 @@ public final class ModuleCompiler {
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
 		long started = System.nanoTime();
 		FunctionNames names = FunctionNames.of(module);
+		String className = compiledClassName(sha256);
 		CompileCache.Entry entry = (cache != null) ? cache.get(sha256) : null;
+		if (entry != null && !entry.mainClass().startsWith(className)) {
+			// compiled before its classes had names of their own: compile again
+			entry = null;
+		}
 		boolean fromCache = entry != null;
 		ClassLoadingCollector collector;
 		if (entry != null) {
@@ -89,6 +94,7 @@ public final class ModuleCompiler {
 		}
 		else {
 			CompilerResult result = Compiler.builder(module)
+				.withClassName(className)
 				.withInterpreterFallback(InterpreterFallback.SILENT)
 				.withClassCollectorFactory(ClassLoadingCollector::new)
 				.build()
@@ -103,7 +109,17 @@ public final class ModuleCompiler {
 		WasmModule stripped = Parser.parse(strip(bytes, module, entry.interpretedFunctions()));
 		long classBytes = entry.classes().values().stream().mapToLong((b) -> b.length).sum();
 		return new LoadedModule(stripped, collector.machineFactory(), names, entry.interpretedFunctions().size(),
-				fromCache, (System.nanoTime() - started) / 1_000_000, estimateHeap(stripped, classBytes));
+				fromCache, (System.nanoTime() - started) / 1_000_000, estimateHeap(stripped, classBytes), className,
+				new InterpretedStacks());
+	}
+
+	/**
+	 * The name of the classes compiled from one binary: a name of their own (Chicory's
+	 * default is the same for every module), so that a profiler's samples of compiled
+	 * code can be told apart by plugin.
+	 */
+	static String compiledClassName(String sha256) {
+		return "io.github.wasmgateway.compiled.Wasm" + sha256.substring(0, Math.min(16, sha256.length()));
 	}
 
 	/**
@@ -123,8 +139,10 @@ public final class ModuleCompiler {
 					throw new IllegalStateException("cannot create the machine of " + className, ex);
 				}
 			};
+			// the compiler Maven plugin names the machine class and its function groups
+			// after the class it is given, plus "Machine"
 			return new LoadedModule(stripped, factory, FunctionNames.of(original), 0, true, 0,
-					estimateHeap(stripped, 0L));
+					estimateHeap(stripped, 0L), className + "Machine", new InterpretedStacks());
 		}
 		catch (ReflectiveOperationException | ClassCastException ex) {
 			throw new PluginLoadException("precompiled plugin class " + className + " cannot be loaded (" + ex

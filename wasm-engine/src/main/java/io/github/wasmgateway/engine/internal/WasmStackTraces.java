@@ -19,12 +19,9 @@ final class WasmStackTraces {
 		List<String> frames = new ArrayList<>();
 		for (Throwable t = failure; t != null && frames.isEmpty(); t = t.getCause()) {
 			for (StackTraceElement element : t.getStackTrace()) {
-				String method = element.getMethodName();
-				if (method.startsWith("func_") && frames.size() < MAX_FRAMES) {
-					int index = parseIndex(method.substring(5));
-					if (index >= 0) {
-						frames.add(names.describe(index));
-					}
+				String frame = names.ofCompiledMethod(element.getMethodName());
+				if (frame != null && frames.size() < MAX_FRAMES) {
+					frames.add(frame);
 				}
 			}
 		}
@@ -39,15 +36,6 @@ final class WasmStackTraces {
 			}
 		}
 		return frames;
-	}
-
-	private static int parseIndex(String digits) {
-		try {
-			return Integer.parseInt(digits);
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
 	}
 
 }
