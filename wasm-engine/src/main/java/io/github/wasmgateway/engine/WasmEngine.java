@@ -13,6 +13,7 @@ import io.github.wasmgateway.engine.internal.ServiceThread;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The entry point: loads and compiles plugin binaries, and starts plugins.
@@ -45,8 +46,9 @@ public final class WasmEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Verifies and compiles a binary. AOT compiles to JVM bytecode (or loads the classes
-	 * from the compile cache); INTERPRETER only parses.
+	 * Verifies and compiles a binary. AOT compiles to JVM bytecode, or loads the classes
+	 * and the stripped module from the compile cache without parsing the binary's code
+	 * again; INTERPRETER only parses.
 	 * @throws PluginLoadException when the binary is not a usable proxy-wasm plugin
 	 */
 	public CompiledPlugin compile(PluginBinary binary, ExecutionMode mode) {
@@ -54,13 +56,27 @@ public final class WasmEngine implements AutoCloseable {
 		if (mode == ExecutionMode.PRECOMPILED) {
 			throw new IllegalArgumentException("precompiled plugins are loaded with precompiled(binary, className)");
 		}
+		if (mode == ExecutionMode.AOT && this.cache != null) {
+			LoadedModule cached = compiling(binary, () -> ModuleCompiler.cached(binary.sha256(), this.cache));
+			if (cached != null) {
+				// the stripped module has every section but the compiled code: the
+				// profile and the host functions are read from it as from the binary
+				AbiProfile profile = ModuleInspector.inspect(cached.module(), binary.origin());
+				HostFunctions.check(cached.module(), binary.origin());
+				return new CompiledPlugin(binary, profile, mode, cached);
+			}
+		}
 		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
 		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
 		HostFunctions.check(module, binary.origin());
-		LoadedModule loaded;
+		LoadedModule loaded = (mode == ExecutionMode.INTERPRETER) ? ModuleCompiler.interpreted(module) : compiling(
+				binary, () -> ModuleCompiler.compile(binary.unsafeBytes(), module, binary.sha256(), this.cache));
+		return new CompiledPlugin(binary, profile, mode, loaded);
+	}
+
+	private static LoadedModule compiling(PluginBinary binary, Supplier<LoadedModule> step) {
 		try {
-			loaded = (mode == ExecutionMode.INTERPRETER) ? ModuleCompiler.interpreted(module)
-					: ModuleCompiler.compile(binary.unsafeBytes(), module, binary.sha256(), this.cache);
+			return step.get();
 		}
 		catch (PluginLoadException ex) {
 			throw ex;
@@ -69,7 +85,6 @@ public final class WasmEngine implements AutoCloseable {
 			throw new PluginLoadException(binary.origin() + " could not be compiled to JVM bytecode (" + ex
 					+ "); run it with mode interpreter and report the plugin", ex);
 		}
-		return new CompiledPlugin(binary, profile, mode, loaded);
 	}
 
 	/**

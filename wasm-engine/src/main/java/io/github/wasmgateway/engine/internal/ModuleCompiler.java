@@ -17,6 +17,7 @@ import io.github.wasmgateway.engine.PluginLoadException;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,9 @@ import java.util.function.Function;
  * Parses, verifies and compiles a plugin binary once, for every VM of it.
  */
 public final class ModuleCompiler {
+
+	/** A custom section's name as the binary spells it: its length, then "name". */
+	private static final byte[] NAME_SECTION_PREFIX = { 4, 'n', 'a', 'm', 'e' };
 
 	private ModuleCompiler() {
 	}
@@ -68,42 +72,59 @@ public final class ModuleCompiler {
 	}
 
 	/**
-	 * Compiles to JVM bytecode (or takes the classes from the cache), then keeps only
-	 * what instances need: a module whose compiled function bodies are replaced by
-	 * {@code unreachable}. Functions too large for a JVM method stay interpreted.
+	 * The module from its compile cache entry, or null when the cache has none for
+	 * {@code sha256}: the stripped binary and the classes stored with it, so a warm start
+	 * neither parses nor validates the plugin's code again. That is safe because an entry
+	 * exists only when this gateway (the holder of the cache key) parsed, validated and
+	 * compiled the binary of that sha256 with this Chicory version, and its MAC is
+	 * verified before anything of it is used.
+	 */
+	public static LoadedModule cached(String sha256, CompileCache cache) {
+		long started = System.nanoTime();
+		CompileCache.Entry entry = cache.get(sha256);
+		if (entry == null) {
+			return null;
+		}
+		ClassLoadingCollector collector = new ClassLoadingCollector();
+		for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
+			if (!type.getKey().equals(entry.mainClass())) {
+				collector.put(type.getKey(), type.getValue());
+			}
+		}
+		collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
+		return loaded(entry, collector, true, started);
+	}
+
+	/**
+	 * Compiles to JVM bytecode and stores the classes, with the stripped binary, in the
+	 * cache when there is one. Only what instances need is kept: a module whose compiled
+	 * function bodies are replaced by {@code unreachable}. Functions too large for a JVM
+	 * method stay interpreted.
 	 */
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
 		long started = System.nanoTime();
-		FunctionNames names = FunctionNames.of(module);
-		CompileCache.Entry entry = (cache != null) ? cache.get(sha256) : null;
-		boolean fromCache = entry != null;
-		ClassLoadingCollector collector;
-		if (entry != null) {
-			collector = new ClassLoadingCollector();
-			for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
-				if (!type.getKey().equals(entry.mainClass())) {
-					collector.put(type.getKey(), type.getValue());
-				}
-			}
-			collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
+		CompilerResult result = Compiler.builder(module)
+			.withInterpreterFallback(InterpreterFallback.SILENT)
+			.withClassCollectorFactory(ClassLoadingCollector::new)
+			.build()
+			.compile();
+		ClassLoadingCollector collector = (ClassLoadingCollector) result.collector();
+		CompileCache.Entry entry = new CompileCache.Entry(collector.mainClassName(),
+				new LinkedHashMap<>(result.classBytes()), result.interpretedFunctions(),
+				strip(bytes, module, result.interpretedFunctions()));
+		if (cache != null) {
+			cache.put(sha256, entry);
 		}
-		else {
-			CompilerResult result = Compiler.builder(module)
-				.withInterpreterFallback(InterpreterFallback.SILENT)
-				.withClassCollectorFactory(ClassLoadingCollector::new)
-				.build()
-				.compile();
-			collector = (ClassLoadingCollector) result.collector();
-			entry = new CompileCache.Entry(collector.mainClassName(), new LinkedHashMap<>(result.classBytes()),
-					result.interpretedFunctions());
-			if (cache != null) {
-				cache.put(sha256, entry);
-			}
-		}
-		WasmModule stripped = Parser.parse(strip(bytes, module, entry.interpretedFunctions()));
+		return loaded(entry, collector, false, started);
+	}
+
+	private static LoadedModule loaded(CompileCache.Entry entry, ClassLoadingCollector collector, boolean fromCache,
+			long started) {
+		WasmModule stripped = Parser.parse(entry.module());
 		long classBytes = entry.classes().values().stream().mapToLong((b) -> b.length).sum();
-		return new LoadedModule(stripped, collector.machineFactory(), names, entry.interpretedFunctions().size(),
-				fromCache, (System.nanoTime() - started) / 1_000_000, estimateHeap(stripped, classBytes));
+		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
+				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000,
+				estimateHeap(stripped, classBytes));
 	}
 
 	/**
@@ -134,8 +155,9 @@ public final class ModuleCompiler {
 
 	/**
 	 * The binary with every function body that compiled code replaces turned into
-	 * {@code unreachable}, and custom sections dropped; parsed, it costs a fraction of
-	 * the original's heap.
+	 * {@code unreachable}, and custom sections other than the function names dropped;
+	 * parsed, it costs a fraction of the original's heap, and it is all a warm start
+	 * parses.
 	 */
 	static byte[] strip(byte[] bytes, WasmModule module, Set<Integer> interpreted) {
 		int importedFunctions = module.importSection().count(ExternalType.FUNCTION);
@@ -163,11 +185,17 @@ public final class ModuleCompiler {
 				}
 				writer.writeSection(SectionId.CODE, out.toByteArray());
 			}
-			else if (section.sectionId() != SectionId.CUSTOM) {
+			else if (section.sectionId() != SectionId.CUSTOM || isNameSection((RawSection) section)) {
 				writer.writeSection((RawSection) section);
 			}
 		});
 		return writer.bytes();
+	}
+
+	private static boolean isNameSection(RawSection section) {
+		byte[] contents = section.contents();
+		return contents.length >= NAME_SECTION_PREFIX.length && Arrays.equals(contents, 0, NAME_SECTION_PREFIX.length,
+				NAME_SECTION_PREFIX, 0, NAME_SECTION_PREFIX.length);
 	}
 
 	private static long readVarUInt32(ByteBuffer buffer) {
