@@ -49,6 +49,11 @@ public final class CompiledPlugin {
 		return this.mode;
 	}
 
+	/** The functions the binary defines (its imports not counted). */
+	public int functions() {
+		return this.module.module().functionSection().functionCount();
+	}
+
 	/**
 	 * Functions that run in the interpreter: in AOT mode those too large for a JVM
 	 * method; in interpreter mode all of them.

@@ -90,10 +90,11 @@ public final class WasmEngine implements AutoCloseable {
 	/**
 	 * A plugin whose classes were generated at build time by Chicory's compiler Maven
 	 * plugin ({@code className} has static {@code load()} and {@code create(Instance)}).
-	 * The binary gives the profile, the sha256 and the function names.
+	 * The binary gives the profile, the sha256 and the function names; its code, which
+	 * never runs, is not decoded.
 	 */
 	public CompiledPlugin precompiled(PluginBinary binary, String className, ClassLoader classLoader) {
-		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
+		WasmModule module = ModuleCompiler.parseWithoutCode(binary.unsafeBytes(), binary.origin());
 		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
 		HostFunctions.check(module, binary.origin());
 		return new CompiledPlugin(binary, profile, ExecutionMode.PRECOMPILED,

@@ -17,9 +17,11 @@ import io.github.wasmgateway.engine.PluginBinary;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.abi.HostFunctions;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * ./mvnw -Pquick install
- * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.engine.internal.StartupTimes [rounds]
+ * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.engine.internal.StartupTimes [rounds [scenario...]]
  * </pre>
  *
  * Scenarios, interleaved round by round: {@code large} (fixtures/large-profile.wasm, the
@@ -55,6 +57,8 @@ import java.util.concurrent.Future;
  * compiled and configured on a pool of one thread per core, as the gateway does).
  */
 public final class StartupTimes {
+
+	private static final String CPU = ".cpu";
 
 	private static final String INDEX = "META-INF/wasm-gateway/builtin-plugins.properties";
 
@@ -74,7 +78,8 @@ public final class StartupTimes {
 			return;
 		}
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 3;
-		List<String> scenarios = List.of("large", "large-engine", "24");
+		List<String> scenarios = (args.length > 1) ? List.of(args).subList(1, args.length)
+				: List.of("large", "large-engine", "24");
 		Map<String, List<Map<String, Double>>> results = new LinkedHashMap<>();
 		for (int round = 1; round <= rounds; round++) {
 			for (String scenario : scenarios) {
@@ -86,16 +91,24 @@ public final class StartupTimes {
 				deleteTree(cache);
 			}
 		}
-		System.out.printf(Locale.ROOT, "%nmedians of %d rounds, each run in a fresh JVM (ms)%n", rounds);
+		System.out.printf(Locale.ROOT, "%nmedians of %d rounds, each run in a fresh JVM: wall ms (process CPU ms)%n",
+				rounds);
 		for (Map.Entry<String, List<Map<String, Double>>> row : results.entrySet()) {
 			StringBuilder line = new StringBuilder("| " + row.getKey() + " |");
 			for (String phase : row.getValue().get(0).keySet()) {
-				double[] values = row.getValue().stream().mapToDouble((m) -> m.getOrDefault(phase, 0.0)).toArray();
-				Arrays.sort(values);
-				line.append(String.format(Locale.ROOT, " %s %.0f |", phase, values[values.length / 2]));
+				if (!phase.endsWith(CPU)) {
+					line.append(String.format(Locale.ROOT, " %s %.0f (%.0f) |", phase, median(row.getValue(), phase),
+							median(row.getValue(), phase + CPU)));
+				}
 			}
 			System.out.println(line);
 		}
+	}
+
+	private static double median(List<Map<String, Double>> runs, String phase) {
+		double[] values = runs.stream().mapToDouble((m) -> m.getOrDefault(phase, 0.0)).toArray();
+		Arrays.sort(values);
+		return values[values.length / 2];
 	}
 
 	private static Map<String, Double> runChild(String scenario, Path cache) throws Exception {
@@ -107,8 +120,8 @@ public final class StartupTimes {
 		if (process.waitFor() != 0) {
 			throw new IllegalStateException(scenario + " failed: " + output);
 		}
+		output.lines().forEach((line) -> System.out.println(scenario + " " + line));
 		String last = output.substring(output.lastIndexOf('\n') + 1);
-		System.out.println(scenario + " " + last);
 		Map<String, Double> phases = new LinkedHashMap<>();
 		for (String item : last.split(" ")) {
 			String[] pair = item.split("=");
@@ -120,8 +133,8 @@ public final class StartupTimes {
 	}
 
 	private static void child(String scenario, Path cacheDirectory) throws Exception {
-		long started = System.nanoTime();
 		Map<String, Long> phases = new LinkedHashMap<>();
+		Timer total = new Timer(new LinkedHashMap<>());
 		boolean warm = Files.list(cacheDirectory).anyMatch((f) -> f.toString().endsWith(".jar"));
 		switch (scenario) {
 			case "large" -> large(phases, cacheDirectory, warm);
@@ -130,8 +143,9 @@ public final class StartupTimes {
 			default -> throw new IllegalArgumentException(scenario);
 		}
 		StringBuilder line = new StringBuilder((warm ? "warm" : "cold"));
+		total.lap("total");
+		phases.putAll(total.phases);
 		phases.forEach((phase, nanos) -> line.append(String.format(Locale.ROOT, " %s=%.1f", phase, nanos / 1e6)));
-		line.append(String.format(Locale.ROOT, " total=%.1f", (System.nanoTime() - started) / 1e6));
 		System.out.println(line);
 	}
 
@@ -229,17 +243,24 @@ public final class StartupTimes {
 					try (InputStream in = loader.getResourceAsStream(index.getProperty(builtin + ".wasm"))) {
 						bytes = in.readAllBytes();
 					}
+					long started = System.nanoTime();
 					CompiledPlugin compiled = engine.precompiled(PluginBinary.of(bytes, "builtin:" + builtin),
 							index.getProperty(builtin + ".class"), loader);
-					return engine.createPlugin(compiled, PluginSettings.builder(builtin).build());
+					Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder(builtin).build());
+					System.out.printf(Locale.ROOT, "  %s precompiled %.0f ms%n", builtin,
+							(System.nanoTime() - started) / 1e6);
+					return plugin;
 				}));
 			}
 			for (String fixture : FIXTURES) {
 				loads.add(pool.submit(() -> {
+					long started = System.nanoTime();
 					CompiledPlugin compiled = engine.compile(PluginBinary.of(fixture(fixture), fixture),
 							ExecutionMode.AOT);
 					Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder(fixture).build());
 					plugin.configure(new byte[0]);
+					System.out.printf(Locale.ROOT, "  %s %s %.0f ms%n", fixture,
+							compiled.fromCache() ? "from cache" : "compiled", (System.nanoTime() - started) / 1e6);
 					return plugin;
 				}));
 			}
@@ -283,11 +304,20 @@ public final class StartupTimes {
 		}
 	}
 
+	/**
+	 * Wall time and the process's CPU time (every thread, the JIT compilers included) of
+	 * each phase: on a busy machine the CPU time is the steadier figure.
+	 */
 	private static final class Timer {
+
+		private static final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory
+			.getOperatingSystemMXBean();
 
 		private final Map<String, Long> phases;
 
 		private long last = System.nanoTime();
+
+		private long lastCpu = os.getProcessCpuTime();
 
 		Timer(Map<String, Long> phases) {
 			this.phases = phases;
@@ -295,8 +325,11 @@ public final class StartupTimes {
 
 		void lap(String phase) {
 			long now = System.nanoTime();
+			long cpu = os.getProcessCpuTime();
 			this.phases.put(phase, now - this.last);
+			this.phases.put(phase + CPU, cpu - this.lastCpu);
 			this.last = now;
+			this.lastCpu = cpu;
 		}
 
 	}

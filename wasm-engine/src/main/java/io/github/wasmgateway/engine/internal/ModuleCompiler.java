@@ -38,12 +38,25 @@ public final class ModuleCompiler {
 	 * Parses and validates; refuses what is not WebAssembly with a message that says so.
 	 */
 	public static WasmModule parse(byte[] bytes, String origin) {
+		return parse(bytes, origin, Parser::parse);
+	}
+
+	/**
+	 * Every section but the code, for a binary whose code never runs (a precompiled
+	 * plugin runs the classes generated from it at build time): the profile, the host
+	 * functions and the function names are read from it without decoding the code.
+	 */
+	public static WasmModule parseWithoutCode(byte[] bytes, String origin) {
+		return parse(bytes, origin, (binary) -> Parser.parse(strip(binary, 0, Set.of())));
+	}
+
+	private static WasmModule parse(byte[] bytes, String origin, Function<byte[], WasmModule> parser) {
 		if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
 			throw new PluginLoadException(origin + " is not a WebAssembly binary (it does not start with the "
 					+ "\\0asm magic number); check that the location points at a .wasm file");
 		}
 		try {
-			return Parser.parse(bytes);
+			return parser.apply(bytes);
 		}
 		catch (OutOfMemoryError ex) {
 			// Chicory reads the bytes again through a stream (copies of up to three times
@@ -111,7 +124,7 @@ public final class ModuleCompiler {
 		ClassLoadingCollector collector = (ClassLoadingCollector) result.collector();
 		CompileCache.Entry entry = new CompileCache.Entry(collector.mainClassName(),
 				new LinkedHashMap<>(result.classBytes()), result.interpretedFunctions(),
-				strip(bytes, module, result.interpretedFunctions()));
+				strip(bytes, module.importSection().count(ExternalType.FUNCTION), result.interpretedFunctions()));
 		if (cache != null) {
 			cache.put(sha256, entry);
 		}
@@ -154,13 +167,12 @@ public final class ModuleCompiler {
 	}
 
 	/**
-	 * The binary with every function body that compiled code replaces turned into
-	 * {@code unreachable}, and custom sections other than the function names dropped;
-	 * parsed, it costs a fraction of the original's heap, and it is all a warm start
-	 * parses.
+	 * The binary with every function body that compiled code replaces (all but the
+	 * {@code interpreted} function indices) turned into {@code unreachable}, and custom
+	 * sections other than the function names dropped; parsed, it costs a fraction of the
+	 * original's heap, and it is all a warm start parses.
 	 */
-	static byte[] strip(byte[] bytes, WasmModule module, Set<Integer> interpreted) {
-		int importedFunctions = module.importSection().count(ExternalType.FUNCTION);
+	static byte[] strip(byte[] bytes, int importedFunctions, Set<Integer> interpreted) {
 		WasmWriter writer = new WasmWriter();
 		Parser.parseWithoutDecoding(bytes, (section) -> {
 			if (section.sectionId() == SectionId.CODE) {
