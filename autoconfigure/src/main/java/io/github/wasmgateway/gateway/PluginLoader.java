@@ -74,6 +74,9 @@ public class PluginLoader {
 	 * meanwhile is closed
 	 */
 	public List<PluginHandle.Generation> loadAll(List<PluginDefinition> definitions) {
+		if (definitions.isEmpty()) {
+			return List.of();
+		}
 		long started = System.nanoTime();
 		int threads = Math.max(1, Math.min(definitions.size(), loadThreads()));
 		AtomicInteger threadNumber = new AtomicInteger();
@@ -112,9 +115,9 @@ public class PluginLoader {
 			}
 			throw (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
 		}
-		logger.info("Loaded " + loaded.size() + " wasm plugins in "
-				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms on " + threads + " threads ("
-				+ countBy(loaded) + ")");
+		logger.info("Loaded " + loaded.size() + ((loaded.size() == 1) ? " wasm plugin" : " wasm plugins") + " in "
+				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms on " + threads
+				+ ((threads == 1) ? " thread (" : " threads (") + countBy(loaded) + ")");
 		return loaded;
 	}
 
