@@ -1,6 +1,7 @@
 package io.github.wasmgateway.engine;
 
 import io.github.wasmgateway.engine.internal.LoadedModule;
+import io.github.wasmgateway.engine.internal.ModuleCompiler;
 
 /**
  * A verified, compiled plugin binary: compiled once and shared by every VM of it.
@@ -51,7 +52,7 @@ public final class CompiledPlugin {
 
 	/** The functions the binary defines (its imports not counted). */
 	public int functions() {
-		return this.module.module().functionSection().functionCount();
+		return ModuleCompiler.functions(this.module);
 	}
 
 	/**

@@ -232,6 +232,11 @@ public final class ModuleCompiler {
 		while (value != 0);
 	}
 
+	/** The functions a loaded module defines (its imports not counted). */
+	public static int functions(LoadedModule loaded) {
+		return functionCount(loaded.module());
+	}
+
 	private static int functionCount(WasmModule module) {
 		return module.functionSection().functionCount();
 	}
