@@ -9,8 +9,17 @@ import io.github.wasmgateway.engine.WasmEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -55,6 +64,89 @@ public class PluginLoader {
 	}
 
 	/**
+	 * Loads the plugins of a starting gateway, several at once on a pool of one thread
+	 * per core (compiling is what takes the time, and it is CPU-bound; each plugin's VMs
+	 * are then built on the event loops as always), and logs what each cost and the
+	 * total.
+	 * @return a version of each plugin, in the order of {@code definitions}
+	 * @throws WasmPluginException (or whatever failed) for the first plugin, in the order
+	 * of {@code definitions}, that could not be loaded, once every plugin loaded
+	 * meanwhile is closed
+	 */
+	public List<PluginHandle.Generation> loadAll(List<PluginDefinition> definitions) {
+		if (definitions.isEmpty()) {
+			return List.of();
+		}
+		long started = System.nanoTime();
+		int threads = Math.max(1, Math.min(definitions.size(), loadThreads()));
+		AtomicInteger threadNumber = new AtomicInteger();
+		ExecutorService executor = Executors.newFixedThreadPool(threads, (task) -> {
+			Thread thread = new Thread(task, "wasm-plugin-load-" + threadNumber.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		List<PluginHandle.Generation> loaded = new ArrayList<>();
+		Throwable failure = null;
+		try {
+			List<Future<PluginHandle.Generation>> loads = new ArrayList<>();
+			for (PluginDefinition definition : definitions) {
+				loads.add(executor.submit(() -> load(definition)));
+			}
+			for (Future<PluginHandle.Generation> load : loads) {
+				try {
+					loaded.add(load.get());
+				}
+				catch (ExecutionException ex) {
+					failure = (failure != null) ? failure : ex.getCause();
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failure = new IllegalStateException("interrupted while loading the wasm plugins", ex);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		if (failure != null) {
+			loaded.forEach((generation) -> generation.plugin().close());
+			if (failure instanceof Error error) {
+				throw error;
+			}
+			throw (failure instanceof RuntimeException runtime) ? runtime : new IllegalStateException(failure);
+		}
+		logger.info("Loaded " + loaded.size() + ((loaded.size() == 1) ? " wasm plugin" : " wasm plugins") + " in "
+				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms on " + threads
+				+ ((threads == 1) ? " thread (" : " threads (") + countBy(loaded) + ")");
+		return loaded;
+	}
+
+	/** How many plugins {@link #loadAll} loads at once: one per core. */
+	protected int loadThreads() {
+		return Runtime.getRuntime().availableProcessors();
+	}
+
+	private static String countBy(List<PluginHandle.Generation> loaded) {
+		Map<String, Long> counts = new TreeMap<>();
+		for (PluginHandle.Generation generation : loaded) {
+			counts.merge(howCompiled(generation.plugin().compiled()), 1L, Long::sum);
+		}
+		return counts.entrySet()
+			.stream()
+			.map((count) -> count.getValue() + " " + count.getKey())
+			.collect(Collectors.joining(", "));
+	}
+
+	/** Where a plugin's code came from, as the log says it. */
+	private static String howCompiled(CompiledPlugin compiled) {
+		return switch (compiled.mode()) {
+			case AOT -> compiled.fromCache() ? "from the compile cache" : "compiled";
+			case PRECOMPILED -> "precompiled";
+			case INTERPRETER -> "interpreted";
+		};
+	}
+
+	/**
 	 * Loads, compiles, starts and configures the plugin {@code definition} describes.
 	 * @throws WasmPluginException naming the plugin when any step fails
 	 */
@@ -63,6 +155,7 @@ public class PluginLoader {
 		String location = definition.location();
 		long started = System.nanoTime();
 		CompiledPlugin compiled = compile(definition, "wasm-gateway.plugins");
+		long compiledAt = System.nanoTime();
 		this.limits.checkConfiguration(name, null, "vm-configuration", definition.settings().vmConfiguration());
 		this.limits.checkConfiguration(name, null, "configuration", definition.configuration());
 		Plugin plugin = this.engine.createPlugin(compiled, definition.settings());
@@ -75,10 +168,13 @@ public class PluginLoader {
 			throw new WasmPluginException(name, null, ex.getMessage(),
 					"Fix wasm-gateway.plugins." + name + ".configuration (or vm-configuration).", ex);
 		}
-		logger.info("Loaded wasm plugin '" + name + "' from " + location + " (" + compiled.mode() + ", "
-				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ", "
-				+ compiled.interpretedFunctions() + " interpreted functions, "
-				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms)");
+		long now = System.nanoTime();
+		logger.info("Loaded wasm plugin '" + name + "' from " + location + " in "
+				+ Duration.ofNanos(now - started).toMillis() + " ms: " + compiled.mode() + ", " + howCompiled(compiled)
+				+ " in " + Duration.ofNanos(compiledAt - started).toMillis() + " ms (" + compiled.size() + " bytes, "
+				+ compiled.functions() + " functions, " + compiled.interpretedFunctions() + " interpreted), "
+				+ plugin.vms().size() + " VMs started in " + Duration.ofNanos(now - compiledAt).toMillis() + " ms ("
+				+ compiled.profile().abiVersion() + ", sha256 " + compiled.sha256() + ")");
 		return new PluginHandle.Generation(plugin, defaults);
 	}
 

@@ -52,16 +52,13 @@ public class WasmPluginRegistry implements AutoCloseable {
 
 	public WasmPluginRegistry(PluginLoader loader, Iterable<PluginDefinition> definitions) {
 		this.loader = loader;
+		List<PluginDefinition> declared = new ArrayList<>();
+		definitions.forEach(declared::add);
+		// all at once: each is closed again if any fails
+		List<PluginHandle.Generation> generations = loader.loadAll(declared);
 		Map<String, PluginHandle> loaded = new LinkedHashMap<>();
-		this.plugins = loaded;
-		try {
-			for (PluginDefinition definition : definitions) {
-				loaded.put(definition.name(), new PluginHandle(definition, loader.load(definition)));
-			}
-		}
-		catch (RuntimeException ex) {
-			close();
-			throw ex;
+		for (int i = 0; i < declared.size(); i++) {
+			loaded.put(declared.get(i).name(), new PluginHandle(declared.get(i), generations.get(i)));
 		}
 		this.plugins = Collections.unmodifiableMap(loaded);
 	}

@@ -1,6 +1,7 @@
 package io.github.wasmgateway.engine;
 
 import io.github.wasmgateway.engine.internal.LoadedModule;
+import io.github.wasmgateway.engine.internal.ModuleCompiler;
 
 /**
  * A verified, compiled plugin binary: compiled once and shared by every VM of it.
@@ -47,6 +48,11 @@ public final class CompiledPlugin {
 
 	public ExecutionMode mode() {
 		return this.mode;
+	}
+
+	/** The functions the binary defines (its imports not counted). */
+	public int functions() {
+		return ModuleCompiler.functions(this.module);
 	}
 
 	/**

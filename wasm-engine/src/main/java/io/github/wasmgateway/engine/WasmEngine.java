@@ -14,6 +14,7 @@ import io.github.wasmgateway.engine.internal.UnsignedCompareWorkaround;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The entry point: loads and compiles plugin binaries, and starts plugins.
@@ -47,8 +48,9 @@ public final class WasmEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Verifies and compiles a binary. AOT compiles to JVM bytecode (or loads the classes
-	 * from the compile cache); INTERPRETER only parses.
+	 * Verifies and compiles a binary. AOT compiles to JVM bytecode, or loads the classes
+	 * and the stripped module from the compile cache without parsing the binary's code
+	 * again; INTERPRETER only parses.
 	 * @throws PluginLoadException when the binary is not a usable proxy-wasm plugin
 	 */
 	public CompiledPlugin compile(PluginBinary binary, ExecutionMode mode) {
@@ -56,13 +58,27 @@ public final class WasmEngine implements AutoCloseable {
 		if (mode == ExecutionMode.PRECOMPILED) {
 			throw new IllegalArgumentException("precompiled plugins are loaded with precompiled(binary, className)");
 		}
+		if (mode == ExecutionMode.AOT && this.cache != null) {
+			LoadedModule cached = compiling(binary, () -> ModuleCompiler.cached(binary.sha256(), this.cache));
+			if (cached != null) {
+				// the stripped module has every section but the compiled code: the
+				// profile and the host functions are read from it as from the binary
+				AbiProfile profile = ModuleInspector.inspect(cached.module(), binary.origin());
+				HostFunctions.check(cached.module(), binary.origin());
+				return new CompiledPlugin(binary, profile, mode, cached);
+			}
+		}
 		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
 		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
 		HostFunctions.check(module, binary.origin());
-		LoadedModule loaded;
+		LoadedModule loaded = (mode == ExecutionMode.INTERPRETER) ? ModuleCompiler.interpreted(module) : compiling(
+				binary, () -> ModuleCompiler.compile(binary.unsafeBytes(), module, binary.sha256(), this.cache));
+		return new CompiledPlugin(binary, profile, mode, loaded);
+	}
+
+	private static LoadedModule compiling(PluginBinary binary, Supplier<LoadedModule> step) {
 		try {
-			loaded = (mode == ExecutionMode.INTERPRETER) ? ModuleCompiler.interpreted(module)
-					: ModuleCompiler.compile(binary.unsafeBytes(), module, binary.sha256(), this.cache);
+			return step.get();
 		}
 		catch (PluginLoadException ex) {
 			throw ex;
@@ -71,16 +87,16 @@ public final class WasmEngine implements AutoCloseable {
 			throw new PluginLoadException(binary.origin() + " could not be compiled to JVM bytecode (" + ex
 					+ "); run it with mode interpreter and report the plugin", ex);
 		}
-		return new CompiledPlugin(binary, profile, mode, loaded);
 	}
 
 	/**
 	 * A plugin whose classes were generated at build time by Chicory's compiler Maven
 	 * plugin ({@code className} has static {@code load()} and {@code create(Instance)}).
-	 * The binary gives the profile, the sha256 and the function names.
+	 * The binary gives the profile, the sha256 and the function names; its code, which
+	 * never runs, is not decoded.
 	 */
 	public CompiledPlugin precompiled(PluginBinary binary, String className, ClassLoader classLoader) {
-		WasmModule module = ModuleCompiler.parse(binary.unsafeBytes(), binary.origin());
+		WasmModule module = ModuleCompiler.parseWithoutCode(binary.unsafeBytes(), binary.origin());
 		AbiProfile profile = ModuleInspector.inspect(module, binary.origin());
 		HostFunctions.check(module, binary.origin());
 		return new CompiledPlugin(binary, profile, ExecutionMode.PRECOMPILED,

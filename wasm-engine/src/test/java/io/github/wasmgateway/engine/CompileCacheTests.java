@@ -74,6 +74,66 @@ class CompileCacheTests {
 	}
 
 	@Test
+	void pluginLoadedFromTheCacheTrapsWithNamedWasmStack() {
+		PluginBinary binary = Fixtures.binary("trap-on-marker");
+		try (WasmEngine first = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			first.compile(binary, ExecutionMode.AOT);
+		}
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
+			assertThat(compiled.fromCache()).isTrue();
+			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("trapper").build())) {
+				PluginConfiguration configuration = plugin.configure(new byte[0]);
+				TestExchange exchange = TestExchange.get("/", "x-trap", "1");
+				HttpStream stream = plugin.openStream(configuration, exchange);
+				Decision decision = stream.onRequestHeaders(true);
+				stream.finish();
+				// the function names come from the stripped module the cache keeps
+				assertThat(decision).isInstanceOfSatisfying(Decision.Fail.class,
+						(fail) -> assertThat(fail.failure().failure().wasmStack()).first()
+							.asString()
+							.startsWith("crash_here["));
+			}
+		}
+	}
+
+	@Test
+	void tamperedStrippedModuleIsRefusedAndRecompiled() throws IOException {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		rewrite(entry, (name, bytes) -> {
+			if (name.equals("module.wasm")) {
+				bytes[bytes.length - 1] ^= 1;
+			}
+			return bytes;
+		});
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
+			assertThat(this.logged.list).extracting(ILoggingEvent::getFormattedMessage)
+				.anySatisfy((message) -> assertThat(message).contains("Refused the compile cache entry " + entry));
+		}
+	}
+
+	@Test
+	void entryOfTheFormatWithoutStrippedModuleIsCompiledAgainQuietly() throws IOException {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		rewrite(entry, (name, bytes) -> name.equals("module.wasm") ? null : bytes);
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
+				.isTrue();
+			assertThat(this.logged.list).isEmpty();
+		}
+	}
+
+	@Test
 	void corruptCacheEntryIsRecompiled() throws IOException {
 		PluginBinary binary = Fixtures.binary("tinygo-profile");
 		Files.write(this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar"), new byte[] { 1, 2, 3 });
@@ -182,16 +242,19 @@ class CompileCacheTests {
 			.withMessageContaining("can be read or written by other users (rw-r--r--)");
 	}
 
-	/** Rewrites every entry of a jar through {@code change}. */
+	/** Rewrites every entry of a jar through {@code change} (null: left out). */
 	private static void rewrite(Path jar, java.util.function.BiFunction<String, byte[], byte[]> change)
 			throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(jar)));
 				JarOutputStream rewritten = new JarOutputStream(out)) {
 			for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-				rewritten.putNextEntry(new JarEntry(entry.getName()));
-				rewritten.write(change.apply(entry.getName(), in.readAllBytes()));
-				rewritten.closeEntry();
+				byte[] changed = change.apply(entry.getName(), in.readAllBytes());
+				if (changed != null) {
+					rewritten.putNextEntry(new JarEntry(entry.getName()));
+					rewritten.write(changed);
+					rewritten.closeEntry();
+				}
 			}
 		}
 		Files.write(jar, out.toByteArray());

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * The classes are code the gateway will run, so the cache trusts nothing it did not write
  * itself: the directory is owner-only ({@link PrivateDirectory}), and every entry carries
  * an HMAC-SHA256, under a random key kept owner-only in the directory
- * ({@value #KEY_FILE}), over the binary's sha256, the Chicory version and every class
- * name and byte. An entry whose MAC does not verify (changed on disk, copied from another
- * binary's entry, written by another gateway or an older version) is refused, logged and
- * compiled again. Writes are atomic (temporary file, then move).
+ * ({@value #KEY_FILE}), over the binary's sha256, the Chicory version, every class name
+ * and byte, and the stripped binary stored with them. An entry whose MAC does not verify
+ * (changed on disk, copied from another binary's entry, written by another gateway or an
+ * older version) is refused, logged and compiled again. Writes are atomic (temporary
+ * file, then move).
  */
 public final class CompileCache {
 
@@ -50,6 +51,8 @@ public final class CompileCache {
 	private static final Logger log = LoggerFactory.getLogger(CompileCache.class);
 
 	private static final String PROPERTIES = "wasm-gateway.properties";
+
+	private static final String MODULE = "module.wasm";
 
 	private static final int KEY_BYTES = 32;
 
@@ -88,9 +91,13 @@ public final class CompileCache {
 		try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
 			Properties properties = new Properties();
 			Map<String, byte[]> classes = new LinkedHashMap<>();
+			byte[] module = null;
 			for (JarEntry item = jar.getNextJarEntry(); item != null; item = jar.getNextJarEntry()) {
 				if (item.getName().equals(PROPERTIES)) {
 					properties.load(jar);
+				}
+				else if (item.getName().equals(MODULE)) {
+					module = jar.readAllBytes();
 				}
 				else if (item.getName().endsWith(".class")) {
 					String name = item.getName().substring(0, item.getName().length() - 6).replace('/', '.');
@@ -98,7 +105,9 @@ public final class CompileCache {
 				}
 			}
 			String mainClass = properties.getProperty("mainClass");
-			if (mainClass == null || !classes.containsKey(mainClass)) {
+			if (mainClass == null || !classes.containsKey(mainClass) || module == null) {
+				// not an entry, or one of an older format (no stripped module): compiled
+				// again, which rewrites it
 				return null;
 			}
 			Set<Integer> interpreted = new TreeSet<>();
@@ -107,7 +116,7 @@ public final class CompileCache {
 					interpreted.add(Integer.parseInt(index.trim()));
 				}
 			}
-			entry = new Entry(mainClass, classes, interpreted);
+			entry = new Entry(mainClass, classes, interpreted, module);
 			mac = properties.getProperty("mac", "");
 		}
 		catch (IOException | RuntimeException ex) {
@@ -144,6 +153,9 @@ public final class CompileCache {
 				jar.putNextEntry(new JarEntry(PROPERTIES));
 				properties.store(jar, null);
 				jar.closeEntry();
+				jar.putNextEntry(new JarEntry(MODULE));
+				jar.write(entry.module());
+				jar.closeEntry();
 				for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
 					jar.putNextEntry(new JarEntry(type.getKey().replace('.', '/') + ".class"));
 					jar.write(type.getValue());
@@ -165,11 +177,12 @@ public final class CompileCache {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(this.key, "HmacSHA256"));
-			field(mac, "wasm-gateway compile cache v1".getBytes(StandardCharsets.UTF_8));
+			field(mac, "wasm-gateway compile cache v2".getBytes(StandardCharsets.UTF_8));
 			field(mac, sha256.getBytes(StandardCharsets.UTF_8));
 			field(mac, ChicoryVersion.VALUE.getBytes(StandardCharsets.UTF_8));
 			field(mac, entry.mainClass().replace('/', '.').getBytes(StandardCharsets.UTF_8));
 			field(mac, new TreeSet<>(entry.interpretedFunctions()).toString().getBytes(StandardCharsets.UTF_8));
+			field(mac, entry.module());
 			// names as the jar stores them, whichever form the compiler gave
 			Map<String, byte[]> classes = new TreeMap<>();
 			entry.classes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
@@ -237,8 +250,11 @@ public final class CompileCache {
 		}
 	}
 
-	/** What one compilation produced. */
-	record Entry(String mainClass, Map<String, byte[]> classes, Set<Integer> interpretedFunctions) {
+	/**
+	 * What one compilation produced: the classes, and the binary stripped of the code
+	 * they replace ({@code ModuleCompiler.strip}), all a warm start parses.
+	 */
+	record Entry(String mainClass, Map<String, byte[]> classes, Set<Integer> interpretedFunctions, byte[] module) {
 	}
 
 }

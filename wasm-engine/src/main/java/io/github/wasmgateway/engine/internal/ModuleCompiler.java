@@ -17,6 +17,7 @@ import io.github.wasmgateway.engine.PluginLoadException;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,9 @@ import java.util.function.Function;
  */
 public final class ModuleCompiler {
 
+	/** A custom section's name as the binary spells it: its length, then "name". */
+	private static final byte[] NAME_SECTION_PREFIX = { 4, 'n', 'a', 'm', 'e' };
+
 	private ModuleCompiler() {
 	}
 
@@ -34,12 +38,25 @@ public final class ModuleCompiler {
 	 * Parses and validates; refuses what is not WebAssembly with a message that says so.
 	 */
 	public static WasmModule parse(byte[] bytes, String origin) {
+		return parse(bytes, origin, Parser::parse);
+	}
+
+	/**
+	 * Every section but the code, for a binary whose code never runs (a precompiled
+	 * plugin runs the classes generated from it at build time): the profile, the host
+	 * functions and the function names are read from it without decoding the code.
+	 */
+	public static WasmModule parseWithoutCode(byte[] bytes, String origin) {
+		return parse(bytes, origin, (binary) -> Parser.parse(strip(binary, 0, Set.of())));
+	}
+
+	private static WasmModule parse(byte[] bytes, String origin, Function<byte[], WasmModule> parser) {
 		if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
 			throw new PluginLoadException(origin + " is not a WebAssembly binary (it does not start with the "
 					+ "\\0asm magic number); check that the location points at a .wasm file");
 		}
 		try {
-			return Parser.parse(bytes);
+			return parser.apply(bytes);
 		}
 		catch (OutOfMemoryError ex) {
 			// Chicory reads the bytes again through a stream (copies of up to three times
@@ -68,49 +85,63 @@ public final class ModuleCompiler {
 	}
 
 	/**
-	 * Compiles to JVM bytecode (or takes the classes from the cache), then keeps only
-	 * what instances need: a module whose compiled function bodies are replaced by
-	 * {@code unreachable}. Functions too large for a JVM method stay interpreted.
+	 * The module from its compile cache entry, or null when the cache has none for
+	 * {@code sha256}: the stripped binary and the classes stored with it, so a warm start
+	 * neither parses nor validates the plugin's code again. That is safe because an entry
+	 * exists only when this gateway (the holder of the cache key) parsed, validated and
+	 * compiled the binary of that sha256 with this Chicory version, and its MAC is
+	 * verified before anything of it is used.
+	 */
+	public static LoadedModule cached(String sha256, CompileCache cache) {
+		long started = System.nanoTime();
+		CompileCache.Entry entry = cache.get(sha256);
+		String className = compiledClassName(sha256);
+		if (entry == null || !entry.mainClass().startsWith(className)) {
+			// none, or compiled before its classes had names of their own: compile again
+			return null;
+		}
+		ClassLoadingCollector collector = new ClassLoadingCollector();
+		for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
+			if (!type.getKey().equals(entry.mainClass())) {
+				collector.put(type.getKey(), type.getValue());
+			}
+		}
+		collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
+		return loaded(entry, collector, true, started, className);
+	}
+
+	/**
+	 * Compiles to JVM bytecode and stores the classes, with the stripped binary, in the
+	 * cache when there is one. Only what instances need is kept: a module whose compiled
+	 * function bodies are replaced by {@code unreachable}. Functions too large for a JVM
+	 * method stay interpreted.
 	 */
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
 		long started = System.nanoTime();
-		FunctionNames names = FunctionNames.of(module);
 		String className = compiledClassName(sha256);
-		CompileCache.Entry entry = (cache != null) ? cache.get(sha256) : null;
-		if (entry != null && !entry.mainClass().startsWith(className)) {
-			// compiled before its classes had names of their own: compile again
-			entry = null;
+		CompilerResult result = Compiler.builder(module)
+			.withClassName(className)
+			.withInterpreterFallback(InterpreterFallback.SILENT)
+			.withClassCollectorFactory(ClassLoadingCollector::new)
+			.build()
+			.compile();
+		ClassLoadingCollector collector = (ClassLoadingCollector) result.collector();
+		CompileCache.Entry entry = new CompileCache.Entry(collector.mainClassName(),
+				new LinkedHashMap<>(result.classBytes()), result.interpretedFunctions(),
+				strip(bytes, module.importSection().count(ExternalType.FUNCTION), result.interpretedFunctions()));
+		if (cache != null) {
+			cache.put(sha256, entry);
 		}
-		boolean fromCache = entry != null;
-		ClassLoadingCollector collector;
-		if (entry != null) {
-			collector = new ClassLoadingCollector();
-			for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
-				if (!type.getKey().equals(entry.mainClass())) {
-					collector.put(type.getKey(), type.getValue());
-				}
-			}
-			collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
-		}
-		else {
-			CompilerResult result = Compiler.builder(module)
-				.withClassName(className)
-				.withInterpreterFallback(InterpreterFallback.SILENT)
-				.withClassCollectorFactory(ClassLoadingCollector::new)
-				.build()
-				.compile();
-			collector = (ClassLoadingCollector) result.collector();
-			entry = new CompileCache.Entry(collector.mainClassName(), new LinkedHashMap<>(result.classBytes()),
-					result.interpretedFunctions());
-			if (cache != null) {
-				cache.put(sha256, entry);
-			}
-		}
-		WasmModule stripped = Parser.parse(strip(bytes, module, entry.interpretedFunctions()));
+		return loaded(entry, collector, false, started, className);
+	}
+
+	private static LoadedModule loaded(CompileCache.Entry entry, ClassLoadingCollector collector, boolean fromCache,
+			long started, String className) {
+		WasmModule stripped = Parser.parse(entry.module());
 		long classBytes = entry.classes().values().stream().mapToLong((b) -> b.length).sum();
-		return new LoadedModule(stripped, collector.machineFactory(), names, entry.interpretedFunctions().size(),
-				fromCache, (System.nanoTime() - started) / 1_000_000, estimateHeap(stripped, classBytes), className,
-				new InterpretedStacks());
+		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
+				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000,
+				estimateHeap(stripped, classBytes), className, new InterpretedStacks());
 	}
 
 	/**
@@ -120,6 +151,8 @@ public final class ModuleCompiler {
 	 */
 	static String compiledClassName(String sha256) {
 		return "io.github.wasmgateway.compiled.Wasm" + sha256.substring(0, Math.min(16, sha256.length()));
+	}
+
 	}
 
 	/**
@@ -151,12 +184,12 @@ public final class ModuleCompiler {
 	}
 
 	/**
-	 * The binary with every function body that compiled code replaces turned into
-	 * {@code unreachable}, and custom sections dropped; parsed, it costs a fraction of
-	 * the original's heap.
+	 * The binary with every function body that compiled code replaces (all but the
+	 * {@code interpreted} function indices) turned into {@code unreachable}, and custom
+	 * sections other than the function names dropped; parsed, it costs a fraction of the
+	 * original's heap, and it is all a warm start parses.
 	 */
-	static byte[] strip(byte[] bytes, WasmModule module, Set<Integer> interpreted) {
-		int importedFunctions = module.importSection().count(ExternalType.FUNCTION);
+	static byte[] strip(byte[] bytes, int importedFunctions, Set<Integer> interpreted) {
 		WasmWriter writer = new WasmWriter();
 		Parser.parseWithoutDecoding(bytes, (section) -> {
 			if (section.sectionId() == SectionId.CODE) {
@@ -181,11 +214,17 @@ public final class ModuleCompiler {
 				}
 				writer.writeSection(SectionId.CODE, out.toByteArray());
 			}
-			else if (section.sectionId() != SectionId.CUSTOM) {
+			else if (section.sectionId() != SectionId.CUSTOM || isNameSection((RawSection) section)) {
 				writer.writeSection((RawSection) section);
 			}
 		});
 		return writer.bytes();
+	}
+
+	private static boolean isNameSection(RawSection section) {
+		byte[] contents = section.contents();
+		return contents.length >= NAME_SECTION_PREFIX.length && Arrays.equals(contents, 0, NAME_SECTION_PREFIX.length,
+				NAME_SECTION_PREFIX, 0, NAME_SECTION_PREFIX.length);
 	}
 
 	private static long readVarUInt32(ByteBuffer buffer) {
@@ -208,6 +247,11 @@ public final class ModuleCompiler {
 			out.write((value != 0) ? (b | 0x80) : b);
 		}
 		while (value != 0);
+	}
+
+	/** The functions a loaded module defines (its imports not counted). */
+	public static int functions(LoadedModule loaded) {
+		return functionCount(loaded.module());
 	}
 
 	private static int functionCount(WasmModule module) {
