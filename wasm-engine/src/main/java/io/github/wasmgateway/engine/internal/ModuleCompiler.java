@@ -153,8 +153,6 @@ public final class ModuleCompiler {
 		return "io.github.wasmgateway.compiled.Wasm" + sha256.substring(0, Math.min(16, sha256.length()));
 	}
 
-	}
-
 	/**
 	 * Loads classes generated at build time by Chicory's compiler Maven plugin: a class
 	 * with static {@code load()} (the stripped module) and {@code create(Instance)}.
