@@ -64,6 +64,11 @@ public final class UnsignedCompareWorkaround {
 				&& (vmName.contains("HotSpot") || vmName.contains("OpenJDK"));
 	}
 
+	private static void notAdded(String why) {
+		log.warn("Java 17: could not add the compiler directive that avoids C2 miscompiling unsigned "
+				+ "comparisons in Wasm code ({}); run on Java 21 or later", why);
+	}
+
 	private static boolean apply() {
 		if (!needed(System.getProperty("java.specification.version"), System.getProperty("java.vm.name"),
 				System.getProperty(DISABLE_PROPERTY))) {
