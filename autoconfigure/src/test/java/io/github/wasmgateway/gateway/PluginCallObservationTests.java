@@ -3,6 +3,7 @@ package io.github.wasmgateway.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wasmgateway.engine.PluginCallException;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -97,7 +98,7 @@ class PluginCallObservationTests {
 			assertThat(call.getName()).isEqualTo("wasm.plugin.phase");
 			assertThat(call.getContextualName()).isEqualTo("wasm exerciser " + call.getPhase());
 			assertThat(call.getLowCardinalityKeyValues().stream().map((key) -> key.getKey() + "=" + key.getValue()))
-				.containsExactlyInAnyOrder("plugin=exerciser", "route=ex", "phase=" + call.getPhase());
+				.containsExactlyInAnyOrder("plugin=exerciser", "route=ex", "phase=" + call.getPhase(), "team=edge");
 			assertThat(call.getError()).isNull();
 			assertThat(call.getParentObservation().getContextView().getName()).isEqualTo("http.server.requests");
 		});
@@ -140,7 +141,10 @@ class PluginCallObservationTests {
 		assertThat(calls).allSatisfy((span) -> {
 			assertThat(span.getParentId()).isEqualTo(server.getSpanId());
 			assertThat(span.getName()).isEqualTo("wasm exerciser " + span.getTags().get("phase"));
-			assertThat(span.getTags()).containsEntry("plugin", "exerciser").containsEntry("route", "ex");
+			assertThat(span.getTags()).containsEntry("plugin", "exerciser")
+				.containsEntry("route", "ex")
+				.as("the application's convention bean adds its key")
+				.containsEntry("team", "edge");
 		});
 	}
 
@@ -188,6 +192,22 @@ class PluginCallObservationTests {
 		@Bean
 		SimpleTracer tracer() {
 			return new SimpleTracer();
+		}
+
+		/**
+		 * An application's own convention, the Spring way to add a key to every plugin
+		 * call's observation: the gateway uses it instead of the default.
+		 */
+		@Bean
+		PluginCallObservationConvention teamConvention() {
+			return new DefaultPluginCallObservationConvention() {
+
+				@Override
+				public KeyValues getLowCardinalityKeyValues(PluginCallObservationContext context) {
+					return super.getLowCardinalityKeyValues(context).and("team", "edge");
+				}
+
+			};
 		}
 
 		/** What micrometer-tracing's auto-configuration registers for a tracer. */
