@@ -1,11 +1,16 @@
 package io.github.wasmgateway.engine.internal;
 
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
 
 /**
  * Function names from a module's name section (kept apart because the stripped module
- * that instances use has no custom sections).
+ * that instances use has no custom sections); an imported function the name section does
+ * not name (AssemblyScript's binaries name none) is called by its import,
+ * {@code module.name}, as wasm-objdump and V8's stack traces do.
  */
 public final class FunctionNames {
 
@@ -18,13 +23,23 @@ public final class FunctionNames {
 	}
 
 	public static FunctionNames of(WasmModule module) {
-		int count = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION)
-				+ module.functionSection().functionCount();
+		ImportSection imports = module.importSection();
+		int count = imports.count(ExternalType.FUNCTION) + module.functionSection().functionCount();
 		String[] names = new String[count];
 		NameCustomSection section = module.nameSection();
 		if (section != null) {
 			for (int i = 0; i < count; i++) {
 				names[i] = section.nameOfFunction(i);
+			}
+		}
+		int function = 0;
+		for (int i = 0; i < imports.importCount(); i++) {
+			Import imported = imports.getImport(i);
+			if (imported.importType() == ExternalType.FUNCTION) {
+				if (names[function] == null) {
+					names[function] = imported.module() + "." + imported.name();
+				}
+				function++;
 			}
 		}
 		return new FunctionNames(names);
