@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A plugin's own metrics ({@code proxy_define_metric}) as Micrometer meters: counters as
@@ -20,10 +23,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PluginMetricNames} (Envoy's tag extraction) plus the plugin's name. A meter is
  * removed once no version of its plugin that defined it serves any more (the plugin was
  * removed, or reloaded into a version that does not define it).
+ * <p>
+ * A metric the registry refuses (its name taken by a meter of another type, or, in
+ * Prometheus, with other tag keys) still works for its plugin, as it would in Envoy,
+ * whose stats of different types never clash: it is kept out of the registry, and a
+ * warning names the plugin, the metric and the registry's reason.
  */
 final class MicrometerPluginMetrics implements MetricsSink {
 
+	private static final Logger log = LoggerFactory.getLogger(MicrometerPluginMetrics.class);
+
 	private final MeterRegistry registry;
+
+	/**
+	 * Where the metrics the registry refused live, so their plugins can still use them.
+	 */
+	private final MeterRegistry refused = new SimpleMeterRegistry();
 
 	private final PluginMetricNames names;
 
@@ -48,21 +63,32 @@ final class MicrometerPluginMetrics implements MetricsSink {
 		PluginMetricNames.Tagged tagged = this.names.extract(name);
 		Tags tags = Tags.of(tagged.tags().stream().filter((tag) -> !tag.getKey().equals("plugin")).toList())
 			.and(Tag.of("plugin", plugin));
-		Metric metric = switch (type) {
-			case COUNTER ->
-				new Metric(key, type, Counter.builder(tagged.name()).tags(tags).register(this.registry), null);
-			case GAUGE -> {
-				AtomicLong value = new AtomicLong();
-				yield new Metric(key, type,
-						Gauge.builder(tagged.name(), value, AtomicLong::get).tags(tags).register(this.registry), value);
-			}
-			case HISTOGRAM -> new Metric(key, type,
-					DistributionSummary.builder(tagged.name()).tags(tags).register(this.registry), null);
-		};
+		Metric metric;
+		try {
+			metric = register(key, type, tagged.name(), tags, this.registry);
+		}
+		catch (IllegalArgumentException ex) {
+			log.warn("plugin '{}': its metric '{}' is not exported as meter '{}' ({}); the plugin still uses it",
+					plugin, name, tagged.name(), ex.getMessage());
+			metric = register(key, type, tagged.name(), tags, this.refused);
+		}
 		this.metrics.add(metric);
 		int id = this.metrics.size();
 		this.ids.put(key, id);
 		return id;
+	}
+
+	private static Metric register(String key, MetricType type, String name, Tags tags, MeterRegistry registry) {
+		return switch (type) {
+			case COUNTER -> new Metric(key, type, Counter.builder(name).tags(tags).register(registry), null, registry);
+			case GAUGE -> {
+				AtomicLong value = new AtomicLong();
+				yield new Metric(key, type, Gauge.builder(name, value, AtomicLong::get).tags(tags).register(registry),
+						value, registry);
+			}
+			case HISTOGRAM ->
+				new Metric(key, type, DistributionSummary.builder(name).tags(tags).register(registry), null, registry);
+		};
 	}
 
 	@Override
@@ -77,7 +103,7 @@ final class MicrometerPluginMetrics implements MetricsSink {
 	public synchronized void release(int id) {
 		Metric metric = metric(id);
 		if (metric != null && metric.holders > 0 && --metric.holders == 0) {
-			this.registry.remove(metric.meter);
+			metric.registry.remove(metric.meter);
 			this.ids.remove(metric.key, id);
 		}
 	}
@@ -139,14 +165,18 @@ final class MicrometerPluginMetrics implements MetricsSink {
 
 		final AtomicLong gauge;
 
+		/** The application's registry, or the one for refused metrics. */
+		final MeterRegistry registry;
+
 		/** Plugin versions that defined it and still serve; guarded by the sink. */
 		int holders;
 
-		Metric(String key, MetricType type, Meter meter, AtomicLong gauge) {
+		Metric(String key, MetricType type, Meter meter, AtomicLong gauge, MeterRegistry registry) {
 			this.key = key;
 			this.type = type;
 			this.meter = meter;
 			this.gauge = gauge;
+			this.registry = registry;
 		}
 
 	}

@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Plugin-defined metrics as meters: each ABI type as its Micrometer type, names with
@@ -94,6 +97,28 @@ class MicrometerPluginMetricsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> PluginMetricNames.Rule.of("reporter", "_reporter=\\w+"))
 			.withMessageContaining("metric tag 'reporter'")
 			.withMessageContaining("has no group");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aMetricTheRegistryRefusesStillCountsForItsPluginWithAWarning(CapturedOutput output) {
+		MicrometerPluginMetrics metrics = metrics(List.of());
+		int counter = metrics.define("a", MetricType.COUNTER, "sessions");
+		// the same meter name and tags, as a gauge: Micrometer refuses a second type
+		int gauge = metrics.define("a", MetricType.GAUGE, "sessions");
+
+		assertThat(gauge).isPositive().isNotEqualTo(counter);
+		metrics.record(gauge, 4);
+		metrics.increment(counter, 1);
+		assertThat(metrics.get(gauge)).isEqualTo(4);
+		assertThat(metrics.get(counter)).isEqualTo(1);
+		assertThat(this.registry.get("sessions").counter().count()).isEqualTo(1);
+		assertThat(output).contains("plugin 'a': its metric 'sessions' is not exported as meter 'sessions'")
+			.contains("the plugin still uses it");
+
+		metrics.retain(gauge);
+		metrics.release(gauge);
+		assertThat(this.registry.get("sessions").counter().count()).as("the exported one stays").isEqualTo(1);
 	}
 
 	@Test
