@@ -144,6 +144,28 @@ class ObservabilityTests {
 			.isEqualTo(2 * 65536.0);
 	}
 
+	@Test
+	void endpointAndMetersShowTheHeapAndMetaspaceAPluginRetains() {
+		String json = client().get()
+			.uri("/actuator/wasmplugins/burner")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		long retained = ((Number) JsonPath.read(json, "$.retainedHeapBytes")).longValue();
+		long size = ((Number) JsonPath.read(json, "$.size")).longValue();
+		long vmMemory = ((Number) JsonPath.read(json, "$.vmMemoryBytes")).longValue();
+		// its module model, compiled classes' bytes and VMs: more than the binary, and
+		// the linear memory is not in it
+		assertThat(retained).isGreaterThan(size).isLessThan(100L * (size + 1024 * 1024));
+		assertThat(((Number) JsonPath.read(json, "$.heapToBinaryRatio")).doubleValue())
+			.isCloseTo((double) retained / size, org.assertj.core.data.Offset.offset(0.01));
+		assertThat(((Number) JsonPath.read(json, "$.metaspaceBytes")).longValue()).isPositive();
+		assertThat(vmMemory).isPositive();
+		assertThat(this.meters.get("wasm.plugin.heap.retained").tag("plugin", "burner").gauge().value())
+			.isGreaterThan((double) size);
+		assertThat(this.meters.get("wasm.plugin.metaspace").tag("plugin", "burner").gauge().value()).isPositive();
+	}
+
 	private long requests(String route) {
 		return this.meters.get("wasm.plugin.request.cpu").tag("route", route).timer().count();
 	}
