@@ -1,12 +1,9 @@
 package io.github.wasmgateway.engine;
 
-import com.dylibso.chicory.runtime.Memory;
 import io.github.wasmgateway.engine.host.HostClock;
-import io.github.wasmgateway.engine.host.WorkerExecutors;
-import io.github.wasmgateway.engine.internal.CallWatchdog;
 import io.github.wasmgateway.engine.internal.HeapWalker;
 import io.github.wasmgateway.engine.internal.Metaspace;
-import java.util.concurrent.Executor;
+import io.github.wasmgateway.engine.internal.PluginBoundary;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,20 +12,14 @@ import java.util.concurrent.TimeUnit;
  * buffers; not the linear memory of its VMs, which {@link VmInfo#memoryBytes()} reports)
  * and the metaspace of its generated classes. The heap is measured by walking the
  * plugin's own object graph from the {@link Plugin}, stopping at what it shares with
- * other plugins and the host (host services, workers, threads, classes and class loaders,
- * enum constants, the engine's watchdog) and at everything outside the engine, Chicory
- * and the JDK (a gateway's own objects). A walk takes milliseconds (more for a large
- * interpreted module), so figures are measured when first asked for, again whenever
- * {@link #measure()} is called, and by {@link #latest()} once they are older than a
- * minute; never on the request path.
+ * other plugins and the host ({@link PluginBoundary}). A walk takes milliseconds (more
+ * for a large interpreted module), so figures are measured when first asked for, again
+ * whenever {@link #measure()} is called, and by {@link #latest()} once they are older
+ * than a minute; never on the request path.
  */
 public final class PluginFootprint {
 
 	private static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-	private static final String ENGINE_PACKAGE = "io.github.wasmgateway.engine.";
-
-	private static final String HOST_PACKAGE = "io.github.wasmgateway.engine.host.";
 
 	private final Plugin plugin;
 
@@ -43,8 +34,7 @@ public final class PluginFootprint {
 	PluginFootprint(Plugin plugin, HostClock clock) {
 		this.plugin = plugin;
 		this.clock = clock;
-		String ownClasses = plugin.compiled().module().compiledClassPrefix();
-		this.walker = new HeapWalker((object) -> shared(object, ownClasses));
+		this.walker = new HeapWalker(new PluginBoundary(plugin.compiled().module().compiledClassPrefix()));
 	}
 
 	/** Measures now. */
@@ -68,29 +58,6 @@ public final class PluginFootprint {
 			return measure();
 		}
 		return this.latest;
-	}
-
-	/**
-	 * Whether the walk stops at an object: something other plugins or the host hold too,
-	 * or a VM's linear memory (reported on its own).
-	 */
-	private static boolean shared(Object object, String ownClasses) {
-		if (object instanceof Memory || object instanceof Class || object instanceof ClassLoader
-				|| object instanceof Thread || object instanceof ThreadGroup || object instanceof Executor
-				|| object instanceof WorkerExecutors || object instanceof CallWatchdog || object instanceof Enum
-				|| object instanceof Module) {
-			return true;
-		}
-		Class<?> type = object.getClass();
-		while (type.isArray()) {
-			type = type.getComponentType();
-		}
-		String name = type.getName();
-		if (type.isPrimitive() || name.startsWith("java.") || name.startsWith("com.dylibso.chicory.")
-				|| (ownClasses != null && name.startsWith(ownClasses))) {
-			return false;
-		}
-		return !name.startsWith(ENGINE_PACKAGE) || name.startsWith(HOST_PACKAGE);
 	}
 
 	/**
