@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import javax.management.ObjectName;
@@ -26,8 +27,8 @@ import javax.management.ObjectName;
  * engine's own walk of the plugin's object graph ({@code PluginFootprint}, what the
  * {@code wasmplugins} endpoint shows) and the difference of two heap histograms after a
  * full GC ({@code GC.class_histogram}) taken before and after loading it, less its linear
- * memory. Plugins that need a configuration get {@code {}}; one that refuses it is
- * measured without its VM (marked).
+ * memory; and how long the walk (with the metaspace read) took. Each plugin gets the demo
+ * gateway's configuration (or {@code {}}); one that refuses it is marked.
  *
  * <pre>
  * ./mvnw -Pquick install
@@ -39,6 +40,25 @@ public final class PluginHeap {
 	private static final String INDEX = "META-INF/wasm-gateway/builtin-plugins.properties";
 
 	private static final String LARGE_FIXTURE = "fixtures/large-profile.wasm";
+
+	/**
+	 * The smallest configuration each built-in plugin accepts (the demo gateway's);
+	 * cluster-key-rate-limit needs a Redis and is measured without one.
+	 */
+	private static final Map<String, String> CONFIGURATIONS = Map.of("basic-auth",
+			"{\"consumers\":[{\"name\":\"carol\",\"credential\":\"carol:secret\"}],\"global_auth\":true}", "hmac-auth",
+			"{\"consumers\":[{\"key\":\"k1\",\"secret\":\"s1\",\"name\":\"c1\"}]}", "hmac-auth-apisix",
+			"{\"consumers\":[{\"access_key\":\"k1\",\"secret_key\":\"s1\"}]}", "jwt-auth",
+			"{\"consumers\":[{\"name\":\"dave\",\"issuer\":\"demo-issuer\",\"jwks\":\"{\\\"keys\\\": [{\\\"kty\\\": "
+					+ "\\\"oct\\\", \\\"kid\\\": \\\"demo\\\", \\\"k\\\": "
+					+ "\\\"c2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVzLWxvbmch\\\"}]}\"}],\"global_auth\":true}",
+			"key-auth",
+			"{\"keys\":[\"x-api-key\"],\"global_auth\":true,\"consumers\":[{\"name\":\"alice\",\"credential\":\"alice-key\"}]}",
+			"key-rate-limit",
+			"{\"limit_by_header\":\"x-user\",\"limit_keys\":[{\"key\":\"demo\",\"query_per_minute\":3}]}", "oauth",
+			"{\"consumers\":[{\"name\":\"frank\",\"client_id\":\"demo-client\",\"client_secret\":\"demo-secret\"}],"
+					+ "\"issuer\":\"demo-gateway\",\"auth_path\":\"/oauth2/token\",\"global_auth\":true}",
+			"request-block", "{\"block_urls\":[\"/admin\"]}");
 
 	private PluginHeap() {
 	}
@@ -88,23 +108,27 @@ public final class PluginHeap {
 		try (Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder("heap").build())) {
 			boolean configured = true;
 			try {
-				plugin.configure("{}".getBytes(StandardCharsets.UTF_8));
+				plugin.configure(((name != null) ? CONFIGURATIONS.getOrDefault(name, "{}") : "{}")
+					.getBytes(StandardCharsets.UTF_8));
 			}
 			catch (PluginLoadException ex) {
 				configured = false;
 			}
 			long linear = plugin.vms().stream().mapToLong(VmInfo::memoryBytes).sum();
 			long histogram = heapAfterGc() - before - linear;
+			long started = System.nanoTime();
 			PluginFootprint.Figures figures = plugin.footprint().measure();
-			return new Row(binary.size(), figures, histogram, linear, configured);
+			long millis = (System.nanoTime() - started) / 1_000_000;
+			return new Row(binary.size(), figures, histogram, linear, configured, millis);
 		}
 	}
 
 	private static void print(String name, ExecutionMode mode, Row row) {
-		System.out.printf("%-24s %-11s %9d %11d %6.2f %11d %6.2f %9d %10s%n", name + (row.configured ? "" : " (*)"),
+		System.out.printf("%-24s %-11s %9d %11d %6.2f %11d %6.2f %9d %10s %6d%n", name + (row.configured ? "" : " (*)"),
 				mode.name().toLowerCase(Locale.ROOT), row.binary, row.figures.retainedHeapBytes(),
 				row.figures.heapToBinaryRatio(), row.histogram, (double) row.histogram / row.binary, row.linear,
-				(row.figures.metaspaceBytes() >= 0) ? Long.toString(row.figures.metaspaceBytes()) : "shared");
+				(row.figures.metaspaceBytes() >= 0) ? Long.toString(row.figures.metaspaceBytes()) : "shared",
+				row.measureMillis);
 	}
 
 	/**
@@ -132,7 +156,8 @@ public final class PluginHeap {
 		}
 	}
 
-	private record Row(int binary, PluginFootprint.Figures figures, long histogram, long linear, boolean configured) {
+	private record Row(int binary, PluginFootprint.Figures figures, long histogram, long linear, boolean configured,
+			long measureMillis) {
 	}
 
 }
