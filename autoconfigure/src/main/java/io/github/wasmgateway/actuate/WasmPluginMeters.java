@@ -71,7 +71,7 @@ public final class WasmPluginMeters implements ExchangeObserver {
 		gauge(registry, "wasm.plugin.vm.memory.max", "Linear memory of the plugin's largest VM", "bytes", tags, handle,
 				(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).max().orElse(0));
 		gauge(registry, "wasm.plugin.heap.retained",
-				"Heap the plugin retains besides linear memory (module, compiled classes' bytes, VMs), "
+				"Heap the plugin retains besides linear memory (module model, VMs), "
 						+ "measured at most once a minute",
 				"bytes", tags, handle, (h) -> h.current().plugin().footprint().latest().retainedHeapBytes());
 		gauge(registry, "wasm.plugin.metaspace",

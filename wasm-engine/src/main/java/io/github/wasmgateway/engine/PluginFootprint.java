@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a loaded plugin costs the JVM, measured: the heap it retains (its module model,
- * compiled classes' bytes, machine factory, VMs with their instances, contexts and
- * buffers; not the linear memory of its VMs, which {@link VmInfo#memoryBytes()} reports)
- * and the metaspace of its generated classes. The heap is measured by walking the
- * plugin's own object graph from the {@link Plugin}, stopping at what it shares with
- * other plugins and the host ({@link PluginBoundary}). A walk takes milliseconds (more
- * for a large interpreted module), so figures are measured when first asked for, again
- * whenever {@link #measure()} is called, and by {@link #latest()} once they are older
- * than a minute; never on the request path.
+ * machine factory, VMs with their instances, contexts and buffers; not the linear memory
+ * of its VMs, which {@link VmInfo#memoryBytes()} reports) and the metaspace of its
+ * generated classes. The heap is measured by walking the plugin's own object graph from
+ * the {@link Plugin}, stopping at what it shares with other plugins and the host
+ * ({@link PluginBoundary}). A walk takes milliseconds (more for a large interpreted
+ * module), so figures are measured when first asked for, again whenever
+ * {@link #measure()} is called, and by {@link #latest()} once they are older than a
+ * minute; never on the request path.
  */
 public final class PluginFootprint {
 

@@ -30,7 +30,10 @@ public final class Metaspace {
 	/**
 	 * Bytes of metaspace committed for the class loader that defined the classes whose
 	 * names start with {@code classPrefix} (its own loader, which holds nothing else), or
-	 * -1 when the JVM does not say (not HotSpot, no such loader).
+	 * -1 when the JVM does not say (not HotSpot, no such loader). When the same binary
+	 * was compiled more than once (a reload of an unchanged binary whose old loader is
+	 * not collected yet), the command lists the newest loader first, and that one is
+	 * taken.
 	 */
 	public static long committedBytes(String classPrefix) {
 		String report;
