@@ -1,5 +1,6 @@
 package io.github.wasmgateway.actuate;
 
+import io.github.wasmgateway.engine.PluginFootprint;
 import io.github.wasmgateway.engine.VmInfo;
 import io.github.wasmgateway.gateway.ExchangeObserver;
 import io.github.wasmgateway.gateway.PluginHandle;
@@ -22,9 +23,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Micrometer meters of the plugins, tagged {@code plugin}, {@code route}, {@code phase}:
  * call latency, plugin time and CPU time per request, failures, local responses by status
- * (per route); CPU time, VM memory (all VMs and the largest), VMs, active streams, traps,
- * VM rebuilds and reloads (per plugin). The per-plugin meters read the plugin's current
- * version, so a reload replaces what they measure without new meters.
+ * (per route); CPU time, VM memory (all VMs and the largest), retained heap and
+ * metaspace, VMs, active streams, traps, VM rebuilds and reloads (per plugin). The
+ * per-plugin meters read the plugin's current version, so a reload replaces what they
+ * measure without new meters.
  */
 public final class WasmPluginMeters implements ExchangeObserver {
 
@@ -68,6 +70,13 @@ public final class WasmPluginMeters implements ExchangeObserver {
 			.register(registry);
 		gauge(registry, "wasm.plugin.vm.memory.max", "Linear memory of the plugin's largest VM", "bytes", tags, handle,
 				(h) -> h.current().plugin().vms().stream().mapToLong(VmInfo::memoryBytes).max().orElse(0));
+		gauge(registry, "wasm.plugin.heap.retained",
+				"Heap the plugin retains besides linear memory (module model, VMs), "
+						+ "measured at most once a minute",
+				"bytes", tags, handle, (h) -> h.current().plugin().footprint().latest().retainedHeapBytes());
+		gauge(registry, "wasm.plugin.metaspace",
+				"Metaspace of the plugin's runtime-compiled classes (0 when interpreted, NaN when precompiled)",
+				"bytes", tags, handle, (h) -> metaspace(h.current().plugin().footprint().latest()));
 		gauge(registry, "wasm.plugin.vms", "VMs of the plugin", null, tags, handle,
 				(h) -> h.current().plugin().vms().size());
 		gauge(registry, "wasm.plugin.streams.active", "Streams open in the plugin", null, tags, handle,
@@ -86,6 +95,10 @@ public final class WasmPluginMeters implements ExchangeObserver {
 				.tags(tags.and("result", succeeded ? "success" : "failure"))
 				.register(registry);
 		}
+	}
+
+	private static double metaspace(PluginFootprint.Figures figures) {
+		return (figures.metaspaceBytes() >= 0) ? figures.metaspaceBytes() : Double.NaN;
 	}
 
 	private static void gauge(MeterRegistry registry, String name, String description, String unit, Tags tags,

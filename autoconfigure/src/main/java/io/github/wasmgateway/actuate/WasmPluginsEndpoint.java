@@ -5,6 +5,7 @@ import io.github.wasmgateway.actuate.flame.FlameGraphs;
 import io.github.wasmgateway.engine.CompiledPlugin;
 import io.github.wasmgateway.engine.Plugin;
 import io.github.wasmgateway.engine.PluginFailure;
+import io.github.wasmgateway.engine.PluginFootprint;
 import io.github.wasmgateway.engine.VmInfo;
 import io.github.wasmgateway.gateway.PluginHandle;
 import io.github.wasmgateway.gateway.WasmPluginRegistry;
@@ -136,9 +137,12 @@ public class WasmPluginsEndpoint {
 		CompiledPlugin compiled = plugin.compiled();
 		List<FailureReport> failures = plugin.recentFailures().stream().map(FailureReport::of).toList();
 		List<VmInfo> vms = plugin.vms();
+		PluginFootprint.Figures footprint = plugin.footprint().measure();
 		return new PluginReport(kind, compiled.origin(), compiled.sha256(), compiled.size(),
 				compiled.profile().abiVersion().exportName(), compiled.mode().name().toLowerCase(),
-				compiled.interpretedFunctions(), compiled.retainedBytesEstimate(), failurePolicy, routes,
+				compiled.interpretedFunctions(), footprint.retainedHeapBytes(),
+				Math.round(footprint.heapToBinaryRatio() * 100) / 100.0,
+				(footprint.metaspaceBytes() >= 0) ? footprint.metaspaceBytes() : null, failurePolicy, routes,
 				plugin.cpuNanos(), vms.stream().mapToLong(VmInfo::memoryBytes).sum(), vms, plugin.failureCount(),
 				plugin.rebuildCount(), failures, ReloadReport.of(lastReload));
 	}
@@ -146,12 +150,17 @@ public class WasmPluginsEndpoint {
 	/**
 	 * One plugin or service plugin, as the endpoint shows it (a service has no routes and
 	 * no failure policy). {@code cpuNanos} is the CPU time of its calls in this version
-	 * (sampled), {@code vmMemoryBytes} the linear memory of its VMs alive now.
+	 * (sampled), {@code vmMemoryBytes} the linear memory of its VMs alive now;
+	 * {@code retainedHeapBytes} the heap it retains besides that linear memory, measured
+	 * when asked ({@link PluginFootprint}), {@code heapToBinaryRatio} that over
+	 * {@code size}, {@code metaspaceBytes} the metaspace of its runtime-compiled classes
+	 * (0 when interpreted, null when precompiled: those classes share the application's
+	 * class loader).
 	 */
 	public record PluginReport(String kind, String location, String sha256, int size, String abiVersion, String mode,
-			int interpretedFunctions, long retainedHeapBytesEstimate, String failurePolicy, List<String> routes,
-			long cpuNanos, long vmMemoryBytes, List<VmInfo> vms, long traps, long rebuilds,
-			List<FailureReport> recentTraps, ReloadReport lastReload) {
+			int interpretedFunctions, long retainedHeapBytes, double heapToBinaryRatio, Long metaspaceBytes,
+			String failurePolicy, List<String> routes, long cpuNanos, long vmMemoryBytes, List<VmInfo> vms, long traps,
+			long rebuilds, List<FailureReport> recentTraps, ReloadReport lastReload) {
 	}
 
 	/**

@@ -129,11 +129,7 @@ class ObservabilityTests {
 	@Test
 	void endpointShowsEachPluginsCpuTimeAndVmMemory() {
 		client().get().uri("/burn/x").retrieve().toBodilessEntity().block(Duration.ofSeconds(60));
-		String json = client().get()
-			.uri("/actuator/wasmplugins/burner")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(10));
+		String json = endpoint("burner");
 		long vmMemory = ((Number) JsonPath.read(json, "$.vmMemoryBytes")).longValue();
 		assertThat(vmMemory).isEqualTo(2 * 65536 * ((Number) JsonPath.read(json, "$.vms.length()")).longValue());
 		assertThat(((Number) JsonPath.read(json, "$.cpuNanos")).longValue()).isPositive();
@@ -142,6 +138,32 @@ class ObservabilityTests {
 			.isEqualTo((double) vmMemory);
 		assertThat(this.meters.get("wasm.plugin.vm.memory.max").tag("plugin", "burner").gauge().value())
 			.isEqualTo(2 * 65536.0);
+	}
+
+	private String endpoint(String plugin) {
+		return client().get()
+			.uri("/actuator/wasmplugins/" + plugin)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void endpointAndMetersShowTheHeapAndMetaspaceAPluginRetains() {
+		String json = endpoint("burner");
+		long retained = ((Number) JsonPath.read(json, "$.retainedHeapBytes")).longValue();
+		long size = ((Number) JsonPath.read(json, "$.size")).longValue();
+		long vmMemory = ((Number) JsonPath.read(json, "$.vmMemoryBytes")).longValue();
+		// its module model and VMs: more than the binary, and the linear memory is not
+		// in it
+		assertThat(retained).isGreaterThan(size).isLessThan(100L * (size + 1024 * 1024));
+		assertThat(((Number) JsonPath.read(json, "$.heapToBinaryRatio")).doubleValue())
+			.isCloseTo((double) retained / size, org.assertj.core.data.Offset.offset(0.01));
+		assertThat(((Number) JsonPath.read(json, "$.metaspaceBytes")).longValue()).isPositive();
+		assertThat(vmMemory).isPositive();
+		assertThat(this.meters.get("wasm.plugin.heap.retained").tag("plugin", "burner").gauge().value())
+			.isGreaterThan((double) size);
+		assertThat(this.meters.get("wasm.plugin.metaspace").tag("plugin", "burner").gauge().value()).isPositive();
 	}
 
 	private long requests(String route) {

@@ -136,6 +136,7 @@ class ConfigurationRefreshTests {
 		assertThat(vmId(json("/actuator/wasmplugins/exerciser"))).isEqualTo(vmId(vmsBefore));
 		assertThat(json("/actuator/wasmplugins")).contains("\"rust-plugin\"");
 		assertThat(this.meters.find("wasm.plugin.vms").tag("plugin", "rust-plugin").gauge()).isNotNull();
+		assertThat(this.meters.find("wasm.plugin.heap.retained").tag("plugin", "as-plugin").gauge()).isNotNull();
 
 		// a plugin and its route removed
 		refresh(plugins("""
@@ -148,6 +149,8 @@ class ConfigurationRefreshTests {
 		client().get().uri("/as/a").exchange().expectStatus().isNotFound();
 		assertThat(json("/actuator/wasmplugins")).doesNotContain("\"as-plugin\"").contains("\"rust-plugin\"");
 		assertThat(this.meters.find("wasm.plugin.vms").tag("plugin", "as-plugin").gauge()).isNull();
+		assertThat(this.meters.find("wasm.plugin.heap.retained").tag("plugin", "as-plugin").gauge()).isNull();
+		assertThat(this.meters.find("wasm.plugin.metaspace").tag("plugin", "as-plugin").gauge()).isNull();
 		assertThat(json("/actuator/wasmplugins/exerciser")).contains("\"routes\":[\"ex\"]");
 
 		// a plugin that cannot be loaded: its route is left out, the others serve, health

@@ -74,10 +74,20 @@ class DemoOperationsIT {
 			assertThat(plugin.path("mode").asString()).as(name).isIn("aot", "precompiled");
 			assertThat(plugin.path("routes").isEmpty()).as(name + " routes").isFalse();
 			assertThat(plugin.path("vms").isArray()).as(name + " vms").isTrue();
+			// measured heap besides linear memory: at least the binary's size
+			assertThat(plugin.path("retainedHeapBytes").asLong()).as(name + " heap")
+				.isGreaterThan(plugin.path("size").asLong());
+			assertThat(plugin.path("heapToBinaryRatio").asDouble()).as(name + " ratio").isGreaterThan(1);
 		}
 		assertThat(plugins.path("key-auth").path("mode").asString()).isEqualTo("precompiled");
+		// precompiled classes share the application's class loader: no metaspace of their
+		// own
+		assertThat(plugins.path("key-auth").path("metaspaceBytes").isNull()).isTrue();
 		JsonNode rust = plugins.path("rust-plugin");
 		assertThat(rust.path("mode").asString()).isEqualTo("aot");
+		assertThat(rust.path("metaspaceBytes").asLong()).isPositive();
+		assertThat(gateway.get("/actuator/prometheus").body())
+			.contains("wasm_plugin_heap_retained_bytes{plugin=\"rust-plugin\"}");
 		assertThat(rust.path("vms").valueStream().map((vm) -> vm.path("state").asString())).contains("READY");
 		assertThat(rust.path("traps").asLong()).isZero();
 		JsonNode trapper = plugins.path("trapper");

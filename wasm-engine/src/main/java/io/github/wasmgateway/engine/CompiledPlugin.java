@@ -73,11 +73,6 @@ public final class CompiledPlugin {
 		return this.module.compileMillis();
 	}
 
-	/** An estimate of the heap this plugin's shared code keeps, in bytes. */
-	public long retainedBytesEstimate() {
-		return this.module.retainedBytesEstimate();
-	}
-
 	LoadedModule module() {
 		return this.module;
 	}

@@ -42,6 +42,8 @@ public final class Plugin implements AutoCloseable {
 
 	private final AtomicLong failures = new AtomicLong();
 
+	private final PluginFootprint footprint;
+
 	Plugin(CompiledPlugin compiled, PluginSettings settings, HostServices services, WorkerExecutors workers,
 			CallWatchdog watchdog) {
 		this.settings = settings;
@@ -58,6 +60,7 @@ public final class Plugin implements AutoCloseable {
 		this.pool = new VmPool(this.core, workers, settings.rebuildBackoff().toNanos(),
 				settings.rebuildMemoryThresholdBytes(),
 				Math.max(4 * settings.startTimeout().toNanos(), MIN_READY_WAIT_NANOS));
+		this.footprint = new PluginFootprint(this, services.clock());
 	}
 
 	public String name() {
@@ -109,11 +112,23 @@ public final class Plugin implements AutoCloseable {
 	/** The VMs alive now. */
 	public List<VmInfo> vms() {
 		List<VmInfo> info = new ArrayList<>();
-		for (PluginVm vm : this.pool.vms()) {
+		for (PluginVm vm : liveVms()) {
 			info.add(new VmInfo(vm.id(), vm.state().name(), vm.owner().getName(), vm.memoryBytes(), vm.ageMillis(),
 					vm.requestsServed(), vm.activeStreams(), vm.cpuNanos()));
 		}
 		return info;
+	}
+
+	/**
+	 * The heap and metaspace this plugin retains, measured when asked (not on the request
+	 * path).
+	 */
+	public PluginFootprint footprint() {
+		return this.footprint;
+	}
+
+	List<PluginVm> liveVms() {
+		return this.pool.vms();
 	}
 
 	/**

@@ -187,8 +187,7 @@ public final class StartupTimes {
 			HostFunctions.check(stripped, "large-profile");
 			FunctionNames.of(stripped);
 			timer.lap("inspect");
-			loaded = new LoadedModule(stripped, factory, null, 0, true, 0, 0, entry.mainClass(),
-					new InterpretedStacks());
+			loaded = new LoadedModule(stripped, factory, null, 0, true, 0, entry.mainClass(), new InterpretedStacks());
 		}
 		instantiate(loaded);
 		timer.lap("instantiate");

@@ -13,8 +13,8 @@ import java.util.function.Function;
  * interpreter's call stacks of its VMs (interpreter mode), both for a profiler.
  */
 public record LoadedModule(WasmModule module, Function<Instance, Machine> machineFactory, FunctionNames names,
-		int interpretedFunctions, boolean fromCache, long compileMillis, long retainedBytesEstimate,
-		String compiledClassPrefix, InterpretedStacks interpretedStacks) {
+		int interpretedFunctions, boolean fromCache, long compileMillis, String compiledClassPrefix,
+		InterpretedStacks interpretedStacks) {
 
 	Function<Instance, Machine> machineFactoryOrInterpreter() {
 		return (this.machineFactory != null) ? this.machineFactory : this.interpretedStacks::newMachine;

@@ -80,8 +80,8 @@ public final class ModuleCompiler {
 	 * The module for Chicory's interpreter: the whole parsed module, nothing compiled.
 	 */
 	public static LoadedModule interpreted(WasmModule module) {
-		return new LoadedModule(module, null, FunctionNames.of(module), functionCount(module), false, 0,
-				estimateHeap(module, null), null, new InterpretedStacks());
+		return new LoadedModule(module, null, FunctionNames.of(module), functionCount(module), false, 0, null,
+				new InterpretedStacks());
 	}
 
 	/**
@@ -138,10 +138,9 @@ public final class ModuleCompiler {
 	private static LoadedModule loaded(CompileCache.Entry entry, ClassLoadingCollector collector, boolean fromCache,
 			long started, String className) {
 		WasmModule stripped = Parser.parse(entry.module());
-		long classBytes = entry.classes().values().stream().mapToLong((b) -> b.length).sum();
 		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
-				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000,
-				estimateHeap(stripped, classBytes), className, new InterpretedStacks());
+				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000, className,
+				new InterpretedStacks());
 	}
 
 	/**
@@ -172,8 +171,8 @@ public final class ModuleCompiler {
 			};
 			// the compiler Maven plugin names the machine class and its function groups
 			// after the class it is given, plus "Machine"
-			return new LoadedModule(stripped, factory, FunctionNames.of(original), 0, true, 0,
-					estimateHeap(stripped, 0L), className + "Machine", new InterpretedStacks());
+			return new LoadedModule(stripped, factory, FunctionNames.of(original), 0, true, 0, className + "Machine",
+					new InterpretedStacks());
 		}
 		catch (ReflectiveOperationException | ClassCastException ex) {
 			throw new PluginLoadException("precompiled plugin class " + className + " cannot be loaded (" + ex
@@ -254,20 +253,6 @@ public final class ModuleCompiler {
 
 	private static int functionCount(WasmModule module) {
 		return module.functionSection().functionCount();
-	}
-
-	/**
-	 * A rough figure for the heap a loaded plugin keeps: parsed instructions dominate
-	 * (measured at 20-25x the code size in Chicory 1.7.5), plus the generated classes.
-	 */
-	private static long estimateHeap(WasmModule module, Long classBytes) {
-		long instructions = 0;
-		for (int i = 0; i < module.codeSection().functionBodyCount(); i++) {
-			instructions += module.codeSection().getFunctionBody(i).instructions().size();
-		}
-		// an AnnotatedInstruction with its operand array is about 64 bytes on a 64-bit
-		// JVM
-		return instructions * 64 + ((classBytes != null) ? classBytes : 0);
 	}
 
 }
