@@ -137,7 +137,7 @@ public class WasmPluginsEndpoint {
 		CompiledPlugin compiled = plugin.compiled();
 		List<FailureReport> failures = plugin.recentFailures().stream().map(FailureReport::of).toList();
 		List<VmInfo> vms = plugin.vms();
-		PluginFootprint.Figures footprint = plugin.footprint().measure();
+		PluginFootprint.Figures footprint = plugin.footprint().latest();
 		return new PluginReport(kind, compiled.origin(), compiled.sha256(), compiled.size(),
 				compiled.profile().abiVersion().exportName(), compiled.mode().name().toLowerCase(),
 				compiled.interpretedFunctions(), footprint.retainedHeapBytes(),
@@ -152,10 +152,11 @@ public class WasmPluginsEndpoint {
 	 * no failure policy). {@code cpuNanos} is the CPU time of its calls in this version
 	 * (sampled), {@code vmMemoryBytes} the linear memory of its VMs alive now;
 	 * {@code retainedHeapBytes} the heap it retains besides that linear memory, measured
-	 * when asked ({@link PluginFootprint}), {@code heapToBinaryRatio} that over
-	 * {@code size}, {@code metaspaceBytes} the metaspace of its runtime-compiled classes
-	 * (0 when interpreted, null when precompiled: those classes share the application's
-	 * class loader).
+	 * when first asked and again once a minute old ({@link PluginFootprint}: a walk of a
+	 * large interpreted plugin costs about a second of CPU, too much for every read),
+	 * {@code heapToBinaryRatio} that over {@code size}, {@code metaspaceBytes} the
+	 * metaspace of its runtime-compiled classes (0 when interpreted, null when
+	 * precompiled: those classes share the application's class loader).
 	 */
 	public record PluginReport(String kind, String location, String sha256, int size, String abiVersion, String mode,
 			int interpretedFunctions, long retainedHeapBytes, double heapToBinaryRatio, Long metaspaceBytes,
