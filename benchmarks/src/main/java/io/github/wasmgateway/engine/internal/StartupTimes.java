@@ -5,7 +5,6 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
@@ -181,7 +180,7 @@ public final class StartupTimes {
 			collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
 			var factory = collector.machineFactory();
 			timer.lap("defineClasses");
-			WasmModule stripped = Parser.parse(entry.module());
+			WasmModule stripped = ModuleCompiler.parseStripped(entry.module());
 			timer.lap("parseStripped");
 			ModuleInspector.inspect(stripped, "large-profile");
 			HostFunctions.check(stripped, "large-profile");
