@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
@@ -118,13 +119,14 @@ class CompileCacheTests {
 	}
 
 	@Test
-	void entryOfTheFormatWithoutStrippedModuleIsCompiledAgainQuietly() throws IOException {
+	void entryOfAnOlderFormatIsCompiledAgainQuietly() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
 		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
 			engine.compile(binary, ExecutionMode.AOT);
 		}
 		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
-		rewrite(entry, (name, bytes) -> name.equals("module.wasm") ? null : bytes);
+		// the older formats were a bare jar, the MAC inside, the data segments unmerged
+		Files.write(entry, Arrays.copyOfRange(Files.readAllBytes(entry), jarStart(entry), (int) Files.size(entry)));
 		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
 			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
 			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
@@ -241,22 +243,39 @@ class CompileCacheTests {
 			.withMessageContaining("can be read or written by other users (rw-r--r--)");
 	}
 
-	/** Rewrites every entry of a jar through {@code change} (null: left out). */
-	private static void rewrite(Path jar, java.util.function.BiFunction<String, byte[], byte[]> change)
+	/**
+	 * Rewrites every item of an entry's jar through {@code change} (null: left out),
+	 * keeping the header and the MAC before it.
+	 */
+	private static void rewrite(Path entry, java.util.function.BiFunction<String, byte[], byte[]> change)
 			throws IOException {
+		byte[] file = Files.readAllBytes(entry);
+		int jarStart = jarStart(entry);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(jar)));
+		out.write(file, 0, jarStart);
+		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(file, jarStart, file.length - jarStart));
 				JarOutputStream rewritten = new JarOutputStream(out)) {
-			for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-				byte[] changed = change.apply(entry.getName(), in.readAllBytes());
+			for (JarEntry item = in.getNextJarEntry(); item != null; item = in.getNextJarEntry()) {
+				byte[] changed = change.apply(item.getName(), in.readAllBytes());
 				if (changed != null) {
-					rewritten.putNextEntry(new JarEntry(entry.getName()));
+					rewritten.putNextEntry(new JarEntry(item.getName()));
 					rewritten.write(changed);
 					rewritten.closeEntry();
 				}
 			}
 		}
-		Files.write(jar, out.toByteArray());
+		Files.write(entry, out.toByteArray());
+	}
+
+	/** Where the jar of an entry starts: its first local file header. */
+	private static int jarStart(Path entry) throws IOException {
+		byte[] file = Files.readAllBytes(entry);
+		for (int i = 0; i + 3 < file.length; i++) {
+			if (file[i] == 'P' && file[i + 1] == 'K' && file[i + 2] == 3 && file[i + 3] == 4) {
+				return i;
+			}
+		}
+		throw new AssertionError("no jar in " + entry);
 	}
 
 }

@@ -16,12 +16,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -38,11 +37,12 @@ import org.slf4j.LoggerFactory;
  * The classes are code the gateway will run, so the cache trusts nothing it did not write
  * itself: the directory is owner-only ({@link PrivateDirectory}), and every entry carries
  * an HMAC-SHA256, under a random key kept owner-only in the directory
- * ({@value #KEY_FILE}), over the binary's sha256, the Chicory version, every class name
- * and byte, and the stripped binary stored with them. An entry whose MAC does not verify
- * (changed on disk, copied from another binary's entry, written by another gateway or an
- * older version) is refused, logged and compiled again. Writes are atomic (temporary
- * file, then move).
+ * ({@value #KEY_FILE}), over the binary's sha256, the Chicory version and the entry's jar
+ * (every class name and byte, the stripped binary stored with them, the functions left
+ * interpreted), verified before anything of the jar is inflated. An entry whose MAC does
+ * not verify (changed on disk, copied from another binary's entry, written by another
+ * gateway) is refused, logged and compiled again; one of an older format is compiled
+ * again quietly. Writes are atomic (temporary file, then move).
  */
 public final class CompileCache {
 
@@ -53,6 +53,16 @@ public final class CompileCache {
 	private static final String PROPERTIES = "wasm-gateway.properties";
 
 	private static final String MODULE = "module.wasm";
+
+	/**
+	 * How an entry starts: its format, then the MAC, then a jar of the classes, the
+	 * stripped module and their properties. Format 3 has its data segments merged
+	 * ({@link DataSegmentMerge}) and the MAC over the compressed jar; an entry of an
+	 * older format (a bare jar) is compiled again and rewritten, never read.
+	 */
+	static final byte[] HEADER = "wasm-gateway compile cache 3\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final int MAC_BYTES = 32;
 
 	private static final int KEY_BYTES = 32;
 
@@ -79,16 +89,37 @@ public final class CompileCache {
 	}
 
 	/**
-	 * The cached compilation of {@code sha256}, or null (absent, unreadable or refused).
+	 * The cached compilation of {@code sha256}, or null (absent, of an older format,
+	 * unreadable or refused). The MAC is verified over the file's bytes before any of
+	 * them is inflated or parsed.
 	 */
 	Entry get(String sha256) {
 		Path file = entryFor(sha256);
 		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
 			return null;
 		}
-		Entry entry;
-		String mac;
-		try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		int jarStart = HEADER.length + MAC_BYTES;
+		if (bytes.length < jarStart || !Arrays.equals(bytes, 0, HEADER.length, HEADER, 0, HEADER.length)) {
+			// an entry of an older format (a jar with the MAC inside, its data segments
+			// as the binary has them): compiled again, which rewrites it
+			return null;
+		}
+		byte[] expected = mac(sha256, bytes, jarStart);
+		if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, HEADER.length, jarStart))) {
+			log.warn("Refused the compile cache entry {}: its classes are not the ones this gateway compiled for "
+					+ "binary sha256 {} (changed on disk, or written by someone or something else); compiling again",
+					file, sha256);
+			return null;
+		}
+		try (JarInputStream jar = new JarInputStream(
+				new ByteArrayInputStream(bytes, jarStart, bytes.length - jarStart))) {
 			Properties properties = new Properties();
 			Map<String, byte[]> classes = new LinkedHashMap<>();
 			byte[] module = null;
@@ -106,8 +137,6 @@ public final class CompileCache {
 			}
 			String mainClass = properties.getProperty("mainClass");
 			if (mainClass == null || !classes.containsKey(mainClass) || module == null) {
-				// not an entry, or one of an older format (no stripped module): compiled
-				// again, which rewrites it
 				return null;
 			}
 			Set<Integer> interpreted = new TreeSet<>();
@@ -116,32 +145,19 @@ public final class CompileCache {
 					interpreted.add(Integer.parseInt(index.trim()));
 				}
 			}
-			entry = new Entry(mainClass, classes, interpreted, module);
-			mac = properties.getProperty("mac", "");
+			return new Entry(mainClass, classes, interpreted, module);
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;
 		}
-		byte[] expected = mac(sha256, entry);
-		byte[] found;
-		try {
-			found = HexFormat.of().parseHex(mac);
-		}
-		catch (IllegalArgumentException ex) {
-			found = new byte[0];
-		}
-		if (!MessageDigest.isEqual(expected, found)) {
-			log.warn("Refused the compile cache entry {}: its classes are not the ones this gateway compiled for "
-					+ "binary sha256 {} (changed on disk, or written by someone or something else); compiling again",
-					file, sha256);
-			return null;
-		}
-		return entry;
 	}
 
 	void put(String sha256, Entry entry) {
 		try {
 			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			bytes.write(HEADER);
+			// room for the MAC, written once the jar is complete
+			bytes.write(new byte[MAC_BYTES]);
 			try (JarOutputStream jar = new JarOutputStream(bytes)) {
 				Properties properties = new Properties();
 				properties.setProperty("mainClass", entry.mainClass());
@@ -149,7 +165,6 @@ public final class CompileCache {
 				properties.setProperty("chicoryVersion", ChicoryVersion.VALUE);
 				properties.setProperty("interpretedFunctions",
 						String.join(",", entry.interpretedFunctions().stream().map(String::valueOf).toList()));
-				properties.setProperty("mac", HexFormat.of().formatHex(mac(sha256, entry)));
 				jar.putNextEntry(new JarEntry(PROPERTIES));
 				properties.store(jar, null);
 				jar.closeEntry();
@@ -162,7 +177,10 @@ public final class CompileCache {
 					jar.closeEntry();
 				}
 			}
-			PrivateDirectory.writeOwnerOnly(entryFor(sha256), bytes.toByteArray());
+			byte[] file = bytes.toByteArray();
+			int jarStart = HEADER.length + MAC_BYTES;
+			System.arraycopy(mac(sha256, file, jarStart), 0, file, HEADER.length, MAC_BYTES);
+			PrivateDirectory.writeOwnerOnly(entryFor(sha256), file);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write the compile cache in " + this.directory, ex);
@@ -170,26 +188,21 @@ public final class CompileCache {
 	}
 
 	/**
-	 * HMAC-SHA256 over everything the loaded code depends on, each field length-prefixed
-	 * so that no two entries share an input.
+	 * HMAC-SHA256 over the binary's sha256, the Chicory version and the entry's jar (the
+	 * file from {@code jarStart} on: the classes, the stripped module and their
+	 * properties, compressed, so a single pass over fewer bytes than they inflate to),
+	 * each field length-prefixed so that no two entries share an input.
 	 */
-	private byte[] mac(String sha256, Entry entry) {
+	private byte[] mac(String sha256, byte[] file, int jarStart) {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(this.key, "HmacSHA256"));
-			field(mac, "wasm-gateway compile cache v2".getBytes(StandardCharsets.UTF_8));
-			field(mac, sha256.getBytes(StandardCharsets.UTF_8));
-			field(mac, ChicoryVersion.VALUE.getBytes(StandardCharsets.UTF_8));
-			field(mac, entry.mainClass().replace('/', '.').getBytes(StandardCharsets.UTF_8));
-			field(mac, new TreeSet<>(entry.interpretedFunctions()).toString().getBytes(StandardCharsets.UTF_8));
-			field(mac, entry.module());
-			// names as the jar stores them, whichever form the compiler gave
-			Map<String, byte[]> classes = new TreeMap<>();
-			entry.classes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
-			for (Map.Entry<String, byte[]> type : classes.entrySet()) {
-				field(mac, type.getKey().getBytes(StandardCharsets.UTF_8));
-				field(mac, type.getValue());
-			}
+			field(mac, HEADER, 0, HEADER.length);
+			byte[] binary = sha256.getBytes(StandardCharsets.UTF_8);
+			field(mac, binary, 0, binary.length);
+			byte[] version = ChicoryVersion.VALUE.getBytes(StandardCharsets.UTF_8);
+			field(mac, version, 0, version.length);
+			field(mac, file, jarStart, file.length - jarStart);
 			return mac.doFinal();
 		}
 		catch (GeneralSecurityException ex) {
@@ -197,9 +210,9 @@ public final class CompileCache {
 		}
 	}
 
-	private static void field(Mac mac, byte[] value) {
-		mac.update(ByteBuffer.allocate(4).putInt(value.length).array());
-		mac.update(value);
+	private static void field(Mac mac, byte[] value, int offset, int length) {
+		mac.update(ByteBuffer.allocate(4).putInt(length).array());
+		mac.update(value, offset, length);
 	}
 
 	/**

@@ -9,11 +9,26 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.DataCountSection;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.ElementSection;
+import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionSection;
+import com.dylibso.chicory.wasm.types.GlobalSection;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.MemorySection;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.RawSection;
 import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.StartSection;
+import com.dylibso.chicory.wasm.types.TableSection;
+import com.dylibso.chicory.wasm.types.TagSection;
+import com.dylibso.chicory.wasm.types.TypeSection;
 import io.github.wasmgateway.engine.PluginLoadException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -47,7 +62,7 @@ public final class ModuleCompiler {
 	 * functions and the function names are read from it without decoding the code.
 	 */
 	public static WasmModule parseWithoutCode(byte[] bytes, String origin) {
-		return parse(bytes, origin, (binary) -> Parser.parse(strip(binary, 0, Set.of())));
+		return parse(bytes, origin, (binary) -> Parser.parse(strip(binary, 0, Set.of(), null)));
 	}
 
 	private static WasmModule parse(byte[] bytes, String origin, Function<byte[], WasmModule> parser) {
@@ -128,7 +143,8 @@ public final class ModuleCompiler {
 		ClassLoadingCollector collector = (ClassLoadingCollector) result.collector();
 		CompileCache.Entry entry = new CompileCache.Entry(collector.mainClassName(),
 				new LinkedHashMap<>(result.classBytes()), result.interpretedFunctions(),
-				strip(bytes, module.importSection().count(ExternalType.FUNCTION), result.interpretedFunctions()));
+				strip(bytes, module.importSection().count(ExternalType.FUNCTION), result.interpretedFunctions(),
+						DataSegmentMerge.mergedSection(module)));
 		if (cache != null) {
 			cache.put(sha256, entry);
 		}
@@ -137,10 +153,68 @@ public final class ModuleCompiler {
 
 	private static LoadedModule loaded(CompileCache.Entry entry, ClassLoadingCollector collector, boolean fromCache,
 			long started, String className) {
-		WasmModule stripped = Parser.parse(entry.module());
+		WasmModule stripped = parseStripped(entry.module());
 		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
 				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000, className,
 				new InterpretedStacks());
+	}
+
+	/**
+	 * Parses a stripped binary this gateway made from a binary it validated (just now, or
+	 * in a cache entry whose MAC verified), so without validating it again, and without
+	 * the digest of the bytes Chicory's {@code Parser.parse} computes and nothing here
+	 * reads: both cost about as much as the parse in a JVM that has just started.
+	 */
+	static WasmModule parseStripped(byte[] stripped) {
+		WasmModule.Builder builder = WasmModule.builder().withValidation(false);
+		Parser.builder().build().parse(new ByteArrayInputStream(stripped), (section) -> {
+			if (section instanceof CustomSection custom) {
+				builder.addCustomSection(custom.name(), custom);
+			}
+			else if (section instanceof TypeSection types) {
+				builder.setTypeSection(types);
+			}
+			else if (section instanceof ImportSection imports) {
+				builder.setImportSection(imports);
+			}
+			else if (section instanceof FunctionSection functions) {
+				builder.setFunctionSection(functions);
+			}
+			else if (section instanceof TableSection tables) {
+				builder.setTableSection(tables);
+			}
+			else if (section instanceof MemorySection memories) {
+				builder.setMemorySection(memories);
+			}
+			else if (section instanceof GlobalSection globals) {
+				builder.setGlobalSection(globals);
+			}
+			else if (section instanceof ExportSection exports) {
+				builder.setExportSection(exports);
+			}
+			else if (section instanceof StartSection start) {
+				builder.setStartSection(start);
+			}
+			else if (section instanceof ElementSection elements) {
+				builder.setElementSection(elements);
+			}
+			else if (section instanceof CodeSection code) {
+				builder.setCodeSection(code);
+			}
+			else if (section instanceof DataSection data) {
+				builder.setDataSection(data);
+			}
+			else if (section instanceof DataCountSection dataCount) {
+				builder.setDataCountSection(dataCount);
+			}
+			else if (section instanceof TagSection tags) {
+				builder.setTagSection(tags);
+			}
+			else {
+				builder.addIgnoredSection(section.sectionId());
+			}
+		});
+		return builder.build();
 	}
 
 	/**
@@ -183,10 +257,11 @@ public final class ModuleCompiler {
 	/**
 	 * The binary with every function body that compiled code replaces (all but the
 	 * {@code interpreted} function indices) turned into {@code unreachable}, and custom
-	 * sections other than the function names dropped; parsed, it costs a fraction of the
-	 * original's heap, and it is all a warm start parses.
+	 * sections other than the function names dropped, and the data section replaced by
+	 * {@code dataSection} unless null ({@link DataSegmentMerge}); parsed, it costs a
+	 * fraction of the original's heap, and it is all a warm start parses.
 	 */
-	static byte[] strip(byte[] bytes, int importedFunctions, Set<Integer> interpreted) {
+	static byte[] strip(byte[] bytes, int importedFunctions, Set<Integer> interpreted, byte[] dataSection) {
 		WasmWriter writer = new WasmWriter();
 		Parser.parseWithoutDecoding(bytes, (section) -> {
 			if (section.sectionId() == SectionId.CODE) {
@@ -211,11 +286,46 @@ public final class ModuleCompiler {
 				}
 				writer.writeSection(SectionId.CODE, out.toByteArray());
 			}
-			else if (section.sectionId() != SectionId.CUSTOM || isNameSection((RawSection) section)) {
+			else if (section.sectionId() == SectionId.DATA && dataSection != null) {
+				writer.writeSection(SectionId.DATA, dataSection);
+			}
+			else if (section.sectionId() == SectionId.CUSTOM && isNameSection((RawSection) section)) {
+				writer.writeSection(SectionId.CUSTOM, functionNamesOnly(((RawSection) section).contents()));
+			}
+			else if (section.sectionId() != SectionId.CUSTOM) {
 				writer.writeSection((RawSection) section);
 			}
 		});
 		return writer.bytes();
+	}
+
+	/**
+	 * The name section with only its module and function names (subsections 0 and 1):
+	 * local and label names serve nothing here, and parsing them cost a warm start as
+	 * much as the function names. Kept whole when it is not well formed.
+	 */
+	private static byte[] functionNamesOnly(byte[] contents) {
+		ByteBuffer source = ByteBuffer.wrap(contents);
+		source.position(NAME_SECTION_PREFIX.length);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(contents.length);
+		out.write(contents, 0, NAME_SECTION_PREFIX.length);
+		try {
+			while (source.hasRemaining()) {
+				int id = source.get() & 0xff;
+				int size = (int) readVarUInt32(source);
+				int start = source.position();
+				source.position(start + size);
+				if (id <= 1) {
+					out.write(id);
+					writeVarUInt32(out, size);
+					out.write(contents, start, size);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			return contents;
+		}
+		return out.toByteArray();
 	}
 
 	private static boolean isNameSection(RawSection section) {
@@ -237,7 +347,7 @@ public final class ModuleCompiler {
 		}
 	}
 
-	private static void writeVarUInt32(ByteArrayOutputStream out, long value) {
+	static void writeVarUInt32(ByteArrayOutputStream out, long value) {
 		do {
 			int b = (int) (value & 0x7f);
 			value >>>= 7;
