@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One full request through a plugin: context create, request headers (read two headers,
  * add one), response headers (read :status), log/done/delete; AOT against the
- * interpreter, with the same work done in plain Java as the floor.
+ * interpreter, with the same work done in plain Java, and the same guest calls on a bare
+ * Chicory instance, as floors.
  *
  * <pre>
  * ./mvnw -Pquick install &amp;&amp; java -jar benchmarks/target/benchmarks.jar FullRequest
