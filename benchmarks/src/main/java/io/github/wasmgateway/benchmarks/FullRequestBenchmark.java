@@ -61,8 +61,11 @@ public class FullRequestBenchmark extends CpuPerRequest {
 	@Param({ "AOT", "INTERPRETER" })
 	public ExecutionMode mode;
 
-	/** Guest calls per CPU time measurement (0: none, 1: every call). */
-	@Param({ "64" })
+	/**
+	 * Guest calls per CPU time measurement (0: none, 1: every call; 256 is the engine's
+	 * default).
+	 */
+	@Param({ "256" })
 	public int cpuSampling;
 
 	private WasmEngine engine;
