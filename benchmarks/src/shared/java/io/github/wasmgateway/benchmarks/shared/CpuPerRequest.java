@@ -21,16 +21,34 @@ public abstract class CpuPerRequest {
 
 	private long cpuAtStart;
 
+	private long pluginCpuAtStart;
+
 	@Setup(Level.Iteration)
 	public void startCpu() {
 		this.requests = 0;
 		this.cpuAtStart = threads.getCurrentThreadCpuTime();
+		this.pluginCpuAtStart = pluginCpuNanos();
 	}
 
 	@TearDown(Level.Iteration)
 	public void printCpu() {
 		long cpu = threads.getCurrentThreadCpuTime() - this.cpuAtStart;
-		System.out.printf("cpu: %.1f ns/request%n", (this.requests > 0) ? (double) cpu / this.requests : 0.0);
+		long pluginCpu = pluginCpuNanos() - this.pluginCpuAtStart;
+		System.out.printf("cpu: %.1f ns/request%s%n", perRequest(cpu),
+				(this.pluginCpuAtStart >= 0) ? String.format(", host's plugin CPU meter: %.1f ns/request",
+						perRequest(pluginCpu)) : "");
+	}
+
+	private double perRequest(long nanos) {
+		return (this.requests > 0) ? (double) nanos / this.requests : 0.0;
+	}
+
+	/**
+	 * What the host's own CPU meter charged the plugin so far, to set against the
+	 * thread's CPU time; -1 for a host without one.
+	 */
+	protected long pluginCpuNanos() {
+		return -1;
 	}
 
 	protected final void request() {

@@ -13,8 +13,12 @@ import java.util.function.Function;
  */
 public final class HostServices {
 
-	/** Guest calls per CPU time measurement unless configured. */
-	public static final int DEFAULT_CPU_SAMPLING = 64;
+	/**
+	 * Guest calls per CPU time measurement unless configured: at 64 the clock's reads
+	 * cost about a third of a small request's CPU on the machine this is built on
+	 * (docs/performance.md, "CPU time sampling"); at 256 under a tenth.
+	 */
+	public static final int DEFAULT_CPU_SAMPLING = 256;
 
 	private final HttpCalloutClient httpCallouts;
 

@@ -13,6 +13,8 @@ import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.abi.HostFunctions;
 import io.github.wasmgateway.engine.abi.Status;
 import io.github.wasmgateway.engine.host.HttpCalloutResponse;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,21 @@ import org.slf4j.LoggerFactory;
 public final class PluginVm {
 
 	private static final Logger log = LoggerFactory.getLogger(PluginVm.class);
+
+	private static final VarHandle REQUESTS_SERVED = field("requestsServed", long.class);
+
+	private static final VarHandle ACTIVE_STREAMS = field("activeStreams", int.class);
+
+	private static final VarHandle CPU_NANOS = field("cpuNanos", long.class);
+
+	private static VarHandle field(String name, Class<?> type) {
+		try {
+			return MethodHandles.lookup().findVarHandle(PluginVm.class, name, type);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** Lifecycle of a VM. */
 	public enum State {
@@ -80,12 +97,15 @@ public final class PluginVm {
 
 	private volatile PluginFailure failure;
 
-	private volatile long requestsServed;
+	// counters written by the VM's thread only and read by others (VmInfo): opaque
+	// writes keep them whole and visible without a fence on every stream
 
-	private volatile int activeStreams;
+	private long requestsServed;
 
-	/** CPU time of this VM's guest calls, as sampled; written by its thread only. */
-	private volatile long cpuNanos;
+	private int activeStreams;
+
+	/** CPU time of this VM's guest calls, as sampled. */
+	private long cpuNanos;
 
 	/**
 	 * Builds and starts a VM on the calling thread, which it then belongs to.
@@ -359,8 +379,8 @@ public final class PluginVm {
 					Kind.VM_UNAVAILABLE, ex.getMessage(), List.of()), ex);
 		}
 		StreamContext stream = this.contexts.newStream(this, root, exchange);
-		this.activeStreams++;
-		this.requestsServed++;
+		ACTIVE_STREAMS.setOpaque(this, this.activeStreams + 1);
+		REQUESTS_SERVED.setOpaque(this, this.requestsServed + 1);
 		if (this.callbacks.contextCreate != null) {
 			this.contexts.enterStream(stream);
 			this.calls.invoke("proxy_on_context_create", this.callbacks.contextCreate, stream.id, root.id);
@@ -370,7 +390,7 @@ public final class PluginVm {
 
 	void streamDeleted(StreamContext stream) {
 		if (this.contexts.remove(stream)) {
-			this.activeStreams--;
+			ACTIVE_STREAMS.setOpaque(this, this.activeStreams - 1);
 		}
 		if (this.activeStreams == 0 && this.state == State.RETIRING) {
 			close();
@@ -554,21 +574,21 @@ public final class PluginVm {
 	}
 
 	public long requestsServed() {
-		return this.requestsServed;
+		return (long) REQUESTS_SERVED.getOpaque(this);
 	}
 
 	public int activeStreams() {
-		return this.activeStreams;
+		return (int) ACTIVE_STREAMS.getOpaque(this);
 	}
 
 	/** CPU time spent in this VM's guest calls (sampled, see {@link CpuSampler}). */
 	public long cpuNanos() {
-		return this.cpuNanos;
+		return (long) CPU_NANOS.getOpaque(this);
 	}
 
 	/** A sampled call's CPU time, for this VM, its plugin and the stream it served. */
 	void countCpu(long nanos, StreamContext stream) {
-		this.cpuNanos += nanos;
+		CPU_NANOS.setOpaque(this, this.cpuNanos + nanos);
 		this.core.cpuNanos.add(nanos);
 		if (stream != null) {
 			stream.countCpu(nanos);

@@ -32,13 +32,15 @@ public final class UnsignedCompareWorkaround {
 	public static final String DISABLE_PROPERTY = "wasm-gateway.hotspot17-unsigned-compare-workaround";
 
 	/**
-	 * Chicory's own classes (interpreter, opcodes, runtime-compiled machines) and the
-	 * classes its compiler generates at build time ({@code <name>Machine},
-	 * {@code <name>MachineFuncGroup_N}, ...).
+	 * Chicory's own classes (interpreter, opcodes), the classes its compiler generates at
+	 * build time ({@code <name>Machine}, {@code <name>MachineFuncGroup_N}, ...) and those
+	 * the engine compiles at load ({@code io.github.wasmgateway.compiled.Wasm<hash>},
+	 * {@code ...Wasm<hash>FuncGroup_N}: no "Machine" in the name of the classes that hold
+	 * the functions, see {@code ModuleCompiler.compiledClassName}).
 	 */
 	static final String DIRECTIVE = """
 			[{
-			  match: ["com/dylibso/chicory/*.*", "*Machine*.*"],
+			  match: ["com/dylibso/chicory/*.*", "*Machine*.*", "io/github/wasmgateway/compiled/*.*"],
 			  inline: ["-java/lang/Integer.compareUnsigned", "-java/lang/Long.compareUnsigned"]
 			}]
 			""";

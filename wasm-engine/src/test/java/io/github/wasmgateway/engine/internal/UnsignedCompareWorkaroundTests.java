@@ -20,6 +20,15 @@ class UnsignedCompareWorkaroundTests {
 	}
 
 	@Test
+	void theDirectiveCoversTheClassesTheEngineCompilesAtLoad() {
+		// their functions live in <name>FuncGroup_N, whose name has no "Machine"
+		String compiled = ModuleCompiler.compiledClassName("e694a5130c038498e694a5130c038498");
+		assertThat(compiled).doesNotContain("Machine");
+		String packagePattern = compiled.substring(0, compiled.lastIndexOf('.') + 1).replace('.', '/') + "*.*";
+		assertThat(UnsignedCompareWorkaround.DIRECTIVE).contains("\"" + packagePattern + "\"");
+	}
+
+	@Test
 	void anEngineOnThisJvmHasTheDirectiveExactlyWhenItIsNeeded() throws Exception {
 		WasmEngine.builder().build();
 		boolean needed = UnsignedCompareWorkaround.needed(System.getProperty("java.specification.version"),
