@@ -14,6 +14,7 @@ import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.ForeignFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
+import io.github.wasmgateway.engine.host.PluginLogger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -65,6 +66,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ComplexPluginsBenchmark extends CpuPerRequest {
 
 	private static final String ISSUER = "bench-issuer";
+
+	/** The bench profile's level for plugins (WARN); nothing is written. */
+	private static final PluginLogger WARN_AND_ABOVE = new PluginLogger() {
+
+		@Override
+		public boolean isEnabled(Level level) {
+			return level.compareTo(Level.WARN) >= 0;
+		}
+
+		@Override
+		public void log(Level level, String message) {
+		}
+
+	};
 
 	@Param({ "jwt-auth-RS256", "jwt-auth-ES256", "oauth", "hmac-auth" })
 	public String scenario;
@@ -159,7 +174,7 @@ public class ComplexPluginsBenchmark extends CpuPerRequest {
 		}
 		CompiledPlugin compiled = this.engine.precompiled(PluginBinary.of(bytes, name), className.toString(),
 				ComplexPluginsBenchmark.class.getClassLoader());
-		HostServices.Builder services = HostServices.builder();
+		HostServices.Builder services = HostServices.builder().withLoggers((plugin) -> WARN_AND_ABOVE);
 		if (!this.hostCrypto) {
 			services.withForeignFunctions(ForeignFunctions.withoutHostCrypto());
 		}
