@@ -632,7 +632,7 @@ export function ecdsaVerifyDigest(key: EcPublicKey, hash: Uint8Array, signature:
 export function ecdsaVerify(key: EcPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): bool {
   if (alg == HashAlgorithm.SHA1) return false;
   if (hostVerifyAvailable()) {
-    const args = new HostArguments().addText("ECDSA").addText(hashName(alg)).addText(key.curve.name).add(key.x).add(key.y);
+    const args = new HostArguments(64 + 4 * key.curve.size + message.length).addText("ECDSA").addText(hashName(alg)).addText(key.curve.name).add(key.x).add(key.y);
     const host = hostVerify(args, message, signature);
     if (host >= 0) return host == 1;
   }

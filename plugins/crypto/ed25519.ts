@@ -426,7 +426,7 @@ export function ed25519PublicKey(encoded: Uint8Array): Ed25519PublicKey | null {
 export function ed25519Verify(key: Ed25519PublicKey, message: Uint8Array, signature: Uint8Array): bool {
   if (signature.length != 2 * SIZE) return false;
   if (hostVerifyAvailable()) {
-    const host = hostVerify(new HostArguments().addText("Ed25519").addText("").add(key.encoded), message, signature);
+    const host = hostVerify(new HostArguments(160 + message.length).addText("Ed25519").addText("").add(key.encoded), message, signature);
     if (host >= 0) return host == 1;
   }
   const l = groupOrder();

@@ -38,13 +38,16 @@ export function hostHmacAvailable(): bool {
   return unchecked(states[HMAC]) != ABSENT;
 }
 
+/** The functions' names, UTF-8, encoded once. */
+const NAME_BYTES: StaticArray<ArrayBuffer> = [String.UTF8.encode(NAMES[VERIFY]), String.UTF8.encode(NAMES[HMAC])];
+
 /** The result of the foreign function `index`; null when the host lacks it or refuses the arguments. */
-function callHost(index: i32, args: Uint8Array): Uint8Array | null {
+function callHost(index: i32, args: HostArguments): Uint8Array | null {
   if (unchecked(states[index]) == ABSENT) return null;
-  const name = String.UTF8.encode(unchecked(NAMES[index]));
+  const name = unchecked(NAME_BYTES[index]);
   store<u64>(RETURN_SLOTS, 0);
   const status = proxy_call_foreign_function(
-    changetype<usize>(name), <usize>name.byteLength, args.dataStart, <usize>args.length,
+    changetype<usize>(name), <usize>name.byteLength, args.start(), <usize>args.size,
     RETURN_SLOTS, RETURN_SLOTS + 4,
   );
   const pointer = <usize>load<u32>(RETURN_SLOTS);
@@ -63,31 +66,45 @@ function callHost(index: i32, args: Uint8Array): Uint8Array | null {
   return result;
 }
 
-/** Length-prefixed fields, built into one buffer. */
+/** Length-prefixed fields, written into one buffer as they are added. */
 export class HostArguments {
-  private parts: Array<Uint8Array> = [];
-  private size: i32 = 0;
+  private buffer: Uint8Array;
+  size: i32 = 0;
+
+  constructor(capacity: i32 = 256) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  /** Where the fields start (valid until the next add). */
+  start(): usize {
+    return this.buffer.dataStart;
+  }
+
+  /** Room for a field of `length` bytes; returns where its bytes go. */
+  private field(length: i32): usize {
+    const needed = this.size + 4 + length;
+    if (needed > this.buffer.length) {
+      const grown = new Uint8Array(max(needed, this.buffer.length * 2));
+      memory.copy(grown.dataStart, this.buffer.dataStart, <usize>this.size);
+      this.buffer = grown;
+    }
+    const at = this.buffer.dataStart + <usize>this.size;
+    store<u32>(at, <u32>length); // little-endian, as Wasm
+    this.size = needed;
+    return at + 4;
+  }
 
   add(bytes: Uint8Array): HostArguments {
-    this.parts.push(bytes);
-    this.size += 4 + bytes.length;
+    memory.copy(this.field(bytes.length), bytes.dataStart, <usize>bytes.length);
     return this;
   }
 
+  /** A text field; `text` is ASCII (the names of schemes, hashes and curves). */
   addText(text: string): HostArguments {
-    return this.add(Uint8Array.wrap(String.UTF8.encode(text)));
-  }
-
-  encode(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = out.dataStart;
-    for (let i = 0, n = this.parts.length; i < n; i++) {
-      const part = unchecked(this.parts[i]);
-      store<u32>(at, <u32>part.length); // little-endian, as Wasm
-      memory.copy(at + 4, part.dataStart, <usize>part.length);
-      at += 4 + <usize>part.length;
-    }
-    return out;
+    const length = text.length;
+    const at = this.field(length);
+    for (let i = 0; i < length; i++) store<u8>(at + <usize>i, <u8>text.charCodeAt(i));
+    return this;
   }
 }
 
@@ -112,12 +129,12 @@ export function hostVerifyAvailable(): bool {
  * scheme, the hash and the key fields; the message and signature are added here.
  */
 export function hostVerify(args: HostArguments, message: Uint8Array, signature: Uint8Array): i32 {
-  const result = callHost(VERIFY, args.add(message).add(signature).encode());
+  const result = callHost(VERIFY, args.add(message).add(signature));
   if (result === null || result.length != 1) return -1;
   return unchecked(result[0]) == 1 ? 1 : 0;
 }
 
 /** HMAC-`alg` of `message` under `key` by the host; null when it cannot. */
 export function hostHmac(alg: HashAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array | null {
-  return callHost(HMAC, new HostArguments().addText(hashName(alg)).add(key).add(message).encode());
+  return callHost(HMAC, new HostArguments(32 + key.length + message.length).addText(hashName(alg)).add(key).add(message));
 }

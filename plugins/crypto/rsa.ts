@@ -32,11 +32,34 @@ export class RsaPublicKey {
   /** k: the modulus length in bytes (also the signature length). */
   readonly size: i32;
   private mont: Montgomery | null = null;
+  /** n and e as the host takes them (host.ts), made on first use. */
+  private nBytes: Uint8Array | null = null;
+  private eBytes: Uint8Array | null = null;
 
   constructor(n: BigUint, e: BigUint) {
     this.n = n;
     this.e = e;
     this.size = n.byteLength();
+  }
+
+  /** n, big-endian, exactly size bytes. */
+  modulusBytes(): Uint8Array {
+    let bytes = this.nBytes;
+    if (bytes === null) {
+      bytes = changetype<Uint8Array>(this.n.toBytes(this.size));
+      this.nBytes = bytes;
+    }
+    return bytes;
+  }
+
+  /** e, big-endian, without leading zeros. */
+  exponentBytes(): Uint8Array {
+    let bytes = this.eBytes;
+    if (bytes === null) {
+      bytes = this.e.toMinimalBytes();
+      this.eBytes = bytes;
+    }
+    return bytes;
   }
 
   get bits(): i32 {
@@ -247,8 +270,8 @@ export function rsaPkcs1v15Verify(
 /** The host's verdict (host.ts): 1, 0, or -1 to verify here. */
 function hostVerifyRsa(scheme: string, key: RsaPublicKey, alg: HashAlgorithm, message: Uint8Array, signature: Uint8Array): i32 {
   if (!hostVerifyAvailable()) return -1;
-  const args = new HostArguments().addText(scheme).addText(hashName(alg))
-    .add(changetype<Uint8Array>(key.n.toBytes(key.size))).add(key.e.toMinimalBytes());
+  const args = new HostArguments(64 + 2 * key.size + message.length).addText(scheme).addText(hashName(alg))
+    .add(key.modulusBytes()).add(key.exponentBytes());
   return hostVerify(args, message, signature);
 }
 

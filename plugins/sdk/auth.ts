@@ -24,9 +24,9 @@ import { ConfigObject } from "./config";
 import { getPluginConfiguration } from "./buffers";
 import { HttpContext, RootContext } from "./context";
 import { HeaderPair, replaceRequestHeader } from "./headers";
-import { logInfo, logWarn } from "./log";
+import { logEnabled, logInfo, logWarn } from "./log";
 import { ConfigParser, parseRuleConfig, RuleMatcher } from "./matcher";
-import { HeadersAction } from "./types";
+import { HeadersAction, LogLevel } from "./types";
 
 /** The part of the configuration every authentication plugin has. */
 export class AuthConfig {
@@ -190,7 +190,8 @@ export function setConsumer(name: string): void {
 
 /** Logs `<plugin>: consumer '<name>' authenticated` (INFO) and sets the consumer header. */
 export function authenticated(plugin: string, name: string): void {
-  logInfo(plugin + ": consumer '" + name + "' authenticated");
+  // asked first: every accepted request passes here, and the message costs more than the question
+  if (logEnabled(LogLevel.Info)) logInfo(plugin + ": consumer '" + name + "' authenticated");
   setConsumer(name);
 }
 

@@ -122,23 +122,54 @@ export class JsonArray extends JsonValue {
 export class JsonObject extends JsonValue {
   /** Keys in document order (a repeated key keeps its first position and last value). */
   readonly keys: string[] = [];
-  private readonly values: Map<string, JsonValue> = new Map<string, JsonValue>();
+  /** values[i] belongs to keys[i]. */
+  private readonly values: JsonValue[] = [];
+  /**
+   * Key -> index, once the object has more than INDEXED_FROM members; smaller ones (a
+   * token's header and claims, most configuration objects) are searched in order,
+   * which costs less than hashing the key.
+   */
+  private index: Map<string, i32> | null = null;
 
   constructor() {
     super(JsonKind.Object);
   }
 
+  private indexOf(key: string): i32 {
+    const index = this.index;
+    if (index !== null) return index.has(key) ? index.get(key) : -1;
+    const keys = this.keys;
+    for (let i = 0, n = keys.length; i < n; i++) {
+      if (unchecked(keys[i]) == key) return i;
+    }
+    return -1;
+  }
+
   set(key: string, value: JsonValue): void {
-    if (!this.values.has(key)) this.keys.push(key);
-    this.values.set(key, value);
+    const at = this.indexOf(key);
+    if (at >= 0) {
+      this.values[at] = value;
+      return;
+    }
+    this.keys.push(key);
+    this.values.push(value);
+    let index = this.index;
+    if (index !== null) {
+      index.set(key, this.keys.length - 1);
+    } else if (this.keys.length > INDEXED_FROM) {
+      index = new Map<string, i32>();
+      for (let i = 0; i < this.keys.length; i++) index.set(this.keys[i], i);
+      this.index = index;
+    }
   }
 
   has(key: string): bool {
-    return this.values.has(key);
+    return this.indexOf(key) >= 0;
   }
 
   get(key: string): JsonValue | null {
-    return this.values.has(key) ? this.values.get(key) : null;
+    const at = this.indexOf(key);
+    return at >= 0 ? unchecked(this.values[at]) : null;
   }
 
   get size(): i32 {
@@ -148,12 +179,14 @@ export class JsonObject extends JsonValue {
   stringify(): string {
     const parts = new Array<string>(this.keys.length);
     for (let i = 0; i < this.keys.length; i++) {
-      const key = this.keys[i];
-      parts[i] = quoteJson(key) + ":" + this.values.get(key).stringify();
+      parts[i] = quoteJson(this.keys[i]) + ":" + this.values[i].stringify();
     }
     return "{" + parts.join(",") + "}";
   }
 }
+
+/** Members up to which a JsonObject is searched in order rather than through a map. */
+const INDEXED_FROM: i32 = 8;
 
 /** The outcome of parseJson: a value, or an error with its position. */
 export class JsonResult {

@@ -22,7 +22,8 @@ import {
   HeadersAction,
   HttpContext,
   logDebug,
-  logInfo,
+  logEnabled,
+  LogLevel,
   logWarn,
   needsGlobal,
   readGlobalAuth,
@@ -48,8 +49,13 @@ const MAX_SHOWN: i32 = 4096;
 const MAX_DATE_OFFSET: i64 = 315360000000;
 
 class Credential {
+  /** The secret's UTF-8 bytes (the HMAC key), encoded once. */
+  secretBytes: Uint8Array;
+
   /** `name` is "" for an entry of the older `credentials` list (no consumer header). */
-  constructor(public key: string, public secret: string, public name: string) {}
+  constructor(public key: string, public secret: string, public name: string) {
+    this.secretBytes = Uint8Array.wrap(String.UTF8.encode(secret));
+  }
 }
 
 class HmacAuthConfig extends AuthConfig {
@@ -256,7 +262,7 @@ class HmacAuthContext extends HttpContext {
     const path = pathAndQuery(Uint8Array.wrap(String.UTF8.encode(rawPath !== null ? rawPath : "")), params);
     if (formBody !== null) addParams(params, formBody, 0);
     appendPathAndParameters(toSign, path, params);
-    const mac = new Hmac(sha1 ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256, Uint8Array.wrap(String.UTF8.encode(credential.secret)));
+    const mac = new Hmac(sha1 ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256, credential.secretBytes);
     mac.update(toSign.view());
     if (!constantTimeEqualStrings(base64Encode(mac.digest()), signature)) {
       let shown = String.UTF8.decode(toSign.view().slice().buffer).replaceAll("\n", "#");
@@ -265,8 +271,11 @@ class HmacAuthContext extends HttpContext {
         [new HeaderPair("x-ca-error-message", "Server StringToSign:`" + shown + "`")]);
       return false;
     }
-    logInfo(PLUGIN + ": " + (credential.name.length > 0 ? "consumer '" + credential.name + "'" : "key '" + credential.key + "'")
-      + " authenticated");
+    // DEBUG, as Higress's failures (it logs nothing for a success); asked first, as every accepted request passes here
+    if (logEnabled(LogLevel.Debug)) {
+      logDebug(PLUGIN + ": " + (credential.name.length > 0 ? "consumer '" + credential.name + "'" : "key '" + credential.key + "'")
+        + " authenticated");
+    }
     return true;
   }
 

@@ -257,9 +257,10 @@ function withoutParam(path: string, name: string): string {
 }
 
 class JwtAuthContext extends HttpContext {
-  /** Tokens parsed in this request (consumers often share a source). */
-  parsedTokens: Map<string, CompactJws | null> = new Map<string, CompactJws | null>();
-  parseErrors: Map<string, string> = new Map<string, string>();
+  /** The token parsed last in this request and what came of it (consumers often share a source). */
+  parsedToken: string | null = null;
+  parsedJws: CompactJws | null = null;
+  parseError: string = "";
 
   constructor(id: u32, public plugin: JwtAuthRoot) {
     super(id, plugin);
@@ -342,17 +343,19 @@ class JwtAuthContext extends HttpContext {
   }
 
   parse(token: string): CompactJws | null {
-    if (this.parsedTokens.has(token)) return this.parsedTokens.get(token);
+    const last = this.parsedToken;
+    if (last !== null && last == token) return this.parsedJws;
     const result = parseCompactJws(token);
-    this.parsedTokens.set(token, result.jws);
-    if (result.jws === null) this.parseErrors.set(token, result.error);
+    this.parsedToken = token;
+    this.parsedJws = result.jws;
+    this.parseError = result.error;
     return result.jws;
   }
 
   verify(consumer: Consumer, token: string, now: i64): i32 {
     const jws = this.parse(token);
     if (jws === null) {
-      logWarn(PLUGIN + ": jwt parse failed, consumer: " + consumer.name + ", reason: " + this.parseErrors.get(token));
+      logWarn(PLUGIN + ": jwt parse failed, consumer: " + consumer.name + ", reason: " + this.parseError);
       return FAIL_VERIFICATION;
     }
     // the key named by kid, else the first key (as Higress)

@@ -20,6 +20,8 @@ import {
   HttpContext,
   JsonKind,
   logDebug,
+  logEnabled,
+  LogLevel,
   logError,
   logInfo,
   logWarn,
@@ -68,7 +70,12 @@ const TOKEN_TYPE = "application/at+jwt";
 const MAX_FORM_BODY: u32 = 65536;
 
 class Consumer {
-  constructor(public name: string, public clientId: string, public clientSecret: string) {}
+  /** The client secret's UTF-8 bytes (the HS* key), encoded once. */
+  secretBytes: Uint8Array;
+
+  constructor(public name: string, public clientId: string, public clientSecret: string) {
+    this.secretBytes = utf8Bytes(clientSecret);
+  }
 }
 
 class OAuthConfig extends AuthConfig {
@@ -328,7 +335,7 @@ class OAuthContext extends HttpContext {
     if (isRsaAlgorithm(config.algorithm)) {
       token = signJwsRsa(config.algorithm, changetype<RsaPrivateKey>(config.signingKey), header, claims);
     } else {
-      token = signJwsHmac(config.algorithm, utf8Bytes(consumer.clientSecret), header, claims);
+      token = signJwsHmac(config.algorithm, consumer.secretBytes, header, claims);
     }
     if (token === null) {
       this.answerError(400, "jwt sign failed");
@@ -360,7 +367,7 @@ class OAuthContext extends HttpContext {
     if (jws.alg != config.algorithm) return this.unauthorized("unexpected signing algorithm " + jws.algName);
     const valid = isRsaAlgorithm(config.algorithm)
       ? verifyJwsRsa(jws, changetype<RsaPrivateKey>(config.signingKey).publicKey)
-      : verifyJwsHmac(jws, utf8Bytes(consumer.clientSecret));
+      : verifyJwsHmac(jws, consumer.secretBytes);
     if (!valid) return this.unauthorized("signature does not verify");
     if (jws.typ != "at+jwt" && jws.typ != "application/at+jwt") return this.unauthorized("typ is not at+jwt");
     const iss = jws.payload.get("iss");
@@ -382,7 +389,7 @@ class OAuthContext extends HttpContext {
       return this.forbidden("consumer '" + consumer.name + "' is not allowed");
     }
     if (!config.keepToken) removeRequestHeader(config.authHeaderName);
-    logDebug(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
+    if (logEnabled(LogLevel.Debug)) logDebug(PLUGIN + ": consumer '" + consumer.name + "' authenticated");
     setConsumer(consumer.name);
     return HeadersAction.Continue;
   }

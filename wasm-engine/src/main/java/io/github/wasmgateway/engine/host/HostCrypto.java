@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -22,6 +23,7 @@ import java.security.spec.PSSParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -49,12 +51,21 @@ final class HostCrypto {
 
 	private static final byte[] INVALID = { 0 };
 
+	private static final byte[] EMPTY = {};
+
 	/** The NIST curves by JWK name, with their field size in bytes. */
 	private static final Map<String, Curve> CURVES = Map.of("P-256", Curve.named("secp256r1", 32), "P-384",
 			Curve.named("secp384r1", 48), "P-521", Curve.named("secp521r1", 66));
 
 	/** 2^255 - 19, Ed25519's field prime. */
 	private static final BigInteger ED25519_P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+
+	/**
+	 * Public keys already decoded and checked, by their fields: a plugin hands the same
+	 * key over on every request, and decoding it (the point-on-curve check, the
+	 * provider's key object with its encoding) costs as much as a fast verification.
+	 */
+	private static final PublicKeys publicKeys = new PublicKeys();
 
 	private HostCrypto() {
 	}
@@ -127,15 +138,19 @@ final class HostCrypto {
 	/** scheme, hash, n, e, message, signature. */
 	private static byte[] verifyRsa(String algorithm, PSSParameterSpec parameters, byte[][] fields)
 			throws GeneralSecurityException {
-		BigInteger n = new BigInteger(1, fields[2]);
-		BigInteger e = new BigInteger(1, fields[3]);
-		if (n.signum() == 0 || e.signum() == 0) {
-			return null;
+		PublicKey key = publicKeys.get("RSA", fields[2], fields[3]);
+		if (key == null) {
+			BigInteger n = new BigInteger(1, fields[2]);
+			BigInteger e = new BigInteger(1, fields[3]);
+			if (n.signum() == 0 || e.signum() == 0) {
+				return null;
+			}
+			key = publicKeys.put(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)), "RSA",
+					fields[2], fields[3]);
 		}
-		PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
 		byte[] signature = fields[5];
 		// as the Wasm code: a signature is exactly as long as the modulus
-		if (signature.length != (n.bitLength() + 7) / 8) {
+		if (signature.length != (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8) {
 			return INVALID;
 		}
 		Signature verifier = Signature.getInstance(algorithm);
@@ -159,21 +174,27 @@ final class HostCrypto {
 
 	/** scheme, hash, curve, x, y, message, signature (r ‖ s). */
 	private static byte[] verifyEcdsa(String hash, byte[][] fields) throws GeneralSecurityException {
-		Curve curve = CURVES.get(ascii(fields[2]));
+		String curveName = ascii(fields[2]);
+		Curve curve = CURVES.get(curveName);
 		if (curve == null || fields[3].length != curve.size || fields[4].length != curve.size) {
 			return null;
 		}
-		BigInteger x = new BigInteger(1, fields[3]);
-		BigInteger y = new BigInteger(1, fields[4]);
-		if (!curve.contains(x, y)) {
-			return null;
+		PublicKey key = publicKeys.get(curveName, fields[3], fields[4]);
+		if (key == null) {
+			BigInteger x = new BigInteger(1, fields[3]);
+			BigInteger y = new BigInteger(1, fields[4]);
+			if (!curve.contains(x, y)) {
+				return null;
+			}
+			key = publicKeys.put(
+					KeyFactory.getInstance("EC")
+						.generatePublic(new ECPublicKeySpec(new ECPoint(x, y), curve.parameters)),
+					curveName, fields[3], fields[4]);
 		}
 		byte[] signature = fields[6];
 		if (signature.length != 2 * curve.size) {
 			return INVALID;
 		}
-		PublicKey key = KeyFactory.getInstance("EC")
-			.generatePublic(new ECPublicKeySpec(new ECPoint(x, y), curve.parameters));
 		Signature verifier = Signature.getInstance(hash.replace("-", "") + "withECDSAinP1363Format");
 		verifier.initVerify(key);
 		return verify(verifier, fields[5], signature);
@@ -187,18 +208,23 @@ final class HostCrypto {
 		if (encoded.length != 32) {
 			return null;
 		}
-		byte[] bigEndian = new byte[32];
-		for (int i = 0; i < 32; i++) {
-			bigEndian[i] = encoded[31 - i];
+		PublicKey key = publicKeys.get("Ed25519", encoded, EMPTY);
+		if (key == null) {
+			byte[] bigEndian = new byte[32];
+			for (int i = 0; i < 32; i++) {
+				bigEndian[i] = encoded[31 - i];
+			}
+			boolean xOdd = (bigEndian[0] & 0x80) != 0;
+			bigEndian[0] &= 0x7f;
+			BigInteger y = new BigInteger(1, bigEndian);
+			if (y.compareTo(ED25519_P) >= 0) {
+				return null;
+			}
+			key = publicKeys.put(
+					KeyFactory.getInstance("Ed25519")
+						.generatePublic(new EdECPublicKeySpec(NamedParameterSpec.ED25519, new EdECPoint(xOdd, y))),
+					"Ed25519", encoded, EMPTY);
 		}
-		boolean xOdd = (bigEndian[0] & 0x80) != 0;
-		bigEndian[0] &= 0x7f;
-		BigInteger y = new BigInteger(1, bigEndian);
-		if (y.compareTo(ED25519_P) >= 0) {
-			return null;
-		}
-		PublicKey key = KeyFactory.getInstance("Ed25519")
-			.generatePublic(new EdECPublicKeySpec(NamedParameterSpec.ED25519, new EdECPoint(xOdd, y)));
 		if (fields[4].length != 64) {
 			return INVALID;
 		}
@@ -256,6 +282,58 @@ final class HostCrypto {
 				.add(this.parameters.getCurve().getB())
 				.mod(p);
 			return y.multiply(y).mod(p).equals(right);
+		}
+
+	}
+
+	/**
+	 * Decoded public keys by type and key fields, at most {@link #LIMIT} (then emptied:
+	 * plugins use a few keys each). Reads take no lock.
+	 */
+	static final class PublicKeys {
+
+		static final int LIMIT = 256;
+
+		private final Map<KeyFields, PublicKey> keys = new ConcurrentHashMap<>();
+
+		PublicKey get(String type, byte[] first, byte[] second) {
+			return this.keys.get(new KeyFields(type, first, second));
+		}
+
+		PublicKey put(PublicKey key, String type, byte[] first, byte[] second) {
+			if (this.keys.size() >= LIMIT) {
+				this.keys.clear();
+			}
+			this.keys.put(new KeyFields(type, first, second), key);
+			return key;
+		}
+
+		int size() {
+			return this.keys.size();
+		}
+
+		/**
+		 * A key's type (RSA, the curve, Ed25519) and its one or two fields, compared by
+		 * content.
+		 */
+		private record KeyFields(String type, byte[] first, byte[] second) {
+
+			@Override
+			public boolean equals(Object other) {
+				return other instanceof KeyFields that && this.type.equals(that.type)
+						&& Arrays.equals(this.first, that.first) && Arrays.equals(this.second, that.second);
+			}
+
+			@Override
+			public int hashCode() {
+				return (this.type.hashCode() * 31 + Arrays.hashCode(this.first)) * 31 + Arrays.hashCode(this.second);
+			}
+
+			@Override
+			public String toString() {
+				return this.type;
+			}
+
 		}
 
 	}

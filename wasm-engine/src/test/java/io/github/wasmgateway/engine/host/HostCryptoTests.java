@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -128,6 +129,21 @@ class HostCryptoTests {
 		assertThat(verify("Ed25519", "", key, MESSAGE, tampered)).isEqualTo(INVALID);
 		assertThat(verify("Ed25519", "", Arrays.copyOf(key, 31), MESSAGE, signature)).isNull();
 		assertThat(verify("Ed25519", "SHA-512", key, MESSAGE, signature)).isNull();
+	}
+
+	@Test
+	void decodedKeysAreFoundByContentAndKeptWithinTheLimit() throws GeneralSecurityException {
+		HostCrypto.PublicKeys keys = new HostCrypto.PublicKeys();
+		PublicKey key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic();
+		byte[] first = { 1, 2 };
+		keys.put(key, "Ed25519", first, new byte[0]);
+		assertThat(keys.get("Ed25519", first.clone(), new byte[0])).isSameAs(key);
+		assertThat(keys.get("RSA", first, new byte[0])).isNull();
+		assertThat(keys.get("Ed25519", new byte[] { 1, 3 }, new byte[0])).isNull();
+		for (int i = 0; i < HostCrypto.PublicKeys.LIMIT + 10; i++) {
+			keys.put(key, "Ed25519", new byte[] { (byte) i, (byte) (i >> 8) }, new byte[0]);
+		}
+		assertThat(keys.size()).isLessThanOrEqualTo(HostCrypto.PublicKeys.LIMIT);
 	}
 
 	@Test
