@@ -51,8 +51,7 @@ public final class HeapWalker {
 	/** Bytes of every object reachable from the roots inside the boundary. */
 	public long retainedBytes(Object... roots) {
 		// sized for a compiled plugin's few hundred thousand objects: resizing was a
-		// fifth
-		// of a large module's walk
+		// fifth of a large module's walk
 		Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>(1 << 16));
 		ArrayDeque<Object> pending = new ArrayDeque<>();
 		for (Object root : roots) {

@@ -84,8 +84,7 @@ public final class ModuleCompiler {
 		}
 		catch (RuntimeException ex) {
 			// Chicory's own errors, and whatever else malformed bytes make its parser
-			// throw
-			// (fuzzing found a NullPointerException on an unbalanced block end)
+			// throw (fuzzing found a NullPointerException on an unbalanced block end)
 			throw new PluginLoadException(origin + " is not a valid WebAssembly module: " + ex.getMessage()
 					+ "; the file is corrupt or truncated, rebuild or re-download it", ex);
 		}
