@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One configured plugin across reloads: its definition, the version serving now (a
@@ -26,11 +25,7 @@ public final class PluginHandle implements AutoCloseable {
 
 	private final List<RouteBinding> bindings = new CopyOnWriteArrayList<>();
 
-	private volatile Reload lastReload;
-
-	private final AtomicLong reloadsSucceeded = new AtomicLong();
-
-	private final AtomicLong reloadsFailed = new AtomicLong();
+	private final ReloadHistory reloads = new ReloadHistory();
 
 	PluginHandle(PluginDefinition definition, Generation initial) {
 		this.definition = definition;
@@ -67,11 +62,11 @@ public final class PluginHandle implements AutoCloseable {
 
 	/** The last reload, or null when there was none. */
 	public Reload lastReload() {
-		return this.lastReload;
+		return this.reloads.last();
 	}
 
 	public long reloads(boolean succeeded) {
-		return (succeeded ? this.reloadsSucceeded : this.reloadsFailed).get();
+		return this.reloads.count(succeeded);
 	}
 
 	synchronized RouteBinding bind(String routeId, byte[] configuration, long refreshEpoch) {
@@ -136,9 +131,7 @@ public final class PluginHandle implements AutoCloseable {
 	}
 
 	Reload recordReload(boolean succeeded, String error) {
-		(succeeded ? this.reloadsSucceeded : this.reloadsFailed).incrementAndGet();
-		this.lastReload = new Reload(Instant.now(), succeeded, error);
-		return this.lastReload;
+		return this.reloads.record(succeeded, error);
 	}
 
 	private static RouteBinding.Active active(Generation generation, PluginConfiguration configuration) {

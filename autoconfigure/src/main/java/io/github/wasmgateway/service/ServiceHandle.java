@@ -3,8 +3,7 @@ package io.github.wasmgateway.service;
 import io.github.wasmgateway.engine.WasmService;
 import io.github.wasmgateway.gateway.PluginHandle;
 import io.github.wasmgateway.gateway.PluginDefinition;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import io.github.wasmgateway.gateway.ReloadHistory;
 
 /**
  * One configured service plugin across reloads: its definition, the service running now
@@ -16,11 +15,7 @@ public final class ServiceHandle {
 
 	private volatile WasmService current;
 
-	private volatile PluginHandle.Reload lastReload;
-
-	private final AtomicLong reloadsSucceeded = new AtomicLong();
-
-	private final AtomicLong reloadsFailed = new AtomicLong();
+	private final ReloadHistory reloads = new ReloadHistory();
 
 	ServiceHandle(PluginDefinition definition, WasmService initial) {
 		this.definition = definition;
@@ -42,11 +37,11 @@ public final class ServiceHandle {
 
 	/** The last reload, or null when there was none. */
 	public PluginHandle.Reload lastReload() {
-		return this.lastReload;
+		return this.reloads.last();
 	}
 
 	public long reloads(boolean succeeded) {
-		return (succeeded ? this.reloadsSucceeded : this.reloadsFailed).get();
+		return this.reloads.count(succeeded);
 	}
 
 	/** Puts {@code next} in place of the running service, which stops. */
@@ -58,9 +53,7 @@ public final class ServiceHandle {
 	}
 
 	PluginHandle.Reload recordReload(boolean succeeded, String error) {
-		(succeeded ? this.reloadsSucceeded : this.reloadsFailed).incrementAndGet();
-		this.lastReload = new PluginHandle.Reload(Instant.now(), succeeded, error);
-		return this.lastReload;
+		return this.reloads.record(succeeded, error);
 	}
 
 	void close() {
