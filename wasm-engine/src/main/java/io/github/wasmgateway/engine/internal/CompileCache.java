@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -22,11 +21,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +89,13 @@ public final class CompileCache {
 	/**
 	 * The cached compilation of {@code sha256}, or null (absent, of an older format,
 	 * unreadable or refused). The MAC is verified over the file's bytes before any of
-	 * them is inflated or parsed.
+	 * them is inflated or parsed. {@code moduleRead} is given the stripped module and the
+	 * interpreted functions as soon as they are inflated, before the classes (which the
+	 * writer puts after them), so that the module can be parsed while the classes are
+	 * inflated and defined; it may be called for an entry that then turns out incomplete
+	 * (null returned).
 	 */
-	Entry get(String sha256) {
+	Entry get(String sha256, BiConsumer<byte[], Set<Integer>> moduleRead) {
 		Path file = entryFor(sha256);
 		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
 			return null;
@@ -123,12 +125,15 @@ public final class CompileCache {
 			Properties properties = new Properties();
 			Map<String, byte[]> classes = new LinkedHashMap<>();
 			byte[] module = null;
+			Set<Integer> interpreted = null;
 			for (JarEntry item = jar.getNextJarEntry(); item != null; item = jar.getNextJarEntry()) {
 				if (item.getName().equals(PROPERTIES)) {
 					properties.load(jar);
+					interpreted = interpretedFunctions(properties);
 				}
-				else if (item.getName().equals(MODULE)) {
+				else if (item.getName().equals(MODULE) && interpreted != null) {
 					module = jar.readAllBytes();
+					moduleRead.accept(module, interpreted);
 				}
 				else if (item.getName().endsWith(".class")) {
 					String name = item.getName().substring(0, item.getName().length() - 6).replace('/', '.');
@@ -139,17 +144,21 @@ public final class CompileCache {
 			if (mainClass == null || !classes.containsKey(mainClass) || module == null) {
 				return null;
 			}
-			Set<Integer> interpreted = new TreeSet<>();
-			for (String index : properties.getProperty("interpretedFunctions", "").split(",")) {
-				if (!index.isBlank()) {
-					interpreted.add(Integer.parseInt(index.trim()));
-				}
-			}
 			return new Entry(mainClass, classes, interpreted, module);
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;
 		}
+	}
+
+	private static Set<Integer> interpretedFunctions(Properties properties) {
+		Set<Integer> interpreted = new TreeSet<>();
+		for (String index : properties.getProperty("interpretedFunctions", "").split(",")) {
+			if (!index.isBlank()) {
+				interpreted.add(Integer.parseInt(index.trim()));
+			}
+		}
+		return interpreted;
 	}
 
 	void put(String sha256, Entry entry) {
@@ -165,6 +174,7 @@ public final class CompileCache {
 				properties.setProperty("chicoryVersion", ChicoryVersion.VALUE);
 				properties.setProperty("interpretedFunctions",
 						String.join(",", entry.interpretedFunctions().stream().map(String::valueOf).toList()));
+				// in this order (get hands the module on before the classes are inflated)
 				jar.putNextEntry(new JarEntry(PROPERTIES));
 				properties.store(jar, null);
 				jar.closeEntry();
@@ -188,29 +198,23 @@ public final class CompileCache {
 	}
 
 	/**
-	 * HMAC-SHA256 over the binary's sha256, the Chicory version and the entry's jar (the
-	 * file from {@code jarStart} on: the classes, the stripped module and their
-	 * properties, compressed, so a single pass over fewer bytes than they inflate to),
-	 * each field length-prefixed so that no two entries share an input.
+	 * HMAC-SHA256 ({@link HmacSha256}) over the binary's sha256, the Chicory version and
+	 * the entry's jar (the file from {@code jarStart} on: the classes, the stripped
+	 * module and their properties, compressed, so a single pass over fewer bytes than
+	 * they inflate to), each field length-prefixed so that no two entries share an input.
 	 */
 	private byte[] mac(String sha256, byte[] file, int jarStart) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(this.key, "HmacSHA256"));
-			field(mac, HEADER, 0, HEADER.length);
-			byte[] binary = sha256.getBytes(StandardCharsets.UTF_8);
-			field(mac, binary, 0, binary.length);
-			byte[] version = ChicoryVersion.VALUE.getBytes(StandardCharsets.UTF_8);
-			field(mac, version, 0, version.length);
-			field(mac, file, jarStart, file.length - jarStart);
-			return mac.doFinal();
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("every JVM has HmacSHA256", ex);
-		}
+		HmacSha256 mac = new HmacSha256(this.key);
+		field(mac, HEADER, 0, HEADER.length);
+		byte[] binary = sha256.getBytes(StandardCharsets.UTF_8);
+		field(mac, binary, 0, binary.length);
+		byte[] version = ChicoryVersion.VALUE.getBytes(StandardCharsets.UTF_8);
+		field(mac, version, 0, version.length);
+		field(mac, file, jarStart, file.length - jarStart);
+		return mac.doFinal();
 	}
 
-	private static void field(Mac mac, byte[] value, int offset, int length) {
+	private static void field(HmacSha256 mac, byte[] value, int offset, int length) {
 		mac.update(ByteBuffer.allocate(4).putInt(length).array());
 		mac.update(value, offset, length);
 	}
