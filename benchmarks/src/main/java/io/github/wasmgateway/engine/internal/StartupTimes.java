@@ -172,7 +172,7 @@ public final class StartupTimes {
 			CompileCache.Entry entry = cache.get(sha256, (module, interpreted) -> {
 			});
 			timer.lap("cacheRead");
-			var factory = ModuleCompiler.define(entry).machineFactory();
+			var factory = CachedClasses.define(entry);
 			timer.lap("defineClasses");
 			WasmModule stripped = ModuleCompiler.parseStripped(entry.module(), entry.interpretedFunctions());
 			timer.lap("parseStripped");

@@ -136,7 +136,7 @@ public final class ModuleCompiler {
 			// none, or compiled before its classes had names of their own: compile again
 			return null;
 		}
-		ClassLoadingCollector collector = define(entry);
+		Function<Instance, Machine> machineFactory = CachedClasses.define(entry);
 		WasmModule stripped;
 		try {
 			stripped = parsing.get().get();
@@ -149,22 +149,7 @@ public final class ModuleCompiler {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while loading " + sha256 + " from the compile cache", ex);
 		}
-		return loaded(entry, stripped, collector, true, started, className);
-	}
-
-	/**
-	 * Defines (and so verifies) the classes of a cache entry, the main class last as
-	 * Chicory's compiler does.
-	 */
-	static ClassLoadingCollector define(CompileCache.Entry entry) {
-		ClassLoadingCollector collector = new ClassLoadingCollector();
-		for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
-			if (!type.getKey().equals(entry.mainClass())) {
-				collector.put(type.getKey(), type.getValue());
-			}
-		}
-		collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
-		return collector;
+		return loaded(entry, stripped, machineFactory, true, started, className);
 	}
 
 	/**
@@ -190,13 +175,13 @@ public final class ModuleCompiler {
 		if (cache != null) {
 			cache.put(sha256, entry);
 		}
-		return loaded(entry, parseStripped(entry.module(), entry.interpretedFunctions()), collector, false, started,
-				className);
+		return loaded(entry, parseStripped(entry.module(), entry.interpretedFunctions()), collector.machineFactory(),
+				false, started, className);
 	}
 
-	private static LoadedModule loaded(CompileCache.Entry entry, WasmModule stripped, ClassLoadingCollector collector,
-			boolean fromCache, long started, String className) {
-		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
+	private static LoadedModule loaded(CompileCache.Entry entry, WasmModule stripped,
+			Function<Instance, Machine> machineFactory, boolean fromCache, long started, String className) {
+		return new LoadedModule(stripped, machineFactory, FunctionNames.of(stripped),
 				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000, className,
 				new InterpretedStacks());
 	}
