@@ -216,13 +216,20 @@ public final class CompileCache {
 	}
 
 	/**
-	 * The bytes of the jar's current item: read into an array of their size when the item
-	 * says it (a stored one), else read to the end (a compressed one, as older entries
-	 * have them).
+	 * The bytes of the jar's current item: a stored one (its size known) read straight
+	 * into an array of its size, in one copy ({@code readNBytes(n)} would read it in 8 KB
+	 * chunks and copy them again); a compressed one, as older entries have them, read to
+	 * the end.
 	 */
 	private static byte[] contents(JarInputStream jar, JarEntry item) throws IOException {
-		return (item.getSize() >= 0 && item.getSize() <= Integer.MAX_VALUE) ? jar.readNBytes((int) item.getSize())
-				: jar.readAllBytes();
+		if (item.getSize() < 0 || item.getSize() > Integer.MAX_VALUE) {
+			return jar.readAllBytes();
+		}
+		byte[] bytes = new byte[(int) item.getSize()];
+		if (jar.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+			throw new IOException(item.getName() + " is shorter than its size");
+		}
+		return bytes;
 	}
 
 	/**

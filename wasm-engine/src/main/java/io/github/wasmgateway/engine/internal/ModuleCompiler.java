@@ -117,13 +117,15 @@ public final class ModuleCompiler {
 	 * neither parses nor validates the plugin's code again. That is safe because an entry
 	 * exists only when this gateway (the holder of the cache key) parsed, validated and
 	 * compiled the binary of that sha256 with this Chicory version, and its MAC is
-	 * verified before anything of it is used.
+	 * verified before anything of it is used. The stripped binary is parsed on a thread
+	 * of its own while this one defines the classes (in a JVM that has just started, each
+	 * takes about as long as the other).
 	 */
 	public static LoadedModule cached(String sha256, CompileCache cache) {
 		long started = System.nanoTime();
 		AtomicReference<FutureTask<WasmModule>> parsing = new AtomicReference<>();
 		CompileCache.Entry entry = cache.get(sha256, (module, interpreted) -> {
-			// parsed on a second core while this thread inflates and defines the classes
+			// parsed on a second core while this thread reads and defines the classes
 			FutureTask<WasmModule> parse = new FutureTask<>(() -> parseStripped(module, interpreted));
 			Thread thread = new Thread(parse,
 					"wasm-gateway-parse-" + sha256.substring(0, Math.min(8, sha256.length())));
@@ -142,6 +144,9 @@ public final class ModuleCompiler {
 			stripped = parsing.get().get();
 		}
 		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
 			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
 					: new IllegalStateException(ex.getCause());
 		}
