@@ -11,14 +11,19 @@ import io.github.wasmgateway.engine.internal.CompileCache;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +136,53 @@ class CompileCacheTests {
 			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
 			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
 				.isTrue();
+			assertThat(this.logged.list).isEmpty();
+		}
+	}
+
+	@Test
+	void functionLeftInterpretedRunsFromTheCache() throws IOException {
+		PluginBinary binary = Fixtures.binary("huge-function");
+		try (WasmEngine first = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			first.compile(binary, ExecutionMode.AOT);
+		}
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
+			assertThat(compiled.fromCache()).isTrue();
+			assertThat(compiled.interpretedFunctions()).isEqualTo(1);
+			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("huge").build())) {
+				PluginConfiguration configuration = plugin.configure(new byte[0]);
+				TestExchange exchange = TestExchange.get("/");
+				HttpStream stream = plugin.openStream(configuration, exchange);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
+				stream.finish();
+				// huge() ran in the interpreter, from the body the stripped module kept
+				assertThat(exchange.requestHeaders.get("x-huge")).isEqualTo("ok");
+			}
+		}
+	}
+
+	@Test
+	void entryWrittenBeforeItsItemsWereStoredUncompressedIsRead() throws Exception {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		// as entries were written before: every item compressed, the MAC by the JCE
+		rewrite(entry, (name, bytes) -> bytes);
+		signWithTheJce(entry, binary.sha256());
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
+			assertThat(compiled.fromCache()).isTrue();
+			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("cached").build())) {
+				PluginConfiguration configuration = plugin.configure(new byte[0]);
+				TestExchange exchange = TestExchange.get("/");
+				HttpStream stream = plugin.openStream(configuration, exchange);
+				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
+				stream.finish();
+				assertThat(exchange.requestHeaders.get("x-fixture")).isEqualTo("go-profile");
+			}
 			assertThat(this.logged.list).isEmpty();
 		}
 	}
@@ -265,6 +317,25 @@ class CompileCacheTests {
 			}
 		}
 		Files.write(entry, out.toByteArray());
+	}
+
+	/**
+	 * Writes the entry's MAC as javax.crypto.Mac computes it over the header, the
+	 * binary's sha256, the Chicory version and the jar, each length-prefixed.
+	 */
+	private void signWithTheJce(Path entry, String sha256) throws Exception {
+		byte[] file = Files.readAllBytes(entry);
+		int jarStart = jarStart(entry);
+		int macStart = jarStart - 32;
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(Files.readAllBytes(this.cache.resolve("cache.key")), "HmacSHA256"));
+		for (byte[] field : List.of(Arrays.copyOfRange(file, 0, macStart), sha256.getBytes(StandardCharsets.UTF_8),
+				"1.7.5".getBytes(StandardCharsets.UTF_8), Arrays.copyOfRange(file, jarStart, file.length))) {
+			mac.update(ByteBuffer.allocate(4).putInt(field.length).array());
+			mac.update(field);
+		}
+		System.arraycopy(mac.doFinal(), 0, file, macStart, 32);
+		Files.write(entry, file);
 	}
 
 	/** Where the jar of an entry starts: its first local file header. */

@@ -16,12 +16,14 @@ import com.dylibso.chicory.wasm.types.DataSection;
 import com.dylibso.chicory.wasm.types.ElementSection;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionSection;
 import com.dylibso.chicory.wasm.types.GlobalSection;
 import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.MemorySection;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.RawSection;
+import com.dylibso.chicory.wasm.types.Section;
 import com.dylibso.chicory.wasm.types.SectionId;
 import com.dylibso.chicory.wasm.types.StartSection;
 import com.dylibso.chicory.wasm.types.TableSection;
@@ -36,12 +38,23 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * Parses, verifies and compiles a plugin binary once, for every VM of it.
  */
 public final class ModuleCompiler {
+
+	/**
+	 * The body of every function a stripped binary replaced ({@code strip}): no locals,
+	 * {@code unreachable}, {@code end}, as Chicory's parser decodes it from a one-body
+	 * code section. Immutable, so shared by every module and instance.
+	 */
+	private static final FunctionBody UNREACHABLE = unreachableBody();
 
 	/** A custom section's name as the binary spells it: its length, then "name". */
 	private static final byte[] NAME_SECTION_PREFIX = { 4, 'n', 'a', 'm', 'e' };
@@ -104,24 +117,44 @@ public final class ModuleCompiler {
 	 * neither parses nor validates the plugin's code again. That is safe because an entry
 	 * exists only when this gateway (the holder of the cache key) parsed, validated and
 	 * compiled the binary of that sha256 with this Chicory version, and its MAC is
-	 * verified before anything of it is used.
+	 * verified before anything of it is used. The stripped binary is parsed on a thread
+	 * of its own while this one defines the classes (in a JVM that has just started, each
+	 * takes about as long as the other).
 	 */
 	public static LoadedModule cached(String sha256, CompileCache cache) {
 		long started = System.nanoTime();
-		CompileCache.Entry entry = cache.get(sha256);
+		AtomicReference<FutureTask<WasmModule>> parsing = new AtomicReference<>();
+		CompileCache.Entry entry = cache.get(sha256, (module, interpreted) -> {
+			// parsed on a second core while this thread reads and defines the classes
+			FutureTask<WasmModule> parse = new FutureTask<>(() -> parseStripped(module, interpreted));
+			Thread thread = new Thread(parse,
+					"wasm-gateway-parse-" + sha256.substring(0, Math.min(8, sha256.length())));
+			thread.setDaemon(true);
+			thread.start();
+			parsing.set(parse);
+		});
 		String className = compiledClassName(sha256);
 		if (entry == null || !entry.mainClass().startsWith(className)) {
 			// none, or compiled before its classes had names of their own: compile again
 			return null;
 		}
-		ClassLoadingCollector collector = new ClassLoadingCollector();
-		for (Map.Entry<String, byte[]> type : entry.classes().entrySet()) {
-			if (!type.getKey().equals(entry.mainClass())) {
-				collector.put(type.getKey(), type.getValue());
-			}
+		Function<Instance, Machine> machineFactory = CachedClasses.define(entry);
+		WasmModule stripped;
+		try {
+			stripped = parsing.get().get();
 		}
-		collector.putMainClass(entry.mainClass(), entry.classes().get(entry.mainClass()));
-		return loaded(entry, collector, true, started, className);
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while loading " + sha256 + " from the compile cache", ex);
+		}
+		return loaded(entry, stripped, machineFactory, true, started, className);
 	}
 
 	/**
@@ -147,13 +180,13 @@ public final class ModuleCompiler {
 		if (cache != null) {
 			cache.put(sha256, entry);
 		}
-		return loaded(entry, collector, false, started, className);
+		return loaded(entry, parseStripped(entry.module(), entry.interpretedFunctions()), collector.machineFactory(),
+				false, started, className);
 	}
 
-	private static LoadedModule loaded(CompileCache.Entry entry, ClassLoadingCollector collector, boolean fromCache,
-			long started, String className) {
-		WasmModule stripped = parseStripped(entry.module());
-		return new LoadedModule(stripped, collector.machineFactory(), FunctionNames.of(stripped),
+	private static LoadedModule loaded(CompileCache.Entry entry, WasmModule stripped,
+			Function<Instance, Machine> machineFactory, boolean fromCache, long started, String className) {
+		return new LoadedModule(stripped, machineFactory, FunctionNames.of(stripped),
 				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000, className,
 				new InterpretedStacks());
 	}
@@ -162,58 +195,85 @@ public final class ModuleCompiler {
 	 * Parses a stripped binary this gateway made from a binary it validated (just now, or
 	 * in a cache entry whose MAC verified), so without validating it again, and without
 	 * the digest of the bytes Chicory's {@code Parser.parse} computes and nothing here
-	 * reads: both cost about as much as the parse in a JVM that has just started.
+	 * reads: both cost about as much as the parse in a JVM that has just started. When no
+	 * function is {@code interpreted}, every body is {@code unreachable} and the code
+	 * section is not decoded: every function gets the one shared body
+	 * ({@link #UNREACHABLE}), where Chicory's parser would build a body, an instruction
+	 * list and a control tree for each (about half the parse of a large module, and its
+	 * heap).
 	 */
-	static WasmModule parseStripped(byte[] stripped) {
+	static WasmModule parseStripped(byte[] stripped, Set<Integer> interpreted) {
+		boolean decodeCode = !interpreted.isEmpty();
+		Parser.Builder parser = Parser.builder();
+		for (int id = SectionId.CUSTOM; id <= SectionId.TAG; id++) {
+			if (id != SectionId.CODE || decodeCode) {
+				parser.includeSectionId(id);
+			}
+		}
 		WasmModule.Builder builder = WasmModule.builder().withValidation(false);
-		Parser.builder().build().parse(new ByteArrayInputStream(stripped), (section) -> {
-			if (section instanceof CustomSection custom) {
-				builder.addCustomSection(custom.name(), custom);
+		AtomicInteger functions = new AtomicInteger();
+		parser.build().parse(new ByteArrayInputStream(stripped), (section) -> {
+			if (section instanceof FunctionSection declared) {
+				functions.set(declared.functionCount());
 			}
-			else if (section instanceof TypeSection types) {
-				builder.setTypeSection(types);
-			}
-			else if (section instanceof ImportSection imports) {
-				builder.setImportSection(imports);
-			}
-			else if (section instanceof FunctionSection functions) {
-				builder.setFunctionSection(functions);
-			}
-			else if (section instanceof TableSection tables) {
-				builder.setTableSection(tables);
-			}
-			else if (section instanceof MemorySection memories) {
-				builder.setMemorySection(memories);
-			}
-			else if (section instanceof GlobalSection globals) {
-				builder.setGlobalSection(globals);
-			}
-			else if (section instanceof ExportSection exports) {
-				builder.setExportSection(exports);
-			}
-			else if (section instanceof StartSection start) {
-				builder.setStartSection(start);
-			}
-			else if (section instanceof ElementSection elements) {
-				builder.setElementSection(elements);
-			}
-			else if (section instanceof CodeSection code) {
-				builder.setCodeSection(code);
-			}
-			else if (section instanceof DataSection data) {
-				builder.setDataSection(data);
-			}
-			else if (section instanceof DataCountSection dataCount) {
-				builder.setDataCountSection(dataCount);
-			}
-			else if (section instanceof TagSection tags) {
-				builder.setTagSection(tags);
-			}
-			else {
-				builder.addIgnoredSection(section.sectionId());
-			}
+			addSection(builder, section);
 		});
+		if (!decodeCode) {
+			CodeSection.Builder code = CodeSection.builder();
+			for (int i = 0; i < functions.get(); i++) {
+				code.addFunctionBody(UNREACHABLE);
+			}
+			builder.setCodeSection(code.build());
+		}
 		return builder.build();
+	}
+
+	private static void addSection(WasmModule.Builder builder, Section section) {
+		if (section instanceof CustomSection custom) {
+			builder.addCustomSection(custom.name(), custom);
+		}
+		else if (section instanceof TypeSection types) {
+			builder.setTypeSection(types);
+		}
+		else if (section instanceof ImportSection imports) {
+			builder.setImportSection(imports);
+		}
+		else if (section instanceof FunctionSection functions) {
+			builder.setFunctionSection(functions);
+		}
+		else if (section instanceof TableSection tables) {
+			builder.setTableSection(tables);
+		}
+		else if (section instanceof MemorySection memories) {
+			builder.setMemorySection(memories);
+		}
+		else if (section instanceof GlobalSection globals) {
+			builder.setGlobalSection(globals);
+		}
+		else if (section instanceof ExportSection exports) {
+			builder.setExportSection(exports);
+		}
+		else if (section instanceof StartSection start) {
+			builder.setStartSection(start);
+		}
+		else if (section instanceof ElementSection elements) {
+			builder.setElementSection(elements);
+		}
+		else if (section instanceof CodeSection code) {
+			builder.setCodeSection(code);
+		}
+		else if (section instanceof DataSection data) {
+			builder.setDataSection(data);
+		}
+		else if (section instanceof DataCountSection dataCount) {
+			builder.setDataCountSection(dataCount);
+		}
+		else if (section instanceof TagSection tags) {
+			builder.setTagSection(tags);
+		}
+		else {
+			builder.addIgnoredSection(section.sectionId());
+		}
 	}
 
 	/**
@@ -251,6 +311,20 @@ public final class ModuleCompiler {
 			throw new PluginLoadException("precompiled plugin class " + className + " cannot be loaded (" + ex
 					+ "); is the plugins jar on the class path and built with the same Chicory version?", ex);
 		}
+	}
+
+	private static FunctionBody unreachableBody() {
+		ByteArrayOutputStream binary = new ByteArrayOutputStream();
+		binary.writeBytes(new byte[] { 0, 'a', 's', 'm', 1, 0, 0, 0, SectionId.CODE, 5, 1, 3, 0 });
+		binary.write(OpCode.UNREACHABLE.opcode());
+		binary.write(OpCode.END.opcode());
+		AtomicReference<FunctionBody> body = new AtomicReference<>();
+		Parser.builder()
+			.includeSectionId(SectionId.CODE)
+			.build()
+			.parse(new ByteArrayInputStream(binary.toByteArray()),
+					(section) -> body.set(((CodeSection) section).getFunctionBody(0)));
+		return body.get();
 	}
 
 	/**
