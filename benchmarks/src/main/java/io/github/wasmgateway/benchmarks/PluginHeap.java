@@ -28,17 +28,19 @@ import java.util.concurrent.Executors;
 import javax.management.ObjectName;
 
 /**
- * The heap each built-in plugin and the large fixture retain once loaded (one VM,
+ * The heap each built-in plugin and the large fixture retain once loaded (one VM, or
+ * {@code --vms=N}: one per single-thread worker, as the gateway's event loops;
  * configured), by the two methods of docs/performance.md ("Heap per plugin"): the
  * engine's own walk of the plugin's object graph ({@code PluginFootprint}, what the
  * {@code wasmplugins} endpoint shows) and the difference of two heap histograms after a
  * full GC ({@code GC.class_histogram}) taken before and after loading it, less its linear
  * memory; and how long the walk (with the metaspace read) took. Each plugin gets the demo
  * gateway's configuration (or {@code {}}); one that refuses it is marked.
+ * {@code --breakdown=NAME} prints what that plugin retains, class by class.
  *
  * <pre>
  * ./mvnw -Pquick install
- * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...]
+ * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...] [--vms=N] [--breakdown=NAME]
  * </pre>
  */
 public final class PluginHeap {
