@@ -9,6 +9,9 @@ import io.github.wasmgateway.engine.PluginLoadException;
 import io.github.wasmgateway.engine.PluginSettings;
 import io.github.wasmgateway.engine.VmInfo;
 import io.github.wasmgateway.engine.WasmEngine;
+import io.github.wasmgateway.engine.host.HostServices;
+import io.github.wasmgateway.engine.host.WorkerExecutors;
+import io.github.wasmgateway.engine.internal.HeapWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -19,20 +22,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.management.ObjectName;
 
 /**
- * The heap each built-in plugin and the large fixture retain once loaded (one VM,
+ * The heap each built-in plugin and the large fixture retain once loaded (one VM, or
+ * {@code --vms=N}: one per single-thread worker, as the gateway's event loops;
  * configured), by the two methods of docs/performance.md ("Heap per plugin"): the
  * engine's own walk of the plugin's object graph ({@code PluginFootprint}, what the
  * {@code wasmplugins} endpoint shows) and the difference of two heap histograms after a
  * full GC ({@code GC.class_histogram}) taken before and after loading it, less its linear
  * memory; and how long the walk (with the metaspace read) took. Each plugin gets the demo
  * gateway's configuration (or {@code {}}); one that refuses it is marked.
+ * {@code --breakdown=NAME} prints what that plugin retains, class by class.
  *
  * <pre>
  * ./mvnw -Pquick install
- * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...]
+ * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...] [--vms=N] [--breakdown=NAME]
  * </pre>
  */
 public final class PluginHeap {
@@ -65,8 +73,18 @@ public final class PluginHeap {
 
 	public static void main(String[] args) throws Exception {
 		List<ExecutionMode> modes = new ArrayList<>();
+		int vms = 1;
+		String breakdown = null;
 		for (String arg : args) {
-			modes.add(ExecutionMode.valueOf(arg.toUpperCase(Locale.ROOT)));
+			if (arg.startsWith("--vms=")) {
+				vms = Integer.parseInt(arg.substring("--vms=".length()));
+			}
+			else if (arg.startsWith("--breakdown=")) {
+				breakdown = arg.substring("--breakdown=".length());
+			}
+			else {
+				modes.add(ExecutionMode.valueOf(arg.toUpperCase(Locale.ROOT)));
+			}
 		}
 		if (modes.isEmpty()) {
 			modes = List.of(ExecutionMode.PRECOMPILED, ExecutionMode.AOT, ExecutionMode.INTERPRETER);
@@ -83,7 +101,10 @@ public final class PluginHeap {
 			.forEach((key) -> names.add(key.substring(0, key.length() - ".wasm".length())));
 		System.out.printf("%-24s %-11s %9s %11s %6s %11s %6s %9s %10s%n", "plugin", "mode", "binary", "walked", "ratio",
 				"histogram", "ratio", "linear", "metaspace");
-		try (WasmEngine engine = WasmEngine.builder().build()) {
+		Workers workers = new Workers(vms);
+		try (WasmEngine engine = WasmEngine.builder()
+			.withHostServices(HostServices.builder().withWorkers(workers).build())
+			.build()) {
 			for (ExecutionMode mode : modes) {
 				// the first load of a mode pays for the engine's and Chicory's own
 				// classes
@@ -92,11 +113,17 @@ public final class PluginHeap {
 				for (String name : names) {
 					print(name, mode, measure(engine, binary(loader, index, name), index, name, mode, loader));
 				}
+				if (breakdown != null && names.contains(breakdown)) {
+					breakdown(engine, binary(loader, index, breakdown), index, breakdown, mode, loader);
+				}
 				if (mode != ExecutionMode.PRECOMPILED) {
 					PluginBinary large = fixture(loader);
 					print("large-profile (fixture)", mode, measure(engine, large, index, null, mode, loader));
 				}
 			}
+		}
+		finally {
+			workers.close();
 		}
 	}
 
@@ -120,6 +147,20 @@ public final class PluginHeap {
 			PluginFootprint.Figures figures = plugin.footprint().measure();
 			long millis = (System.nanoTime() - started) / 1_000_000;
 			return new Row(binary.size(), figures, histogram, linear, configured, millis);
+		}
+	}
+
+	/** What one plugin retains, class by class (arrays by their element type). */
+	private static void breakdown(WasmEngine engine, PluginBinary binary, Properties index, String name,
+			ExecutionMode mode, ClassLoader loader) {
+		CompiledPlugin compiled = (mode == ExecutionMode.PRECOMPILED)
+				? engine.precompiled(binary, index.getProperty(name + ".class"), loader) : engine.compile(binary, mode);
+		try (Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder("heap").build())) {
+			plugin.configure(CONFIGURATIONS.getOrDefault(name, "{}").getBytes(StandardCharsets.UTF_8));
+			System.out.printf("%n%s (%s), by class:%n", name, mode.name().toLowerCase(Locale.ROOT));
+			for (HeapWalker.ClassBytes row : plugin.footprint().byClass()) {
+				System.out.printf("%10d %7d %s%n", row.bytes(), row.count(), row.className());
+			}
 		}
 	}
 
@@ -154,6 +195,43 @@ public final class PluginHeap {
 		try (InputStream in = loader.getResourceAsStream(LARGE_FIXTURE)) {
 			return PluginBinary.of(in.readAllBytes(), LARGE_FIXTURE);
 		}
+	}
+
+	/** Single-thread workers, as the gateway's event loops. */
+	private static final class Workers implements WorkerExecutors, AutoCloseable {
+
+		private final List<ExecutorService> executors = new ArrayList<>();
+
+		private final ThreadLocal<Executor> current = new ThreadLocal<>();
+
+		Workers(int count) {
+			for (int i = 0; i < count; i++) {
+				ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
+					Thread thread = new Thread(task, "worker");
+					thread.setDaemon(true);
+					return thread;
+				});
+				executor.execute(() -> this.current.set(executor));
+				this.executors.add(executor);
+			}
+		}
+
+		@Override
+		public Executor currentWorker() {
+			Executor executor = this.current.get();
+			return (executor != null) ? executor : Runnable::run;
+		}
+
+		@Override
+		public List<Executor> all() {
+			return List.copyOf(this.executors);
+		}
+
+		@Override
+		public void close() {
+			this.executors.forEach(ExecutorService::shutdown);
+		}
+
 	}
 
 	private record Row(int binary, PluginFootprint.Figures figures, long histogram, long linear, boolean configured,

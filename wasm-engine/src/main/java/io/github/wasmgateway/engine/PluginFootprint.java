@@ -4,6 +4,7 @@ import io.github.wasmgateway.engine.host.HostClock;
 import io.github.wasmgateway.engine.internal.HeapWalker;
 import io.github.wasmgateway.engine.internal.Metaspace;
 import io.github.wasmgateway.engine.internal.PluginBoundary;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +51,14 @@ public final class PluginFootprint {
 		this.latest = new Figures(heap, metaspace, compiled.size());
 		this.measuredNanos = this.clock.monotonicNanos();
 		return this.latest;
+	}
+
+	/**
+	 * What the plugin retains now, class by class, largest first: a diagnosis (a walk
+	 * each call), not a figure for the endpoint.
+	 */
+	public List<HeapWalker.ClassBytes> byClass() {
+		return this.walker.bytesByClass(this.plugin);
 	}
 
 	/** The last figures, measured again when there are none or they are a minute old. */

@@ -22,8 +22,20 @@ final class GuestMemory {
 	/** Strings up to this many bytes are decoded from {@link #text}, not a fresh copy. */
 	private static final int SHORT_STRING = 256;
 
-	/** Reused for serialized header maps: the VM is single-threaded. */
-	private byte[] scratch = new byte[1024];
+	/**
+	 * A scratch array above this size is given back once a call needs no more than this:
+	 * one large header map does not keep its array for the VM's life.
+	 */
+	static final int SCRATCH_KEPT = 64 * 1024;
+
+	private static final byte[] NO_SCRATCH = new byte[0];
+
+	/**
+	 * Reused for serialized header maps: the VM is single-threaded. Allocated at first
+	 * use, so a VM that never serializes a map (and each of a plugin's many idle VMs
+	 * until it does) holds none.
+	 */
+	private byte[] scratch = NO_SCRATCH;
 
 	/**
 	 * Reused to decode short strings; separate from {@link #scratch}, which may hold an
@@ -149,8 +161,13 @@ final class GuestMemory {
 
 	/** A scratch array of at least {@code size} bytes, valid until the next call. */
 	byte[] scratch(int size) {
-		if (this.scratch.length < size) {
-			this.scratch = new byte[Math.max(size, this.scratch.length * 2)];
+		int length = this.scratch.length;
+		if (length < size) {
+			this.scratch = new byte[Math.max(size, length * 2)];
+		}
+		else if (length > SCRATCH_KEPT && size <= SCRATCH_KEPT) {
+			// a caller still holding the large array keeps it until it is done
+			this.scratch = new byte[size];
 		}
 		return this.scratch;
 	}

@@ -102,7 +102,24 @@ public final class HostFunctions {
 		}
 	}
 
-	/** The import values of one VM. */
+	/** Whether the module imports a WASI function (under either module name). */
+	public static boolean importsWasi(WasmModule module) {
+		for (int i = 0; i < module.importSection().importCount(); i++) {
+			if (isWasi(module.importSection().getImport(i).module())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isWasi(String moduleName) {
+		return moduleName.equals("wasi_snapshot_preview1") || moduleName.equals("wasi_unstable");
+	}
+
+	/**
+	 * The import values of one VM.
+	 * @param wasi the VM's WASI, null when the module imports none ({@link #importsWasi})
+	 */
 	public static ImportValues bind(WasmModule module, PluginVm vm, WasiPreview1 wasi) {
 		ProxyAbi abi = new ProxyAbi(vm);
 		long[] result = new long[1];

@@ -9,6 +9,7 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.DataCountSection;
@@ -32,10 +33,13 @@ import com.dylibso.chicory.wasm.types.TypeSection;
 import io.github.wasmgateway.engine.PluginLoadException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -200,10 +204,14 @@ public final class ModuleCompiler {
 	 * section is not decoded: every function gets the one shared body
 	 * ({@link #UNREACHABLE}), where Chicory's parser would build a body, an instruction
 	 * list and a control tree for each (about half the parse of a large module, and its
-	 * heap).
+	 * heap). Otherwise the code is decoded and its stubs share one body
+	 * ({@link #withSharedStubs}).
 	 */
 	static WasmModule parseStripped(byte[] stripped, Set<Integer> interpreted) {
-		boolean decodeCode = !interpreted.isEmpty();
+		return parseStripped(stripped, !interpreted.isEmpty());
+	}
+
+	private static WasmModule parseStripped(byte[] stripped, boolean decodeCode) {
 		Parser.Builder parser = Parser.builder();
 		for (int id = SectionId.CUSTOM; id <= SectionId.TAG; id++) {
 			if (id != SectionId.CODE || decodeCode) {
@@ -260,7 +268,7 @@ public final class ModuleCompiler {
 			builder.setElementSection(elements);
 		}
 		else if (section instanceof CodeSection code) {
-			builder.setCodeSection(code);
+			builder.setCodeSection(withSharedStubs(code));
 		}
 		else if (section instanceof DataSection data) {
 			builder.setDataSection(data);
@@ -277,6 +285,34 @@ public final class ModuleCompiler {
 	}
 
 	/**
+	 * The code section with its stubs ({@code unreachable}: the bodies compiled code
+	 * replaces, which nothing reads) as one shared object instead of a body, an
+	 * instruction list and two instructions each: for a small plugin that was a sixth of
+	 * its heap. Other bodies (the interpreted ones) stay as they are.
+	 */
+	static CodeSection withSharedStubs(CodeSection code) {
+		CodeSection.Builder shared = CodeSection.builder().setRequiresDataCount(code.isRequiresDataCount());
+		FunctionBody stub = null;
+		for (int i = 0; i < code.functionBodyCount(); i++) {
+			FunctionBody body = code.getFunctionBody(i);
+			if (isStub(body)) {
+				if (stub == null) {
+					stub = body;
+				}
+				body = stub;
+			}
+			shared.addFunctionBody(body);
+		}
+		return shared.build();
+	}
+
+	private static boolean isStub(FunctionBody body) {
+		List<AnnotatedInstruction> instructions = body.instructions();
+		return body.localTypes().isEmpty() && instructions.size() == 2
+				&& instructions.get(0).opcode() == OpCode.UNREACHABLE && instructions.get(1).opcode() == OpCode.END;
+	}
+
+	/**
 	 * The name of the classes compiled from one binary: a name of their own (Chicory's
 	 * default is the same for every module), so that a profiler's samples of compiled
 	 * code can be told apart by plugin.
@@ -286,13 +322,40 @@ public final class ModuleCompiler {
 	}
 
 	/**
+	 * The stripped module of each class generated at build time, parsed once (as long as
+	 * the class lives, as the class's own {@code load()} keeps it) from the
+	 * {@code <SimpleName>.meta} resource the compiler Maven plugin writes next to it,
+	 * with its stubs shared ({@link #withSharedStubs}); through {@code load()} when there
+	 * is no such resource.
+	 */
+	private static final ClassValue<WasmModule> PRECOMPILED_MODULES = new ClassValue<>() {
+
+		@Override
+		protected WasmModule computeValue(Class<?> type) {
+			try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".meta")) {
+				if (in != null) {
+					// written by the build from a binary it validated, on the class path
+					// with the classes themselves; which functions the build left
+					// interpreted is not recorded, so the code is decoded
+					return parseStripped(in.readAllBytes(), true);
+				}
+				return (WasmModule) type.getMethod("load").invoke(null);
+			}
+			catch (IOException | ReflectiveOperationException | RuntimeException ex) {
+				throw new IllegalStateException("its module cannot be read: " + ex, ex);
+			}
+		}
+
+	};
+
+	/**
 	 * Loads classes generated at build time by Chicory's compiler Maven plugin: a class
 	 * with static {@code load()} (the stripped module) and {@code create(Instance)}.
 	 */
 	public static LoadedModule precompiled(WasmModule original, String className, ClassLoader classLoader) {
 		try {
 			Class<?> type = Class.forName(className, true, classLoader);
-			WasmModule stripped = (WasmModule) type.getMethod("load").invoke(null);
+			WasmModule stripped = PRECOMPILED_MODULES.get(type);
 			Method create = type.getMethod("create", Instance.class);
 			Function<Instance, Machine> factory = (instance) -> {
 				try {
@@ -307,7 +370,7 @@ public final class ModuleCompiler {
 			return new LoadedModule(stripped, factory, FunctionNames.of(original), 0, true, 0, className + "Machine",
 					new InterpretedStacks());
 		}
-		catch (ReflectiveOperationException | ClassCastException ex) {
+		catch (ReflectiveOperationException | ClassCastException | IllegalStateException ex) {
 			throw new PluginLoadException("precompiled plugin class " + className + " cannot be loaded (" + ex
 					+ "); is the plugins jar on the class path and built with the same Chicory version?", ex);
 		}

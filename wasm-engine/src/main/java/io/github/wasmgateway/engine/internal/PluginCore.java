@@ -2,6 +2,7 @@ package io.github.wasmgateway.engine.internal;
 
 import io.github.wasmgateway.engine.AbiProfile;
 import io.github.wasmgateway.engine.PluginFailure;
+import io.github.wasmgateway.engine.abi.HostFunctions;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.MetricsSink;
 import io.github.wasmgateway.engine.host.PluginLogger;
@@ -54,6 +55,12 @@ public final class PluginCore {
 	final java.util.List<String> wasiArguments;
 
 	/**
+	 * Whether the module imports WASI: a VM of one that does not (the AssemblyScript
+	 * plugins) builds no WASI instance, its streams and random source.
+	 */
+	final boolean importsWasi;
+
+	/**
 	 * Failures of this plugin's calls and of host services serving it: about a line a
 	 * second each.
 	 */
@@ -96,6 +103,7 @@ public final class PluginCore {
 		this.failures = failures;
 		this.wasiEnvironment = wasiEnvironment;
 		this.wasiArguments = wasiArguments;
+		this.importsWasi = HostFunctions.importsWasi(module.module());
 		this.failureLog = new LogThrottle(services.clock(), LOG_PERIOD_NANOS);
 		this.hostFailureLog = new LogThrottle(services.clock(), LOG_PERIOD_NANOS);
 	}

@@ -76,6 +76,7 @@ public final class PluginVm {
 
 	private final MemoryCap memoryCap;
 
+	/** Null when the module imports no WASI function. */
 	private final WasiPreview1 wasi;
 
 	private final Instance instance;
@@ -120,7 +121,7 @@ public final class PluginVm {
 		this.home = home;
 		this.createdNanos = core.services.clock().monotonicNanos();
 		this.calls = new GuestCalls(this, core, Thread.currentThread());
-		this.wasi = WasiSupport.create(core);
+		this.wasi = core.importsWasi ? WasiSupport.create(core) : null;
 		this.memoryCap = new MemoryCap(core.name, core.memoryLimitBytes);
 		try {
 			this.instance = Instance.builder(core.module.module())
