@@ -541,35 +541,45 @@ export function joseHeader(alg: JwsAlgorithm, typ: string, kid: string = ""): st
 
 // ------------------------------------------------------------------ JWT claims
 
-/** A NumericDate claim (RFC 7519 §2): absent, present (seconds, fraction dropped) or malformed. */
-export class NumericDate {
-  constructor(public readonly present: bool, public readonly valid: bool, public readonly seconds: i64) {}
-}
+// A NumericDate claim (RFC 7519 §2), read by numericDate into these (no object per
+// claim: every request checks three of them).
+const DATE_ABSENT = 0;
+const DATE_PRESENT = 1;
+const DATE_INVALID = 2;
+/** The seconds of the claim numericDate found present (fraction dropped). */
+let dateSeconds: i64 = 0;
 
-/** The NumericDate `name` of `claims`: a JSON number; anything else present is invalid. */
-export function numericDate(claims: JsonObject, name: string): NumericDate {
+/** Whether the NumericDate `name` of `claims` (a JSON number) is absent, present (in dateSeconds) or invalid. */
+function numericDate(claims: JsonObject, name: string): i32 {
   const v = claims.get(name);
-  if (v === null || v.kind == JsonKind.Null) return new NumericDate(false, true, 0);
+  if (v === null || v.kind == JsonKind.Null) return DATE_ABSENT;
   const n = v.asNumber();
-  if (n === null) return new NumericDate(true, false, 0);
-  if (n.integer) return new NumericDate(true, true, n.intValue);
+  if (n === null) return DATE_INVALID;
+  if (n.integer) {
+    dateSeconds = n.intValue;
+    return DATE_PRESENT;
+  }
   const f = n.value;
-  if (!isFinite(f) || f > 9.0e15 || f < -9.0e15) return new NumericDate(true, false, 0);
-  return new NumericDate(true, true, <i64>Math.floor(f));
+  if (!isFinite(f) || f > 9.0e15 || f < -9.0e15) return DATE_INVALID;
+  dateSeconds = <i64>Math.floor(f);
+  return DATE_PRESENT;
 }
 
 /** Why time claims refuse a token ("" when they accept it). */
 export function checkTimeClaims(claims: JsonObject, now: i64, leeway: i64, requireExp: bool): string {
   const exp = numericDate(claims, "exp");
+  const expSeconds = dateSeconds;
   const nbf = numericDate(claims, "nbf");
+  const nbfSeconds = dateSeconds;
   const iat = numericDate(claims, "iat");
-  if (!exp.valid) return "exp is not a number";
-  if (!nbf.valid) return "nbf is not a number";
-  if (!iat.valid) return "iat is not a number";
-  if (requireExp && !exp.present) return "exp is missing";
-  if (exp.present && now - leeway > exp.seconds) return "token is expired";
-  if (nbf.present && now + leeway < nbf.seconds) return "token is not valid yet";
-  if (iat.present && now + leeway < iat.seconds) return "token is issued in the future";
+  const iatSeconds = dateSeconds;
+  if (exp == DATE_INVALID) return "exp is not a number";
+  if (nbf == DATE_INVALID) return "nbf is not a number";
+  if (iat == DATE_INVALID) return "iat is not a number";
+  if (requireExp && exp == DATE_ABSENT) return "exp is missing";
+  if (exp == DATE_PRESENT && now - leeway > expSeconds) return "token is expired";
+  if (nbf == DATE_PRESENT && now + leeway < nbfSeconds) return "token is not valid yet";
+  if (iat == DATE_PRESENT && now + leeway < iatSeconds) return "token is issued in the future";
   return "";
 }
 
