@@ -78,19 +78,34 @@ export function base64UrlEncodeString(text: string): string {
   return encodeWith(URL, changetype<usize>(bytes), bytes.byteLength, false);
 }
 
-// The value of an alphabet character, or -1.
-function sextet(c: u32, url: bool): i32 {
-  if (c - 0x41 < 26) return <i32>(c - 0x41);
-  if (c - 0x61 < 26) return <i32>(c - 0x61 + 26);
-  if (c - 0x30 < 10) return <i32>(c - 0x30 + 52);
-  if (url) {
-    if (c == 0x2d) return 62; // '-'
-    if (c == 0x5f) return 63; // '_'
-  } else {
-    if (c == 0x2b) return 62; // '+'
-    if (c == 0x2f) return 63; // '/'
-  }
-  return -1;
+// The value of each ASCII character in the standard and the URL alphabet, -1 for none.
+// A table and i32 indices rather than range checks: Wasm's unsigned comparisons are
+// slow in some hosts (Chicory on Java 17 makes each one a call).
+const STANDARD_SEXTETS: usize = memory.data<i8>([
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+  52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+  -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+  -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+  41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+]);
+const URL_SEXTETS: usize = memory.data<i8>([
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1,
+  52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+  -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, 63,
+  -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+  41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+]);
+
+// The value of character `c` (0..0xffff) in the alphabet `table`, or -1.
+// @ts-ignore: decorator
+@inline function sextet(c: i32, table: usize): i32 {
+  return c < 128 ? <i32>load<i8>(table + <usize>c) : -1;
 }
 
 function decodeWith(text: string, start: i32, end: i32, url: bool, padding: Padding): Uint8Array | null {
@@ -114,35 +129,40 @@ function decodeWith(text: string, start: i32, end: i32, url: bool, padding: Padd
   const outLength = (n / 4) * 3 + (rest == 0 ? 0 : rest - 1);
   const out = new Uint8Array(outLength);
   const dst = out.dataStart;
+  const table = url ? URL_SEXTETS : STANDARD_SEXTETS;
   const src = changetype<usize>(text) + (<usize>start << 1);
-  let o: usize = 0;
-  let i: usize = 0;
-  const whole = <usize>(n - rest);
+  let o = 0;
+  let i = 0;
+  const whole = n - rest;
   while (i < whole) {
-    const a = sextet(<u32>load<u16>(src + (i << 1)), url);
-    const b = sextet(<u32>load<u16>(src + ((i + 1) << 1)), url);
-    const c = sextet(<u32>load<u16>(src + ((i + 2) << 1)), url);
-    const d = sextet(<u32>load<u16>(src + ((i + 3) << 1)), url);
+    const at = src + (<usize>i << 1);
+    const a = sextet(<i32>load<u16>(at), table);
+    const b = sextet(<i32>load<u16>(at, 2), table);
+    const c = sextet(<i32>load<u16>(at, 4), table);
+    const d = sextet(<i32>load<u16>(at, 6), table);
     if ((a | b | c | d) < 0) return null;
     const v = (<u32>a << 18) | (<u32>b << 12) | (<u32>c << 6) | <u32>d;
-    store<u8>(dst + o, <u8>(v >> 16));
-    store<u8>(dst + o + 1, <u8>(v >> 8));
-    store<u8>(dst + o + 2, <u8>v);
+    const to = dst + <usize>o;
+    store<u8>(to, <u8>(v >> 16));
+    store<u8>(to, <u8>(v >> 8), 1);
+    store<u8>(to, <u8>v, 2);
     o += 3;
     i += 4;
   }
+  const at = src + (<usize>i << 1);
+  const to = dst + <usize>o;
   if (rest == 2) {
-    const a = sextet(<u32>load<u16>(src + (i << 1)), url);
-    const b = sextet(<u32>load<u16>(src + ((i + 1) << 1)), url);
+    const a = sextet(<i32>load<u16>(at), table);
+    const b = sextet(<i32>load<u16>(at, 2), table);
     if ((a | b) < 0 || (b & 15) != 0) return null;
-    store<u8>(dst + o, <u8>((a << 2) | (b >> 4)));
+    store<u8>(to, <u8>((a << 2) | (b >> 4)));
   } else if (rest == 3) {
-    const a = sextet(<u32>load<u16>(src + (i << 1)), url);
-    const b = sextet(<u32>load<u16>(src + ((i + 1) << 1)), url);
-    const c = sextet(<u32>load<u16>(src + ((i + 2) << 1)), url);
+    const a = sextet(<i32>load<u16>(at), table);
+    const b = sextet(<i32>load<u16>(at, 2), table);
+    const c = sextet(<i32>load<u16>(at, 4), table);
     if ((a | b | c) < 0 || (c & 3) != 0) return null;
-    store<u8>(dst + o, <u8>((a << 2) | (b >> 4)));
-    store<u8>(dst + o + 1, <u8>(((b & 15) << 4) | (c >> 2)));
+    store<u8>(to, <u8>((a << 2) | (b >> 4)));
+    store<u8>(to, <u8>(((b & 15) << 4) | (c >> 2)), 1);
   }
   return out;
 }

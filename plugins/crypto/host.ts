@@ -41,30 +41,51 @@ export function hostHmacAvailable(): bool {
 /** The functions' names, UTF-8, encoded once. */
 const NAME_BYTES: StaticArray<ArrayBuffer> = [String.UTF8.encode(NAMES[VERIFY]), String.UTF8.encode(NAMES[HMAC])];
 
-/** The result of the foreign function `index`; null when the host lacks it or refuses the arguments. */
-function callHost(index: i32, args: HostArguments): Uint8Array | null {
-  if (unchecked(states[index]) == ABSENT) return null;
+/** Where the last successful call's result is (allocated by the host through our malloc). */
+let resultPointer: usize = 0;
+
+/**
+ * Calls the foreign function `index`; the size of its result (at resultPointer, 0 for
+ * none; the caller frees it), or -1 when the host lacks the function or refuses the arguments.
+ */
+function callHostRaw(index: i32, args: HostArguments): i32 {
+  if (unchecked(states[index]) == ABSENT) return -1;
   const name = unchecked(NAME_BYTES[index]);
   store<u64>(RETURN_SLOTS, 0);
   const status = proxy_call_foreign_function(
     changetype<usize>(name), <usize>name.byteLength, args.start(), <usize>args.size,
     RETURN_SLOTS, RETURN_SLOTS + 4,
   );
+  args.release();
   const pointer = <usize>load<u32>(RETURN_SLOTS);
   const size = <i32>load<u32>(RETURN_SLOTS + 4);
   if (status == NOT_FOUND) {
     unchecked(states[index] = ABSENT);
-    return null;
+    return -1;
   }
-  if (status != OK) return null; // BAD_ARGUMENT: this call falls back to Wasm
+  if (status != OK) return -1; // BAD_ARGUMENT: this call falls back to Wasm
   unchecked(states[index] = PRESENT);
+  resultPointer = pointer;
+  return size;
+}
+
+/** The result of the foreign function `index`; null when the host lacks it or refuses the arguments. */
+function callHost(index: i32, args: HostArguments): Uint8Array | null {
+  const size = callHostRaw(index, args);
+  if (size < 0) return null;
   const result = new Uint8Array(size);
-  if (pointer != 0) {
-    memory.copy(result.dataStart, pointer, <usize>size);
-    heap.free(pointer); // the host allocated it through our malloc
+  if (resultPointer != 0) {
+    memory.copy(result.dataStart, resultPointer, <usize>size);
+    heap.free(resultPointer); // the host allocated it through our malloc
   }
   return result;
 }
+
+/**
+ * The argument buffer of the last call, kept for the next one (every request verifies a
+ * signature: this saves allocating and collecting a buffer of a few hundred bytes each time).
+ */
+let spareBuffer: Uint8Array | null = null;
 
 /** Length-prefixed fields, written into one buffer as they are added. */
 export class HostArguments {
@@ -72,7 +93,19 @@ export class HostArguments {
   size: i32 = 0;
 
   constructor(capacity: i32 = 256) {
-    this.buffer = new Uint8Array(capacity);
+    const spare = spareBuffer;
+    if (spare !== null && spare.length >= capacity) {
+      this.buffer = spare;
+      spareBuffer = null;
+    } else {
+      this.buffer = new Uint8Array(capacity);
+    }
+  }
+
+  /** Hands the buffer back for the next arguments (after the call: this object is not used again). */
+  release(): void {
+    const spare = spareBuffer;
+    if (spare === null || spare.length < this.buffer.length) spareBuffer = this.buffer;
   }
 
   /** Where the fields start (valid until the next add). */
@@ -129,9 +162,12 @@ export function hostVerifyAvailable(): bool {
  * scheme, the hash and the key fields; the message and signature are added here.
  */
 export function hostVerify(args: HostArguments, message: Uint8Array, signature: Uint8Array): i32 {
-  const result = callHost(VERIFY, args.add(message).add(signature));
-  if (result === null || result.length != 1) return -1;
-  return unchecked(result[0]) == 1 ? 1 : 0;
+  const size = callHostRaw(VERIFY, args.add(message).add(signature));
+  if (size < 0) return -1;
+  const pointer = resultPointer;
+  const verdict = size == 1 ? (pointer != 0 && load<u8>(pointer) == 1 ? 1 : 0) : -1;
+  if (pointer != 0) heap.free(pointer); // the host allocated it through our malloc
+  return verdict;
 }
 
 /** HMAC-`alg` of `message` under `key` by the host; null when it cannot. */

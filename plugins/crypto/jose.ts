@@ -157,13 +157,13 @@ export class JwkSet {
   /** One line per key left out (unsupported type or use), for a warning. */
   skipped: string[] = [];
 
-  /** The keys whose "kid" is `kid`. */
-  withKid(kid: string): Jwk[] {
-    const found = new Array<Jwk>();
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i].kid == kid) found.push(this.keys[i]);
+  /** The first key whose "kid" is `kid`, or null. */
+  firstWithKid(kid: string): Jwk | null {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (unchecked(keys[i]).kid == kid) return unchecked(keys[i]);
     }
-    return found;
+    return null;
   }
 }
 
@@ -391,16 +391,27 @@ export const JWS_MAX_LENGTH: i32 = 16384;
 
 /** A compact JWS split and decoded (RFC 7515 §7.1); the signature is not checked yet. */
 export class CompactJws {
-  header: JsonObject = new JsonObject();
-  payload: JsonObject = new JsonObject();
   /** The "alg" header as written. */
-  algName: string = "";
-  alg: JwsAlgorithm = JwsAlgorithm.None;
-  kid: string = "";
-  typ: string = "";
-  /** ASCII(BASE64URL(header) || '.' || BASE64URL(payload)). */
-  signingInput: string = "";
-  signature: Uint8Array = new Uint8Array(0);
+  algName: string;
+  alg: JwsAlgorithm;
+  kid: string;
+  typ: string;
+
+  constructor(
+    public header: JsonObject,
+    public payload: JsonObject,
+    alg: string,
+    kid: string,
+    typ: string,
+    /** ASCII(BASE64URL(header) || '.' || BASE64URL(payload)). */
+    public signingInput: Uint8Array,
+    public signature: Uint8Array,
+  ) {
+    this.algName = alg;
+    this.alg = jwsAlgorithm(alg);
+    this.kid = kid;
+    this.typ = typ;
+  }
 }
 
 export class JwsResult {
@@ -417,11 +428,21 @@ export class JwsResult {
 export function parseCompactJws(token: string): JwsResult {
   if (token.length == 0) return new JwsResult(null, "empty token");
   if (token.length > JWS_MAX_LENGTH) return new JwsResult(null, "token longer than " + JWS_MAX_LENGTH.toString() + " characters");
-  const first = token.indexOf(".");
-  if (first < 0) return new JwsResult(null, "not a compact JWS: no '.'");
-  const second = token.indexOf(".", first + 1);
-  if (second < 0) return new JwsResult(null, "not a compact JWS: two parts");
-  if (token.indexOf(".", second + 1) >= 0) return new JwsResult(null, "not a compact JWS: more than three parts");
+  // the dots in one pass (String#indexOf compares a substring at every position)
+  const length = token.length;
+  const chars = changetype<usize>(token);
+  let first = -1;
+  let second = -1;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    if (load<u16>(chars + (<usize>i << 1)) != 0x2e) continue;
+    if (dots == 0) first = i;
+    else if (dots == 1) second = i;
+    dots++;
+  }
+  if (dots == 0) return new JwsResult(null, "not a compact JWS: no '.'");
+  if (dots == 1) return new JwsResult(null, "not a compact JWS: two parts");
+  if (dots > 2) return new JwsResult(null, "not a compact JWS: more than three parts");
   const headerBytes = base64UrlDecodeRange(token, 0, first);
   if (headerBytes === null || headerBytes.length == 0) return new JwsResult(null, "header is not base64url");
   const payloadBytes = base64UrlDecodeRange(token, first + 1, second);
@@ -440,7 +461,6 @@ export function parseCompactJws(token: string): JwsResult {
   if (alg === null) return new JwsResult(null, "header has no string \"alg\"");
   if (header.has("crit")) return new JwsResult(null, "header has \"crit\": no extension is supported");
   if (header.has("b64")) return new JwsResult(null, "header has \"b64\": unencoded payloads are not supported");
-  const jws = new CompactJws();
   for (let i = 0; i < header.keys.length; i++) {
     const key = header.keys[i];
     if ((key == "kid" || key == "typ") && header.get(key)!.kind != JsonKind.String) {
@@ -449,22 +469,25 @@ export function parseCompactJws(token: string): JwsResult {
   }
   const kid = stringMember(header, "kid");
   const typ = stringMember(header, "typ");
-  jws.header = header;
-  jws.payload = payload;
-  jws.algName = alg;
-  jws.alg = jwsAlgorithm(alg);
-  jws.kid = kid !== null ? kid : "";
-  jws.typ = typ !== null ? typ : "";
-  jws.signingInput = token.substring(0, second);
-  jws.signature = signature;
+  const jws = new CompactJws(header, payload, alg, kid !== null ? kid : "", typ !== null ? typ : "",
+    asciiBytes(token, second), signature);
   return new JwsResult(jws, "");
+}
+
+/** The first `length` characters of `text`, which are ASCII (base64url and '.': checked by the decoding), as bytes. */
+function asciiBytes(text: string, length: i32): Uint8Array {
+  const bytes = new Uint8Array(length);
+  const from = changetype<usize>(text);
+  const to = bytes.dataStart;
+  for (let i = 0; i < length; i++) store<u8>(to + <usize>i, <u8>load<u16>(from + (<usize>i << 1)));
+  return bytes;
 }
 
 /** Whether the signature of `jws` is valid under `key` (the algorithm must suit the key). */
 export function verifyJws(jws: CompactJws, key: Jwk): bool {
   const alg = jws.alg;
   if (!key.accepts(alg)) return false;
-  const input = utf8Bytes(jws.signingInput);
+  const input = jws.signingInput;
   if (isHmacAlgorithm(alg)) {
     const expected = hmac(jwsHash(alg), changetype<Uint8Array>(key.secret), input);
     return constantTimeEqual(expected, jws.signature);
@@ -478,14 +501,14 @@ export function verifyJws(jws: CompactJws, key: Jwk): bool {
 /** Verifies an HMAC-signed `jws` with a raw secret (the algorithm must be HS*). */
 export function verifyJwsHmac(jws: CompactJws, secret: Uint8Array): bool {
   if (!isHmacAlgorithm(jws.alg)) return false;
-  const expected = hmac(jwsHash(jws.alg), secret, utf8Bytes(jws.signingInput));
+  const expected = hmac(jwsHash(jws.alg), secret, jws.signingInput);
   return constantTimeEqual(expected, jws.signature);
 }
 
 /** Verifies an RSA-signed `jws` with a public key (the algorithm must be RS*). */
 export function verifyJwsRsa(jws: CompactJws, key: RsaPublicKey): bool {
   if (!isRsaAlgorithm(jws.alg)) return false;
-  return rsaPkcs1v15Verify(key, jwsHash(jws.alg), utf8Bytes(jws.signingInput), jws.signature);
+  return rsaPkcs1v15Verify(key, jwsHash(jws.alg), jws.signingInput, jws.signature);
 }
 
 /** BASE64URL(header) "." BASE64URL(payload) of two JSON texts. */
@@ -518,35 +541,45 @@ export function joseHeader(alg: JwsAlgorithm, typ: string, kid: string = ""): st
 
 // ------------------------------------------------------------------ JWT claims
 
-/** A NumericDate claim (RFC 7519 §2): absent, present (seconds, fraction dropped) or malformed. */
-export class NumericDate {
-  constructor(public readonly present: bool, public readonly valid: bool, public readonly seconds: i64) {}
-}
+// A NumericDate claim (RFC 7519 §2), read by numericDate into these (no object per
+// claim: every request checks three of them).
+const DATE_ABSENT = 0;
+const DATE_PRESENT = 1;
+const DATE_INVALID = 2;
+/** The seconds of the claim numericDate found present (fraction dropped). */
+let dateSeconds: i64 = 0;
 
-/** The NumericDate `name` of `claims`: a JSON number; anything else present is invalid. */
-export function numericDate(claims: JsonObject, name: string): NumericDate {
+/** Whether the NumericDate `name` of `claims` (a JSON number) is absent, present (in dateSeconds) or invalid. */
+function numericDate(claims: JsonObject, name: string): i32 {
   const v = claims.get(name);
-  if (v === null || v.kind == JsonKind.Null) return new NumericDate(false, true, 0);
+  if (v === null || v.kind == JsonKind.Null) return DATE_ABSENT;
   const n = v.asNumber();
-  if (n === null) return new NumericDate(true, false, 0);
-  if (n.integer) return new NumericDate(true, true, n.intValue);
+  if (n === null) return DATE_INVALID;
+  if (n.integer) {
+    dateSeconds = n.intValue;
+    return DATE_PRESENT;
+  }
   const f = n.value;
-  if (!isFinite(f) || f > 9.0e15 || f < -9.0e15) return new NumericDate(true, false, 0);
-  return new NumericDate(true, true, <i64>Math.floor(f));
+  if (!isFinite(f) || f > 9.0e15 || f < -9.0e15) return DATE_INVALID;
+  dateSeconds = <i64>Math.floor(f);
+  return DATE_PRESENT;
 }
 
 /** Why time claims refuse a token ("" when they accept it). */
 export function checkTimeClaims(claims: JsonObject, now: i64, leeway: i64, requireExp: bool): string {
   const exp = numericDate(claims, "exp");
+  const expSeconds = dateSeconds;
   const nbf = numericDate(claims, "nbf");
+  const nbfSeconds = dateSeconds;
   const iat = numericDate(claims, "iat");
-  if (!exp.valid) return "exp is not a number";
-  if (!nbf.valid) return "nbf is not a number";
-  if (!iat.valid) return "iat is not a number";
-  if (requireExp && !exp.present) return "exp is missing";
-  if (exp.present && now - leeway > exp.seconds) return "token is expired";
-  if (nbf.present && now + leeway < nbf.seconds) return "token is not valid yet";
-  if (iat.present && now + leeway < iat.seconds) return "token is issued in the future";
+  const iatSeconds = dateSeconds;
+  if (exp == DATE_INVALID) return "exp is not a number";
+  if (nbf == DATE_INVALID) return "nbf is not a number";
+  if (iat == DATE_INVALID) return "iat is not a number";
+  if (requireExp && exp == DATE_ABSENT) return "exp is missing";
+  if (exp == DATE_PRESENT && now - leeway > expSeconds) return "token is expired";
+  if (nbf == DATE_PRESENT && now + leeway < nbfSeconds) return "token is not valid yet";
+  if (iat == DATE_PRESENT && now + leeway < iatSeconds) return "token is issued in the future";
   return "";
 }
 

@@ -17,36 +17,72 @@ export class HeaderPair {
   constructor(public name: string, public value: string) {}
 }
 
+// Names and short values go to the host from static scratch space when they are ASCII
+// (nearly always): every request reads and sets headers, and a new buffer each time
+// costs an allocation and its collection. The host reads them during the call.
+const SCRATCH_SIZE: i32 = 256;
+const NAME_SCRATCH: usize = memory.data(SCRATCH_SIZE);
+const VALUE_SCRATCH: usize = memory.data(SCRATCH_SIZE);
+/** The length of what utf8For wrote last. */
+let utf8Length: usize = 0;
+
+/**
+ * `text` as UTF-8 for a host call: in `scratch` when it is ASCII and fits, else in a new
+ * buffer (valid until the callback returns: the SDK collects garbage only then). Its
+ * pointer; its length in utf8Length.
+ */
+function utf8For(text: string, scratch: usize): usize {
+  const length = text.length;
+  if (length <= SCRATCH_SIZE) {
+    const from = changetype<usize>(text);
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      const c = <i32>load<u16>(from + (<usize>i << 1));
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      store<u8>(scratch + <usize>i, <u8>c);
+    }
+    if (ascii) {
+      utf8Length = <usize>length;
+      return scratch;
+    }
+  }
+  const bytes = String.UTF8.encode(text);
+  utf8Length = <usize>bytes.byteLength;
+  return changetype<usize>(bytes);
+}
+
 /** The first value of `name` in `map`, or null when absent. */
 export function getHeader(map: MapType, name: string): string | null {
-  const key = String.UTF8.encode(name);
+  const key = utf8For(name, NAME_SCRATCH);
   clearReturnSlots();
-  const status = proxy_get_header_map_value(<u32>map, changetype<usize>(key), <usize>key.byteLength,
-    RETURN_SLOTS, RETURN_SLOTS + 4);
+  const status = proxy_get_header_map_value(<u32>map, key, utf8Length, RETURN_SLOTS, RETURN_SLOTS + 4);
   if (status != Status.Ok) return null;
   return takeString(returnPointer(), returnSize());
 }
 
 /** Adds a value, keeping existing ones. */
 export function addHeader(map: MapType, name: string, value: string): Status {
-  const key = String.UTF8.encode(name);
-  const bytes = String.UTF8.encode(value);
-  return <Status>proxy_add_header_map_value(<u32>map, changetype<usize>(key), <usize>key.byteLength,
-    changetype<usize>(bytes), <usize>bytes.byteLength);
+  const key = utf8For(name, NAME_SCRATCH);
+  const keyLength = utf8Length;
+  const bytes = utf8For(value, VALUE_SCRATCH);
+  return <Status>proxy_add_header_map_value(<u32>map, key, keyLength, bytes, utf8Length);
 }
 
 /** Replaces every value of `name` with `value` (adds it when absent). */
 export function replaceHeader(map: MapType, name: string, value: string): Status {
-  const key = String.UTF8.encode(name);
-  const bytes = String.UTF8.encode(value);
-  return <Status>proxy_replace_header_map_value(<u32>map, changetype<usize>(key), <usize>key.byteLength,
-    changetype<usize>(bytes), <usize>bytes.byteLength);
+  const key = utf8For(name, NAME_SCRATCH);
+  const keyLength = utf8Length;
+  const bytes = utf8For(value, VALUE_SCRATCH);
+  return <Status>proxy_replace_header_map_value(<u32>map, key, keyLength, bytes, utf8Length);
 }
 
 /** Removes every value of `name`. */
 export function removeHeader(map: MapType, name: string): Status {
-  const key = String.UTF8.encode(name);
-  return <Status>proxy_remove_header_map_value(<u32>map, changetype<usize>(key), <usize>key.byteLength);
+  const key = utf8For(name, NAME_SCRATCH);
+  return <Status>proxy_remove_header_map_value(<u32>map, key, utf8Length);
 }
 
 /** Every header of `map`, in order (empty when the map does not exist yet). */

@@ -238,6 +238,15 @@ function hexDigit(value: i32): string {
   return String.fromCharCode(value < 10 ? 48 + value : 87 + value);
 }
 
+/**
+ * The UTF-16 code unit at `index`, which the caller has checked is within `text`
+ * (charCodeAt checks again with an unsigned comparison, slow in some hosts).
+ */
+// @ts-ignore: decorator
+@inline function codeAt(text: string, index: i32): i32 {
+  return <i32>load<u16>(changetype<usize>(text) + (<usize>index << 1));
+}
+
 class JsonParser {
   pos: i32 = 0;
   errorAt: i32 = -1;
@@ -268,12 +277,12 @@ class JsonParser {
   }
 
   peek(): i32 {
-    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
+    return this.pos < this.text.length ? codeAt(this.text, this.pos) : -1;
   }
 
   skipSpace(): void {
     while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
+      const c = codeAt(this.text, this.pos);
       if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) break;
       this.pos++;
     }
@@ -303,7 +312,7 @@ class JsonParser {
   literal(word: string): bool {
     if (this.pos + word.length > this.text.length) return false;
     for (let i = 0; i < word.length; i++) {
-      if (this.text.charCodeAt(this.pos + i) != word.charCodeAt(i)) return false;
+      if (codeAt(this.text, this.pos + i) != codeAt(word, i)) return false;
     }
     this.pos += word.length;
     return true;
@@ -385,7 +394,7 @@ class JsonParser {
     let start = this.pos;
     let parts: string[] | null = null;
     while (this.pos < text.length) {
-      const c = text.charCodeAt(this.pos);
+      const c = codeAt(text, this.pos);
       if (c == 0x22) {
         const tail = text.substring(start, this.pos);
         this.pos++;
@@ -486,7 +495,7 @@ class JsonParser {
       if (digitsEnd - digitsStart > 18) {
         integer = false;
       } else {
-        for (let i = digitsStart; i < digitsEnd; i++) intValue = intValue * 10 + <i64>(text.charCodeAt(i) - 0x30);
+        for (let i = digitsStart; i < digitsEnd; i++) intValue = intValue * 10 + <i64>(codeAt(text, i) - 0x30);
         if (negative) intValue = -intValue;
       }
     }

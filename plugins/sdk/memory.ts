@@ -30,8 +30,24 @@ export function takeString(pointer: usize, size: usize): string {
     freeHostBlock(pointer);
     return "";
   }
-  const text = String.UTF8.decodeUnsafe(pointer, size);
+  const text = asciiString(pointer, <i32>size);
   heap.free(pointer);
+  return text;
+}
+
+/**
+ * `size` bytes at `pointer` as a string: widened directly when they are all ASCII (header
+ * values nearly always are; i32 indices, as unsigned comparisons are slow in some hosts),
+ * else decoded as UTF-8.
+ */
+function asciiString(pointer: usize, size: i32): string {
+  const text = changetype<string>(__new(<usize>size << 1, idof<string>()));
+  const to = changetype<usize>(text);
+  for (let i = 0; i < size; i++) {
+    const c = <i32>load<u8>(pointer + <usize>i);
+    if (c >= 0x80) return String.UTF8.decodeUnsafe(pointer, <usize>size);
+    store<u16>(to + (<usize>i << 1), <u16>c);
+  }
   return text;
 }
 

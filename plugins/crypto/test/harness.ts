@@ -329,8 +329,8 @@ export function jwsVerify(token: string, jwksText: string): string {
   if (parsed.jws === null) return "parse error: " + parsed.error;
   const jws = parsed.jws!;
   const set = r.set!;
-  const byKid = set.withKid(jws.kid);
-  const key = jws.kid.length > 0 && byKid.length > 0 ? byKid[0] : set.keys[0];
+  const byKid = jws.kid.length > 0 ? set.firstWithKid(jws.kid) : null;
+  const key = byKid !== null ? byKid : set.keys[0];
   if (!c.verifyJws(jws, key)) return "bad signature";
   return "ok " + jws.payload.stringify();
 }

@@ -361,8 +361,8 @@ class JwtAuthContext extends HttpContext {
     // the key named by kid, else the first key (as Higress)
     let key: Jwk = consumer.jwks.keys[0];
     if (jws.kid.length > 0) {
-      const byKid = consumer.jwks.withKid(jws.kid);
-      if (byKid.length > 0) key = byKid[0];
+      const byKid = consumer.jwks.firstWithKid(jws.kid);
+      if (byKid !== null) key = byKid;
     }
     if (!verifyJws(jws, key)) {
       logWarn(PLUGIN + ": jwt verify failed, consumer: " + consumer.name + ", reason: signature (" + jws.algName + ") does not verify");
