@@ -22,6 +22,12 @@ final class GuestMemory {
 	/** Strings up to this many bytes are decoded from {@link #text}, not a fresh copy. */
 	private static final int SHORT_STRING = 256;
 
+	/**
+	 * Copies up to this many bytes go byte by byte: for a header value of a few bytes
+	 * that is cheaper than the bulk copy's checks and array copy.
+	 */
+	private static final int SHORT_COPY = 16;
+
 	/** Reused for serialized header maps: the VM is single-threaded. */
 	private byte[] scratch = new byte[1024];
 
@@ -130,10 +136,61 @@ final class GuestMemory {
 			if (address == 0 || !inBounds(address, length)) {
 				return Status.INVALID_MEMORY_ACCESS;
 			}
-			memory().write((int) address, data, 0, length);
+			Memory memory = memory();
+			if (length <= SHORT_COPY) {
+				for (int i = 0; i < length; i++) {
+					memory.writeByte((int) address + i, data[i]);
+				}
+			}
+			else {
+				memory.write((int) address, data, 0, length);
+			}
 		}
-		writeU32(returnPointer, address);
-		writeU32(returnSize, length);
+		return answer(returnPointer, address, returnSize, length);
+	}
+
+	/**
+	 * {@link #copyOut(byte[], long, long)} of {@code text} in UTF-8; ASCII text (header
+	 * values, nearly always) is written straight into the guest's memory, with no copy in
+	 * between.
+	 */
+	int copyOut(String text, long returnPointer, long returnSize) {
+		int length = text.length();
+		if (length > SHORT_STRING || !ascii(text)) {
+			byte[] bytes = scratch(length * 3);
+			return copyOut(bytes, HeaderPairs.encode(text, bytes, 0), returnPointer, returnSize);
+		}
+		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+			return Status.INVALID_MEMORY_ACCESS;
+		}
+		long address = 0;
+		if (length > 0) {
+			address = allocate(length);
+			if (address == 0 || !inBounds(address, length)) {
+				return Status.INVALID_MEMORY_ACCESS;
+			}
+			Memory memory = memory();
+			for (int i = 0; i < length; i++) {
+				memory.writeByte((int) address + i, (byte) text.charAt(i));
+			}
+		}
+		return answer(returnPointer, address, returnSize, length);
+	}
+
+	private static boolean ascii(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			if (text.charAt(i) >= 0x80) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Writes (address, length) at the two return addresses, checked by the caller. */
+	private int answer(long returnPointer, long address, long returnSize, int length) {
+		Memory memory = memory();
+		memory.writeI32((int) u32(returnPointer), (int) address);
+		memory.writeI32((int) u32(returnSize), length);
 		return Status.OK;
 	}
 
