@@ -88,7 +88,16 @@ final class GuestMemory {
 		if (len > HeaderNames.MAX_LENGTH) {
 			return HeaderNames.lowerCase(readString(pointer, length));
 		}
-		return this.headerNames.name(readText(pointer, len), len);
+		Memory memory = memory();
+		int address = (int) u32(pointer);
+		byte[] buffer = this.text;
+		int hash = HeaderNames.HASH_START;
+		for (int i = 0; i < len; i++) {
+			byte next = memory.read(address + i);
+			buffer[i] = next;
+			hash = HeaderNames.hash(hash, next);
+		}
+		return this.headerNames.name(buffer, len, hash);
 	}
 
 	/**
