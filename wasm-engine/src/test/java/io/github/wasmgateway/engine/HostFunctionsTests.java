@@ -224,6 +224,20 @@ class HostFunctionsTests extends ExerciserTestSupport {
 	}
 
 	@BothModes
+	void getHeaderAnswersShortLongAndNonAsciiValuesByteForByte(ExecutionMode mode) {
+		// the host writes short ASCII values byte by byte, longer ones in bulk, and
+		// others
+		// as UTF-8
+		for (String value : List.of("v", "a-value-of-17-by", "x".repeat(300), "grüße, 東京", "é".repeat(200))) {
+			try (Exerciser exerciser = exerciser(mode)) {
+				Outcome outcome = exerciser.run("get-header:x-tenant", "x-tenant", value);
+				assertThat(outcome.status()).isEqualTo(OK);
+				assertThat(outcome.result()).isEqualTo(value);
+			}
+		}
+	}
+
+	@BothModes
 	void getHeaderOfAMissingHeaderIsNotFound(ExecutionMode mode) {
 		try (Exerciser exerciser = exerciser(mode)) {
 			Outcome outcome = exerciser.run("get-header:x-missing");

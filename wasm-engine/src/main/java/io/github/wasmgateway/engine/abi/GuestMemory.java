@@ -38,6 +38,12 @@ final class GuestMemory {
 	private byte[] scratch = NO_SCRATCH;
 
 	/**
+	 * Copies up to this many bytes go byte by byte: for a header value of a few bytes
+	 * that is cheaper than the bulk copy's checks and array copy.
+	 */
+	private static final int SHORT_COPY = 16;
+
+	/**
 	 * Reused to decode short strings; separate from {@link #scratch}, which may hold an
 	 * answer while the allocator runs guest code that calls back in.
 	 */
@@ -94,7 +100,16 @@ final class GuestMemory {
 		if (len > HeaderNames.MAX_LENGTH) {
 			return HeaderNames.lowerCase(readString(pointer, length));
 		}
-		return this.headerNames.name(readText(pointer, len), len);
+		Memory memory = memory();
+		int address = (int) u32(pointer);
+		byte[] buffer = this.text;
+		int hash = HeaderNames.HASH_START;
+		for (int i = 0; i < len; i++) {
+			byte next = memory.read(address + i);
+			buffer[i] = next;
+			hash = HeaderNames.hash(hash, next);
+		}
+		return this.headerNames.name(buffer, len, hash);
 	}
 
 	/**
@@ -142,10 +157,61 @@ final class GuestMemory {
 			if (address == 0 || !inBounds(address, length)) {
 				return Status.INVALID_MEMORY_ACCESS;
 			}
-			memory().write((int) address, data, 0, length);
+			Memory memory = memory();
+			if (length <= SHORT_COPY) {
+				for (int i = 0; i < length; i++) {
+					memory.writeByte((int) address + i, data[i]);
+				}
+			}
+			else {
+				memory.write((int) address, data, 0, length);
+			}
 		}
-		writeU32(returnPointer, address);
-		writeU32(returnSize, length);
+		return answer(returnPointer, address, returnSize, length);
+	}
+
+	/**
+	 * {@link #copyOut(byte[], long, long)} of {@code text} in UTF-8; ASCII text (header
+	 * values, nearly always) is written straight into the guest's memory, with no copy in
+	 * between.
+	 */
+	int copyOut(String text, long returnPointer, long returnSize) {
+		int length = text.length();
+		if (length > SHORT_STRING || !ascii(text)) {
+			byte[] bytes = scratch(length * 3);
+			return copyOut(bytes, HeaderPairs.encode(text, bytes, 0), returnPointer, returnSize);
+		}
+		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+			return Status.INVALID_MEMORY_ACCESS;
+		}
+		long address = 0;
+		if (length > 0) {
+			address = allocate(length);
+			if (address == 0 || !inBounds(address, length)) {
+				return Status.INVALID_MEMORY_ACCESS;
+			}
+			Memory memory = memory();
+			for (int i = 0; i < length; i++) {
+				memory.writeByte((int) address + i, (byte) text.charAt(i));
+			}
+		}
+		return answer(returnPointer, address, returnSize, length);
+	}
+
+	private static boolean ascii(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			if (text.charAt(i) >= 0x80) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Writes (address, length) at the two return addresses, checked by the caller. */
+	private int answer(long returnPointer, long address, long returnSize, int length) {
+		Memory memory = memory();
+		memory.writeI32((int) u32(returnPointer), (int) address);
+		memory.writeI32((int) u32(returnSize), length);
 		return Status.OK;
 	}
 

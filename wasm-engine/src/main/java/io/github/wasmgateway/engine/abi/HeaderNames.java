@@ -17,28 +17,46 @@ final class HeaderNames {
 
 	private static final int SLOTS = 64;
 
+	/** The hash of no bytes; {@link #hash} folds in the next. */
+	static final int HASH_START = 1;
+
 	private final byte[][] bytes = new byte[SLOTS][];
 
 	private final String[] names = new String[SLOTS];
 
+	/** Folds one more byte into a name's hash, which starts at {@link #HASH_START}. */
+	static int hash(int hash, byte next) {
+		return 31 * hash + next;
+	}
+
 	/**
 	 * The lower-case name of the first {@code length} bytes of {@code buffer}
 	 * ({@code length <= MAX_LENGTH}): {@link #lowerCase} of their UTF-8 decoding.
+	 * {@code hash} is their {@link #hash}, which the caller computes as it reads them.
 	 */
-	String name(byte[] buffer, int length) {
-		int hash = 1;
-		for (int i = 0; i < length; i++) {
-			hash = 31 * hash + buffer[i];
-		}
+	String name(byte[] buffer, int length, int hash) {
 		int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
 		byte[] known = this.bytes[slot];
-		if (known != null && Arrays.equals(known, 0, known.length, buffer, 0, length)) {
+		if (known != null && same(known, buffer, length)) {
 			return this.names[slot];
 		}
 		String name = lowerCase(new String(buffer, 0, length, StandardCharsets.UTF_8));
 		this.bytes[slot] = Arrays.copyOf(buffer, length);
 		this.names[slot] = name;
 		return name;
+	}
+
+	/** A byte loop: names are a few bytes, shorter than a bulk compare pays off. */
+	private static boolean same(byte[] known, byte[] buffer, int length) {
+		if (known.length != length) {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			if (known[i] != buffer[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -413,9 +413,7 @@ final class ProxyAbi {
 			// (Context::getHeaderMapValue), and Rust SDK 0.1.x panics on any other status
 			return this.abi010 ? this.memory.copyOut(EMPTY, a[3], a[4]) : Status.NOT_FOUND;
 		}
-		byte[] scratch = this.memory.scratch(value.length() * 3);
-		int length = HeaderPairs.encode(value, scratch, 0);
-		return this.memory.copyOut(scratch, length, a[3], a[4]);
+		return this.memory.copyOut(value, a[3], a[4]);
 	}
 
 	private long editHeader(long[] a, Edit edit) {

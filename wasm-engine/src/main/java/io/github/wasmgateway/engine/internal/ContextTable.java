@@ -119,14 +119,28 @@ public final class ContextTable {
 
 	// ---- the effective context
 
+	/*
+	 * The stores are skipped when nothing changes (every callback of a stream but its
+	 * first): storing a reference into this long-lived table costs a GC write barrier
+	 * with a memory fence, several callbacks per request.
+	 */
+
 	void enterStream(StreamContext stream) {
-		this.effectiveStream = stream;
-		this.effectiveRoot = stream.root;
+		if (this.effectiveStream != stream) {
+			this.effectiveStream = stream;
+		}
+		if (this.effectiveRoot != stream.root) {
+			this.effectiveRoot = stream.root;
+		}
 	}
 
 	void enterRoot(RootContext root) {
-		this.effectiveStream = null;
-		this.effectiveRoot = root;
+		if (this.effectiveStream != null) {
+			this.effectiveStream = null;
+		}
+		if (this.effectiveRoot != root) {
+			this.effectiveRoot = root;
+		}
 	}
 
 	public StreamContext effectiveStream() {
