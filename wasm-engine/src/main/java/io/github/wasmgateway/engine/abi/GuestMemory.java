@@ -148,15 +148,11 @@ final class GuestMemory {
 	 * Envoy.
 	 */
 	int copyOut(byte[] data, int length, long returnPointer, long returnSize) {
-		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+		long address = answerMemory(returnPointer, returnSize, length);
+		if (address < 0) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		long address = 0;
 		if (length > 0) {
-			address = allocate(length);
-			if (address == 0 || !inBounds(address, length)) {
-				return Status.INVALID_MEMORY_ACCESS;
-			}
 			Memory memory = memory();
 			if (length <= SHORT_COPY) {
 				for (int i = 0; i < length; i++) {
@@ -181,15 +177,11 @@ final class GuestMemory {
 			byte[] bytes = scratch(length * 3);
 			return copyOut(bytes, HeaderPairs.encode(text, bytes, 0), returnPointer, returnSize);
 		}
-		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+		long address = answerMemory(returnPointer, returnSize, length);
+		if (address < 0) {
 			return Status.INVALID_MEMORY_ACCESS;
 		}
-		long address = 0;
 		if (length > 0) {
-			address = allocate(length);
-			if (address == 0 || !inBounds(address, length)) {
-				return Status.INVALID_MEMORY_ACCESS;
-			}
 			Memory memory = memory();
 			for (int i = 0; i < length; i++) {
 				memory.writeByte((int) address + i, (byte) text.charAt(i));
@@ -205,6 +197,22 @@ final class GuestMemory {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Where an answer of {@code length} bytes goes: memory from the guest's allocator (0
+	 * for an empty answer), or -1 when a return address or the allocated memory is out of
+	 * bounds or the allocator fails.
+	 */
+	private long answerMemory(long returnPointer, long returnSize, int length) {
+		if (!inBounds(returnPointer, 4) || !inBounds(returnSize, 4)) {
+			return -1;
+		}
+		if (length == 0) {
+			return 0;
+		}
+		long address = allocate(length);
+		return (address == 0 || !inBounds(address, length)) ? -1 : address;
 	}
 
 	/** Writes (address, length) at the two return addresses, checked by the caller. */
