@@ -23,7 +23,7 @@ final class GuestMemory {
 	private static final int SHORT_STRING = 256;
 
 	/**
-	 * A scratch array above this size is given back once a call needs no more than this:
+	 * The largest scratch array a VM keeps: a larger value gets an array of its own, so
 	 * one large header map does not keep its array for the VM's life.
 	 */
 	static final int SCRATCH_KEPT = 64 * 1024;
@@ -235,13 +235,13 @@ final class GuestMemory {
 
 	/** A scratch array of at least {@code size} bytes, valid until the next call. */
 	byte[] scratch(int size) {
+		if (size > SCRATCH_KEPT) {
+			// one large value: an array of its own, garbage once the caller is done
+			return new byte[size];
+		}
 		int length = this.scratch.length;
 		if (length < size) {
-			this.scratch = new byte[Math.max(size, length * 2)];
-		}
-		else if (length > SCRATCH_KEPT && size <= SCRATCH_KEPT) {
-			// a caller still holding the large array keeps it until it is done
-			this.scratch = new byte[size];
+			this.scratch = new byte[Math.min(SCRATCH_KEPT, Math.max(size, length * 2))];
 		}
 		return this.scratch;
 	}
