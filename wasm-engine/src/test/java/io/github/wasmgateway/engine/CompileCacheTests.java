@@ -68,14 +68,8 @@ class CompileCacheTests {
 		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
 			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
 			assertThat(compiled.fromCache()).isTrue();
-			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("cached").build())) {
-				PluginConfiguration configuration = plugin.configure(new byte[0]);
-				TestExchange exchange = TestExchange.get("/");
-				HttpStream stream = plugin.openStream(configuration, exchange);
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
-				stream.finish();
-				assertThat(exchange.requestHeaders.get("x-fixture")).isEqualTo("go-profile");
-			}
+			assertThat(requestHeadersAfterOneRequest(restarted, compiled, "cached").get("x-fixture"))
+				.isEqualTo("go-profile");
 		}
 	}
 
@@ -150,15 +144,8 @@ class CompileCacheTests {
 			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
 			assertThat(compiled.fromCache()).isTrue();
 			assertThat(compiled.interpretedFunctions()).isEqualTo(1);
-			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("huge").build())) {
-				PluginConfiguration configuration = plugin.configure(new byte[0]);
-				TestExchange exchange = TestExchange.get("/");
-				HttpStream stream = plugin.openStream(configuration, exchange);
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
-				stream.finish();
-				// huge() ran in the interpreter, from the body the stripped module kept
-				assertThat(exchange.requestHeaders.get("x-huge")).isEqualTo("ok");
-			}
+			// huge() ran in the interpreter, from the body the stripped module kept
+			assertThat(requestHeadersAfterOneRequest(restarted, compiled, "huge").get("x-huge")).isEqualTo("ok");
 		}
 	}
 
@@ -175,14 +162,8 @@ class CompileCacheTests {
 		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
 			CompiledPlugin compiled = restarted.compile(binary, ExecutionMode.AOT);
 			assertThat(compiled.fromCache()).isTrue();
-			try (Plugin plugin = restarted.createPlugin(compiled, PluginSettings.builder("cached").build())) {
-				PluginConfiguration configuration = plugin.configure(new byte[0]);
-				TestExchange exchange = TestExchange.get("/");
-				HttpStream stream = plugin.openStream(configuration, exchange);
-				assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
-				stream.finish();
-				assertThat(exchange.requestHeaders.get("x-fixture")).isEqualTo("go-profile");
-			}
+			assertThat(requestHeadersAfterOneRequest(restarted, compiled, "cached").get("x-fixture"))
+				.isEqualTo("go-profile");
 			assertThat(this.logged.list).isEmpty();
 		}
 	}
@@ -299,6 +280,21 @@ class CompileCacheTests {
 	 * Rewrites every item of an entry's jar through {@code change} (null: left out),
 	 * keeping the header and the MAC before it.
 	 */
+	/**
+	 * The request's headers after {@code compiled} served one request from a new plugin.
+	 */
+	private static ListHeaderMap requestHeadersAfterOneRequest(WasmEngine engine, CompiledPlugin compiled,
+			String name) {
+		try (Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder(name).build())) {
+			PluginConfiguration configuration = plugin.configure(new byte[0]);
+			TestExchange exchange = TestExchange.get("/");
+			HttpStream stream = plugin.openStream(configuration, exchange);
+			assertThat(stream.onRequestHeaders(true)).isEqualTo(Decision.Flow.CONTINUE);
+			stream.finish();
+			return exchange.requestHeaders;
+		}
+	}
+
 	private static void rewrite(Path entry, java.util.function.BiFunction<String, byte[], byte[]> change)
 			throws IOException {
 		byte[] file = Files.readAllBytes(entry);
