@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -285,7 +286,10 @@ class CompileCacheTests {
 	 */
 	private static ListHeaderMap requestHeadersAfterOneRequest(WasmEngine engine, CompiledPlugin compiled,
 			String name) {
-		try (Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder(name).build())) {
+		// huge-function's interpreted function is slow in a cold JVM: a deadline a loaded
+		// machine cannot miss
+		try (Plugin plugin = engine.createPlugin(compiled,
+				PluginSettings.builder(name).withCallTimeout(Duration.ofSeconds(60)).build())) {
 			PluginConfiguration configuration = plugin.configure(new byte[0]);
 			TestExchange exchange = TestExchange.get("/");
 			HttpStream stream = plugin.openStream(configuration, exchange);
