@@ -11,7 +11,6 @@ import io.github.wasmgateway.engine.VmInfo;
 import io.github.wasmgateway.engine.WasmEngine;
 import io.github.wasmgateway.engine.host.HostServices;
 import io.github.wasmgateway.engine.host.WorkerExecutors;
-import io.github.wasmgateway.engine.internal.HeapWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -158,7 +157,7 @@ public final class PluginHeap {
 		try (Plugin plugin = engine.createPlugin(compiled, PluginSettings.builder("heap").build())) {
 			plugin.configure(CONFIGURATIONS.getOrDefault(name, "{}").getBytes(StandardCharsets.UTF_8));
 			System.out.printf("%n%s (%s), by class:%n", name, mode.name().toLowerCase(Locale.ROOT));
-			for (HeapWalker.ClassBytes row : plugin.footprint().byClass()) {
+			for (PluginFootprint.ClassBytes row : plugin.footprint().byClass()) {
 				System.out.printf("%10d %7d %s%n", row.bytes(), row.count(), row.className());
 			}
 		}

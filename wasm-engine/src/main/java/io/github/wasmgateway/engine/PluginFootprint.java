@@ -57,7 +57,7 @@ public final class PluginFootprint {
 	 * What the plugin retains now, class by class, largest first: a diagnosis (a walk
 	 * each call), not a figure for the endpoint.
 	 */
-	public List<HeapWalker.ClassBytes> byClass() {
+	public List<ClassBytes> byClass() {
 		return this.walker.bytesByClass(this.plugin);
 	}
 
@@ -82,6 +82,12 @@ public final class PluginFootprint {
 			return (this.binaryBytes > 0) ? (double) this.retainedHeapBytes / this.binaryBytes : 0;
 		}
 
+	}
+
+	/**
+	 * Bytes and count of one class's objects in a walk (arrays by their component type).
+	 */
+	public record ClassBytes(String className, long bytes, long count) {
 	}
 
 }

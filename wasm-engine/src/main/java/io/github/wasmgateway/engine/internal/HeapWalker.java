@@ -1,6 +1,7 @@
 package io.github.wasmgateway.engine.internal;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.github.wasmgateway.engine.PluginFootprint.ClassBytes;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -68,10 +69,6 @@ public final class HeapWalker {
 		List<ClassBytes> sorted = new ArrayList<>(byClass.values());
 		sorted.sort(Comparator.comparingLong(ClassBytes::bytes).reversed());
 		return sorted;
-	}
-
-	/** Bytes and count of one class's objects in a walk. */
-	public record ClassBytes(String className, long bytes, long count) {
 	}
 
 	private long walk(ObjLongConsumer<Class<?>> counted, Object... roots) {
