@@ -152,7 +152,10 @@ class RedisGatewayTests {
 	void wrongPasswordIsAStatusTheRequestGoesOn() {
 		assertThat(redisInit(first, "secured", "", "wrong")).isEqualTo("0");
 		String seen = upstreamSaw(first, "/ex/redis", "x-op", "redis-call", "x-cluster", "secured");
-		assertThat(header(seen, "x-redis-status")).isEqualTo(Integer.toString(RedisFailures.REJECTED));
+		assertThat(header(seen, "x-redis-status"))
+			.as("status of a call with a wrong password; the gateway's Redis health: %s",
+					first.context().getBean(WasmRedisHealthIndicator.class).health().getDetails())
+			.isEqualTo(Integer.toString(RedisFailures.REJECTED));
 		assertThat(header(seen, "x-redis-reply")).isEmpty();
 		assertThat(redisInit(first, "secured", "", "s3cret")).isEqualTo("0");
 		assertThat(redisCall(first, "secured", "PING")).isEqualTo("+PONG");
