@@ -60,6 +60,16 @@ public final class ModuleCompiler {
 	 */
 	private static final FunctionBody UNREACHABLE = unreachableBody();
 
+	/**
+	 * The functions of one generated class ({@code FuncGroup_N}; Chicory's default is
+	 * 12,288, so one class for nearly any module): a warm start defines, and so verifies,
+	 * a group only when a call first reaches it ({@link CachedClasses}), so a large
+	 * module's start-up verifies the few groups it runs instead of all its code. Part of
+	 * the compile cache's format ({@link CompileCache#HEADER}): an entry of another size
+	 * is compiled again.
+	 */
+	static final int FUNCTIONS_PER_CLASS = 256;
+
 	/** A custom section's name as the binary spells it: its length, then "name". */
 	private static final byte[] NAME_SECTION_PREFIX = { 4, 'n', 'a', 'm', 'e' };
 
@@ -168,10 +178,16 @@ public final class ModuleCompiler {
 	 * method stay interpreted.
 	 */
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
+		return compile(bytes, module, sha256, cache, FUNCTIONS_PER_CLASS);
+	}
+
+	static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache,
+			int functionsPerClass) {
 		long started = System.nanoTime();
 		String className = compiledClassName(sha256);
 		CompilerResult result = Compiler.builder(module)
 			.withClassName(className)
+			.withMaxFunctionsPerClass(functionsPerClass)
 			.withInterpreterFallback(InterpreterFallback.SILENT)
 			.withClassCollectorFactory(ClassLoadingCollector::new)
 			.build()
