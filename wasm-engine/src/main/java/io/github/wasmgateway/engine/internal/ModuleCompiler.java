@@ -235,8 +235,21 @@ public final class ModuleCompiler {
 			}
 		}
 		WasmModule.Builder builder = WasmModule.builder().withValidation(false);
+		byte[] rest = stripped;
+		int[] data = dataSection(stripped);
+		if (data != null) {
+			// the data section read here, the rest (a fraction of a large module's
+			// stripped binary) by Chicory's parser
+			DataSection section = DataSegmentMerge.read(stripped, data[1], data[2]);
+			if (section != null) {
+				builder.setDataSection(section);
+				rest = new byte[stripped.length - (data[2] - data[0])];
+				System.arraycopy(stripped, 0, rest, 0, data[0]);
+				System.arraycopy(stripped, data[2], rest, data[0], stripped.length - data[2]);
+			}
+		}
 		AtomicInteger functions = new AtomicInteger();
-		parser.build().parse(new ByteArrayInputStream(stripped), (section) -> {
+		parser.build().parse(new ByteArrayInputStream(rest), (section) -> {
 			if (section instanceof FunctionSection declared) {
 				functions.set(declared.functionCount());
 			}
@@ -250,6 +263,26 @@ public final class ModuleCompiler {
 			builder.setCodeSection(code.build());
 		}
 		return builder.build();
+	}
+
+	/**
+	 * Where a binary's data section is: its start (the section id), the start of its
+	 * contents and its end; null when it has none.
+	 */
+	private static int[] dataSection(byte[] binary) {
+		ByteBuffer sections = ByteBuffer.wrap(binary);
+		sections.position(8);
+		while (sections.hasRemaining()) {
+			int start = sections.position();
+			int id = sections.get() & 0xff;
+			int size = (int) readVarUInt32(sections);
+			int contents = sections.position();
+			if (id == SectionId.DATA) {
+				return new int[] { start, contents, contents + size };
+			}
+			sections.position(contents + size);
+		}
+		return null;
 	}
 
 	private static void addSection(WasmModule.Builder builder, Section section) {
@@ -486,7 +519,7 @@ public final class ModuleCompiler {
 				NAME_SECTION_PREFIX, 0, NAME_SECTION_PREFIX.length);
 	}
 
-	private static long readVarUInt32(ByteBuffer buffer) {
+	static long readVarUInt32(ByteBuffer buffer) {
 		long value = 0;
 		int shift = 0;
 		while (true) {
