@@ -174,13 +174,14 @@ public final class StartupTimes {
 			timer.lap("cacheRead");
 			var factory = CachedClasses.define(entry);
 			timer.lap("defineClasses");
-			WasmModule stripped = ModuleCompiler.parseStripped(entry.module(), entry.interpretedFunctions());
+			ModuleCompiler.Stripped stripped = ModuleCompiler.parseStripped(entry.module(),
+					entry.interpretedFunctions());
 			timer.lap("parseStripped");
-			ModuleInspector.inspect(stripped, "large-profile");
-			HostFunctions.check(stripped, "large-profile");
-			FunctionNames.of(stripped);
+			ModuleInspector.inspect(stripped.module(), "large-profile");
+			HostFunctions.check(stripped.module(), "large-profile");
 			timer.lap("inspect");
-			loaded = new LoadedModule(stripped, factory, null, 0, true, 0, entry.mainClass(), new InterpretedStacks());
+			loaded = new LoadedModule(stripped.module(), factory, stripped.names(), 0, true, 0, entry.mainClass(),
+					new InterpretedStacks());
 		}
 		instantiate(loaded);
 		timer.lap("instantiate");
