@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +37,13 @@ import javax.management.ObjectName;
  * memory; and how long the walk (with the metaspace read) took. Each plugin gets the demo
  * gateway's configuration (or {@code {}}); one that refuses it is marked.
  * {@code --breakdown=NAME} prints what that plugin retains, class by class.
+ * {@code --compile-cache=DIR} loads AOT plugins through a compile cache: run twice with
+ * the same directory, the second run measures them loaded from it (the classes not yet
+ * run are held as bytes, not yet defined).
  *
  * <pre>
  * ./mvnw -Pquick install
- * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...] [--vms=N] [--breakdown=NAME]
+ * java -cp benchmarks/target/benchmarks.jar io.github.wasmgateway.benchmarks.PluginHeap [mode...] [--vms=N] [--breakdown=NAME] [--compile-cache=DIR]
  * </pre>
  */
 public final class PluginHeap {
@@ -74,9 +78,13 @@ public final class PluginHeap {
 		List<ExecutionMode> modes = new ArrayList<>();
 		int vms = 1;
 		String breakdown = null;
+		Path compileCache = null;
 		for (String arg : args) {
 			if (arg.startsWith("--vms=")) {
 				vms = Integer.parseInt(arg.substring("--vms=".length()));
+			}
+			else if (arg.startsWith("--compile-cache=")) {
+				compileCache = Path.of(arg.substring("--compile-cache=".length()));
 			}
 			else if (arg.startsWith("--breakdown=")) {
 				breakdown = arg.substring("--breakdown=".length());
@@ -101,9 +109,12 @@ public final class PluginHeap {
 		System.out.printf("%-24s %-11s %9s %11s %6s %11s %6s %9s %10s%n", "plugin", "mode", "binary", "walked", "ratio",
 				"histogram", "ratio", "linear", "metaspace");
 		Workers workers = new Workers(vms);
-		try (WasmEngine engine = WasmEngine.builder()
-			.withHostServices(HostServices.builder().withWorkers(workers).build())
-			.build()) {
+		WasmEngine.Builder builder = WasmEngine.builder()
+			.withHostServices(HostServices.builder().withWorkers(workers).build());
+		if (compileCache != null) {
+			builder.withCompileCache(compileCache);
+		}
+		try (WasmEngine engine = builder.build()) {
 			for (ExecutionMode mode : modes) {
 				// the first load of a mode pays for the engine's and Chicory's own
 				// classes

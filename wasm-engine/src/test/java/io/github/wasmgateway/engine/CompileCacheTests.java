@@ -136,6 +136,28 @@ class CompileCacheTests {
 	}
 
 	@Test
+	void entryWithItsFunctionsInOneClassIsCompiledAgainQuietly() throws IOException {
+		PluginBinary binary = Fixtures.binary("go-profile");
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		// format 3: as format 4, with every function in one class (Chicory's default)
+		byte[] file = Files.readAllBytes(entry);
+		int header = new String(file, 0, 100, StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+		ByteArrayOutputStream format3 = new ByteArrayOutputStream();
+		format3.writeBytes("wasm-gateway compile cache 3\n".getBytes(StandardCharsets.US_ASCII));
+		format3.write(file, header, file.length - header);
+		Files.write(entry, format3.toByteArray());
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
+				.isTrue();
+			assertThat(this.logged.list).isEmpty();
+		}
+	}
+
+	@Test
 	void functionLeftInterpretedRunsFromTheCache() throws IOException {
 		PluginBinary binary = Fixtures.binary("huge-function");
 		try (WasmEngine first = WasmEngine.builder().withCompileCache(this.cache).build()) {

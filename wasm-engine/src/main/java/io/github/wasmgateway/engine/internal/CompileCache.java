@@ -56,12 +56,17 @@ public final class CompileCache {
 
 	/**
 	 * How an entry starts: its format, then the MAC, then a jar of the classes, the
-	 * stripped module and their properties. Format 3 has its data segments merged
+	 * stripped module and their properties. Format 4 has its functions in classes of
+	 * {@link ModuleCompiler#FUNCTIONS_PER_CLASS} (the number is part of the header, so an
+	 * entry compiled with another is compiled again), its data segments merged
 	 * ({@link DataSegmentMerge}) and the MAC over the jar as stored (its items written
 	 * uncompressed since 2026-12-08, compressed before: both are read); an entry of an
-	 * older format (a bare jar) is compiled again and rewritten, never read.
+	 * older format (format 3: every function in one class; before it, a bare jar) is
+	 * compiled again and rewritten, never read.
 	 */
-	static final byte[] HEADER = "wasm-gateway compile cache 3\n".getBytes(StandardCharsets.US_ASCII);
+	static final byte[] HEADER = ("wasm-gateway compile cache 4, " + ModuleCompiler.FUNCTIONS_PER_CLASS
+			+ " functions per class\n")
+		.getBytes(StandardCharsets.US_ASCII);
 
 	private static final int MAC_BYTES = 32;
 

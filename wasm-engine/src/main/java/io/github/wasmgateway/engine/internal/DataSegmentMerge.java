@@ -2,11 +2,14 @@ package io.github.wasmgateway.engine.internal;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSection;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -132,6 +135,56 @@ final class DataSegmentMerge {
 		ModuleCompiler.writeVarUInt32(section, count);
 		section.writeBytes(segments.toByteArray());
 		return section.toByteArray();
+	}
+
+	/**
+	 * The data section whose contents ({@code bytes} from {@code from} to {@code to}) are
+	 * segments as {@link #encode} writes them (active, memory 0, at an
+	 * {@code i32.const}), as Chicory's parser would build it; null when a segment is of
+	 * another kind (Chicory's parser reads those). A warm start reads the stored section
+	 * so: Chicory's parser would first copy the whole binary through 1 KB reads, and the
+	 * merged image is most of a large module's stripped binary.
+	 */
+	static DataSection read(byte[] bytes, int from, int to) {
+		ByteBuffer contents = ByteBuffer.wrap(bytes, from, to - from);
+		DataSection.Builder section = DataSection.builder();
+		try {
+			long count = ModuleCompiler.readVarUInt32(contents);
+			for (long i = 0; i < count; i++) {
+				if (contents.get() != 0 || contents.get() != OpCode.I32_CONST.opcode()) {
+					return null;
+				}
+				int offset = readVarInt32(contents);
+				if (contents.get() != OpCode.END.opcode()) {
+					return null;
+				}
+				int length = (int) ModuleCompiler.readVarUInt32(contents);
+				int start = contents.position();
+				contents.position(start + length);
+				Instruction constant = new Instruction(-1, OpCode.I32_CONST, new long[] { offset });
+				section.addDataSegment(
+						new ActiveDataSegment(0, List.of(constant), Arrays.copyOfRange(bytes, start, start + length)));
+			}
+		}
+		catch (RuntimeException ex) {
+			// not well formed: Chicory's parser says why
+			return null;
+		}
+		return contents.hasRemaining() ? null : section.build();
+	}
+
+	/** Signed LEB128, as {@code i32.const} takes its operand. */
+	static int readVarInt32(ByteBuffer in) {
+		int value = 0;
+		int shift = 0;
+		int b;
+		do {
+			b = in.get() & 0xff;
+			value |= (b & 0x7f) << shift;
+			shift += 7;
+		}
+		while ((b & 0x80) != 0);
+		return (shift < 32 && (b & 0x40) != 0) ? (value | (-1 << shift)) : value;
 	}
 
 	/** Signed LEB128, as {@code i32.const} takes its operand. */

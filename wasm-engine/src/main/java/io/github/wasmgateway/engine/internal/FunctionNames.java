@@ -5,6 +5,8 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Function names from a module's name section (kept apart because the stripped module
@@ -23,15 +25,55 @@ public final class FunctionNames {
 	}
 
 	public static FunctionNames of(WasmModule module) {
-		ImportSection imports = module.importSection();
-		int count = imports.count(ExternalType.FUNCTION) + module.functionSection().functionCount();
-		String[] names = new String[count];
+		String[] names = new String[functionCount(module)];
 		NameCustomSection section = module.nameSection();
 		if (section != null) {
-			for (int i = 0; i < count; i++) {
+			for (int i = 0; i < names.length; i++) {
 				names[i] = section.nameOfFunction(i);
 			}
 		}
+		return withImportNames(module.importSection(), names);
+	}
+
+	/**
+	 * The names of {@code module}'s functions from the contents of a name section (after
+	 * its own name): its function names (subsection 1) read as they are, where Chicory's
+	 * parser checks each name with a stream of its characters (for a stripped binary,
+	 * made from one Chicory parsed and validated). A section cut short keeps the names
+	 * read before.
+	 */
+	static FunctionNames of(WasmModule module, ByteBuffer section) {
+		String[] names = new String[functionCount(module)];
+		try {
+			while (section.hasRemaining()) {
+				int id = section.get();
+				int end = (int) ModuleCompiler.readVarUInt32(section) + section.position();
+				if (id == 1) {
+					for (long count = ModuleCompiler.readVarUInt32(section); count > 0; count--) {
+						long index = ModuleCompiler.readVarUInt32(section);
+						int length = (int) ModuleCompiler.readVarUInt32(section);
+						if (index < names.length) {
+							names[(int) index] = new String(section.array(), section.position(), length,
+									StandardCharsets.UTF_8);
+						}
+						section.position(section.position() + length);
+					}
+				}
+				section.position(end);
+			}
+		}
+		catch (RuntimeException ex) {
+			// malformed: the names read so far
+		}
+		return withImportNames(module.importSection(), names);
+	}
+
+	private static int functionCount(WasmModule module) {
+		return module.importSection().count(ExternalType.FUNCTION) + module.functionSection().functionCount();
+	}
+
+	/** Imported functions the name section does not name called by their import. */
+	private static FunctionNames withImportNames(ImportSection imports, String[] names) {
 		int function = 0;
 		for (int i = 0; i < imports.importCount(); i++) {
 			Import imported = imports.getImport(i);

@@ -60,6 +60,16 @@ public final class ModuleCompiler {
 	 */
 	private static final FunctionBody UNREACHABLE = unreachableBody();
 
+	/**
+	 * The functions of one generated class ({@code FuncGroup_N}; Chicory's default is
+	 * 12,288, so one class for nearly any module): a warm start defines, and so verifies,
+	 * a group only when a call first reaches it ({@link CachedClasses}), so a large
+	 * module's start-up verifies the few groups it runs instead of all its code. Part of
+	 * the compile cache's format ({@link CompileCache#HEADER}): an entry of another size
+	 * is compiled again.
+	 */
+	static final int FUNCTIONS_PER_CLASS = 256;
+
 	/** A custom section's name as the binary spells it: its length, then "name". */
 	private static final byte[] NAME_SECTION_PREFIX = { 4, 'n', 'a', 'm', 'e' };
 
@@ -127,10 +137,10 @@ public final class ModuleCompiler {
 	 */
 	public static LoadedModule cached(String sha256, CompileCache cache) {
 		long started = System.nanoTime();
-		AtomicReference<FutureTask<WasmModule>> parsing = new AtomicReference<>();
+		AtomicReference<FutureTask<Stripped>> parsing = new AtomicReference<>();
 		CompileCache.Entry entry = cache.get(sha256, (module, interpreted) -> {
 			// parsed on a second core while this thread reads and defines the classes
-			FutureTask<WasmModule> parse = new FutureTask<>(() -> parseStripped(module, interpreted));
+			FutureTask<Stripped> parse = new FutureTask<>(() -> parseStripped(module, interpreted));
 			Thread thread = new Thread(parse,
 					"wasm-gateway-parse-" + sha256.substring(0, Math.min(8, sha256.length())));
 			thread.setDaemon(true);
@@ -143,7 +153,7 @@ public final class ModuleCompiler {
 			return null;
 		}
 		Function<Instance, Machine> machineFactory = CachedClasses.define(entry);
-		WasmModule stripped;
+		Stripped stripped;
 		try {
 			stripped = parsing.get().get();
 		}
@@ -168,10 +178,16 @@ public final class ModuleCompiler {
 	 * method stay interpreted.
 	 */
 	public static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache) {
+		return compile(bytes, module, sha256, cache, FUNCTIONS_PER_CLASS);
+	}
+
+	static LoadedModule compile(byte[] bytes, WasmModule module, String sha256, CompileCache cache,
+			int functionsPerClass) {
 		long started = System.nanoTime();
 		String className = compiledClassName(sha256);
 		CompilerResult result = Compiler.builder(module)
 			.withClassName(className)
+			.withMaxFunctionsPerClass(functionsPerClass)
 			.withInterpreterFallback(InterpreterFallback.SILENT)
 			.withClassCollectorFactory(ClassLoadingCollector::new)
 			.build()
@@ -188,9 +204,9 @@ public final class ModuleCompiler {
 				false, started, className);
 	}
 
-	private static LoadedModule loaded(CompileCache.Entry entry, WasmModule stripped,
+	private static LoadedModule loaded(CompileCache.Entry entry, Stripped stripped,
 			Function<Instance, Machine> machineFactory, boolean fromCache, long started, String className) {
-		return new LoadedModule(stripped, machineFactory, FunctionNames.of(stripped),
+		return new LoadedModule(stripped.module(), machineFactory, stripped.names(),
 				entry.interpretedFunctions().size(), fromCache, (System.nanoTime() - started) / 1_000_000, className,
 				new InterpretedStacks());
 	}
@@ -205,13 +221,18 @@ public final class ModuleCompiler {
 	 * ({@link #UNREACHABLE}), where Chicory's parser would build a body, an instruction
 	 * list and a control tree for each (about half the parse of a large module, and its
 	 * heap). Otherwise the code is decoded and its stubs share one body
-	 * ({@link #withSharedStubs}).
+	 * ({@link #withSharedStubs}). The data section of merged segments
+	 * ({@link DataSegmentMerge#read}) and the function names
+	 * ({@link FunctionNames#of( WasmModule, ByteBuffer)}) are read without Chicory's
+	 * parser, which copies its whole input through 1 KB reads first and checks every name
+	 * with a stream of its characters (in a JVM that has just started, 30 and 80 ms of
+	 * the large fixture's parse).
 	 */
-	static WasmModule parseStripped(byte[] stripped, Set<Integer> interpreted) {
+	static Stripped parseStripped(byte[] stripped, Set<Integer> interpreted) {
 		return parseStripped(stripped, !interpreted.isEmpty());
 	}
 
-	private static WasmModule parseStripped(byte[] stripped, boolean decodeCode) {
+	private static Stripped parseStripped(byte[] stripped, boolean decodeCode) {
 		Parser.Builder parser = Parser.builder();
 		for (int id = SectionId.CUSTOM; id <= SectionId.TAG; id++) {
 			if (id != SectionId.CODE || decodeCode) {
@@ -219,8 +240,34 @@ public final class ModuleCompiler {
 			}
 		}
 		WasmModule.Builder builder = WasmModule.builder().withValidation(false);
+		// the data and name sections are read here (most of a large module's stripped
+		// binary, and its 2,172 names), the rest by Chicory's parser
+		ByteArrayOutputStream rest = new ByteArrayOutputStream();
+		rest.write(stripped, 0, 8);
+		ByteBuffer names = null;
+		ByteBuffer sections = ByteBuffer.wrap(stripped);
+		sections.position(8);
+		while (sections.hasRemaining()) {
+			int start = sections.position();
+			int id = sections.get() & 0xff;
+			int size = (int) readVarUInt32(sections);
+			int contents = sections.position();
+			sections.position(contents + size);
+			DataSection data = (id == SectionId.DATA) ? DataSegmentMerge.read(stripped, contents, contents + size)
+					: null;
+			if (data != null) {
+				builder.setDataSection(data);
+			}
+			else if (id == SectionId.CUSTOM && isNameSection(stripped, contents, size)) {
+				names = ByteBuffer.wrap(stripped, contents + NAME_SECTION_PREFIX.length,
+						size - NAME_SECTION_PREFIX.length);
+			}
+			else {
+				rest.write(stripped, start, contents + size - start);
+			}
+		}
 		AtomicInteger functions = new AtomicInteger();
-		parser.build().parse(new ByteArrayInputStream(stripped), (section) -> {
+		parser.build().parse(new ByteArrayInputStream(rest.toByteArray()), (section) -> {
 			if (section instanceof FunctionSection declared) {
 				functions.set(declared.functionCount());
 			}
@@ -233,7 +280,15 @@ public final class ModuleCompiler {
 			}
 			builder.setCodeSection(code.build());
 		}
-		return builder.build();
+		WasmModule module = builder.build();
+		return new Stripped(module, (names != null) ? FunctionNames.of(module, names) : FunctionNames.of(module));
+	}
+
+	/**
+	 * A stripped binary parsed: the module (without its name section, which only
+	 * {@code names} needs) and its function names.
+	 */
+	record Stripped(WasmModule module, FunctionNames names) {
 	}
 
 	private static void addSection(WasmModule.Builder builder, Section section) {
@@ -337,7 +392,7 @@ public final class ModuleCompiler {
 					// written by the build from a binary it validated, on the class path
 					// with the classes themselves; which functions the build left
 					// interpreted is not recorded, so the code is decoded
-					return parseStripped(in.readAllBytes(), true);
+					return parseStripped(in.readAllBytes(), true).module();
 				}
 				return (WasmModule) type.getMethod("load").invoke(null);
 			}
@@ -465,12 +520,15 @@ public final class ModuleCompiler {
 	}
 
 	private static boolean isNameSection(RawSection section) {
-		byte[] contents = section.contents();
-		return contents.length >= NAME_SECTION_PREFIX.length && Arrays.equals(contents, 0, NAME_SECTION_PREFIX.length,
-				NAME_SECTION_PREFIX, 0, NAME_SECTION_PREFIX.length);
+		return isNameSection(section.contents(), 0, section.contents().length);
 	}
 
-	private static long readVarUInt32(ByteBuffer buffer) {
+	private static boolean isNameSection(byte[] bytes, int contents, int size) {
+		return size >= NAME_SECTION_PREFIX.length && Arrays.equals(bytes, contents,
+				contents + NAME_SECTION_PREFIX.length, NAME_SECTION_PREFIX, 0, NAME_SECTION_PREFIX.length);
+	}
+
+	static long readVarUInt32(ByteBuffer buffer) {
 		long value = 0;
 		int shift = 0;
 		while (true) {

@@ -3,7 +3,12 @@ package io.github.wasmgateway.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import io.github.wasmgateway.engine.Fixtures;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class FunctionNamesTests {
@@ -39,6 +44,29 @@ class FunctionNamesTests {
 		assertThat(names.describe(4)).isEqualTo("burn_cpu[4]");
 		assertThat(names.ofCompiledMethod("func_4")).isEqualTo("burn_cpu[4]");
 		assertThat(names.ofCompiledMethod("call_indirect")).isNull();
+	}
+
+	/**
+	 * A warm start reads the names from the stripped binary's name section itself: the
+	 * same names as Chicory's parser gives from the binary.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "cpu-burner", "rust-plugin", "exerciser", "emscripten-profile", "as-plugin" })
+	void namesReadFromAStrippedBinaryAreChicorysOfTheBinary(String fixture) {
+		byte[] binary = Fixtures.binary(fixture).bytes();
+		WasmModule module = Parser.parse(binary);
+		FunctionNames expected = FunctionNames.of(module);
+
+		FunctionNames stripped = ModuleCompiler
+			.parseStripped(
+					ModuleCompiler.strip(binary, module.importSection().count(ExternalType.FUNCTION), Set.of(), null),
+					Set.of())
+			.names();
+
+		int functions = module.importSection().count(ExternalType.FUNCTION) + module.functionSection().functionCount();
+		for (int i = 0; i <= functions; i++) {
+			assertThat(stripped.describe(i)).isEqualTo(expected.describe(i));
+		}
 	}
 
 }
