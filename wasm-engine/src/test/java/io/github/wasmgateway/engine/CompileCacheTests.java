@@ -55,6 +55,14 @@ class CompileCacheTests {
 		((Logger) LoggerFactory.getLogger(CompileCache.class)).detachAppender(this.logged);
 	}
 
+	/** The cache entry of {@code binary}, written by an engine compiling it. */
+	private Path cachedEntry(PluginBinary binary) {
+		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			engine.compile(binary, ExecutionMode.AOT);
+		}
+		return this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+	}
+
 	@Test
 	void secondEngineLoadsCompiledClassesFromTheCache() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
@@ -101,10 +109,7 @@ class CompileCacheTests {
 	@Test
 	void tamperedStrippedModuleIsRefusedAndRecompiled() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
-		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			engine.compile(binary, ExecutionMode.AOT);
-		}
-		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		Path entry = cachedEntry(binary);
 		rewrite(entry, (name, bytes) -> {
 			if (name.equals("module.wasm")) {
 				bytes[bytes.length - 1] ^= 1;
@@ -121,10 +126,7 @@ class CompileCacheTests {
 	@Test
 	void entryOfAnOlderFormatIsCompiledAgainQuietly() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
-		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			engine.compile(binary, ExecutionMode.AOT);
-		}
-		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		Path entry = cachedEntry(binary);
 		// the older formats were a bare jar, the MAC inside, the data segments unmerged
 		Files.write(entry, Arrays.copyOfRange(Files.readAllBytes(entry), jarStart(entry), (int) Files.size(entry)));
 		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
@@ -138,10 +140,7 @@ class CompileCacheTests {
 	@Test
 	void entryWithItsFunctionsInOneClassIsCompiledAgainQuietly() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
-		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			engine.compile(binary, ExecutionMode.AOT);
-		}
-		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		Path entry = cachedEntry(binary);
 		// format 3: as format 4, with every function in one class (Chicory's default)
 		byte[] file = Files.readAllBytes(entry);
 		int header = new String(file, 0, 100, StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
@@ -175,10 +174,7 @@ class CompileCacheTests {
 	@Test
 	void entryWrittenBeforeItsItemsWereStoredUncompressedIsRead() throws Exception {
 		PluginBinary binary = Fixtures.binary("go-profile");
-		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			engine.compile(binary, ExecutionMode.AOT);
-		}
-		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		Path entry = cachedEntry(binary);
 		// as entries were written before: every item compressed, the MAC by the JCE
 		rewrite(entry, (name, bytes) -> bytes);
 		signWithTheJce(entry, binary.sha256());
@@ -216,10 +212,7 @@ class CompileCacheTests {
 	@Test
 	void tamperedClassIsRefusedLoggedAndRecompiled() throws IOException {
 		PluginBinary binary = Fixtures.binary("go-profile");
-		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			engine.compile(binary, ExecutionMode.AOT);
-		}
-		Path entry = this.cache.resolve(binary.sha256() + "-chicory-1.7.5.jar");
+		Path entry = cachedEntry(binary);
 		rewrite(entry, (name, bytes) -> {
 			if (name.endsWith(".class")) {
 				bytes[bytes.length - 1] ^= 1; // one bit of one class: a tampered method
