@@ -36,11 +36,15 @@ public final class UnsignedCompareWorkaround {
 	 * build time ({@code <name>Machine}, {@code <name>MachineFuncGroup_N}, ...) and those
 	 * the engine compiles at load ({@code io.github.wasmgateway.compiled.Wasm<hash>},
 	 * {@code ...Wasm<hash>FuncGroup_N}: no "Machine" in the name of the classes that hold
-	 * the functions, see {@code ModuleCompiler.compiledClassName}).
+	 * the functions, see {@code ModuleCompiler.compiledClassName}), and the engine's own
+	 * classes: a directive applies to the compilations it matches by their root method,
+	 * and C2 inlines a module's small functions into {@code GuestCalls.invokeWithin}, the
+	 * method every guest call goes through, when it compiles that.
 	 */
 	static final String DIRECTIVE = """
 			[{
-			  match: ["com/dylibso/chicory/*.*", "*Machine*.*", "io/github/wasmgateway/compiled/*.*"],
+			  match: ["com/dylibso/chicory/*.*", "*Machine*.*", "io/github/wasmgateway/compiled/*.*",
+			          "io/github/wasmgateway/engine/*.*"],
 			  inline: ["-java/lang/Integer.compareUnsigned", "-java/lang/Long.compareUnsigned"]
 			}]
 			""";

@@ -29,6 +29,15 @@ class UnsignedCompareWorkaroundTests {
 	}
 
 	@Test
+	void theDirectiveCoversTheEngineMethodWasmCodeIsInlinedInto() {
+		// a directive applies by the root of a compilation, and C2 inlines a module's
+		// functions into GuestCalls.invokeWithin (seen with -XX:+PrintInlining)
+		String enginePrefix = WasmEngine.class.getPackageName().replace('.', '/') + "/";
+		assertThat(UnsignedCompareWorkaround.DIRECTIVE).contains("\"" + enginePrefix + "*.*\"");
+		assertThat(GuestCalls.class.getName().replace('.', '/')).startsWith(enginePrefix);
+	}
+
+	@Test
 	void anEngineOnThisJvmHasTheDirectiveExactlyWhenItIsNeeded() throws Exception {
 		WasmEngine.builder().build();
 		boolean needed = UnsignedCompareWorkaround.needed(System.getProperty("java.specification.version"),
