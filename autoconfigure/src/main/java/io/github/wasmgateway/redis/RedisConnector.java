@@ -26,9 +26,6 @@ final class RedisConnector implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisConnector.class);
 
-	/** Lettuce's message when an attempt's handshake ended before it looked. */
-	private static final String HANDSHAKE_OUTCOME_LOST = "RedisHandshakeHandler not registered";
-
 	private final RedisTarget target;
 
 	private final AbstractRedisClient client;
@@ -117,22 +114,13 @@ final class RedisConnector implements AutoCloseable {
 	/**
 	 * One attempt, and a second when Lettuce lost the first one's outcome: when the
 	 * handshake fails (a refused AUTH) and the channel closes before Lettuce's connect
-	 * listener looks for the handshake, Lettuce 6.8 fails the attempt with
-	 * {@value #HANDSHAKE_OUTCOME_LOST} instead of the server's answer (about 1 in 1,000
+	 * listener looks for the handshake, Lettuce 6.8 fails the attempt without the
+	 * server's answer ({@link RedisFailures#handshakeOutcomeLost}; about 1 in 1,000
 	 * attempts on a busy machine), so a wrong password would read as a network failure.
 	 */
 	private CompletableFuture<StatefulConnection<byte[], byte[]>> open() {
-		return attempt().exceptionallyCompose(
-				(failure) -> handshakeOutcomeLost(failure) ? attempt() : CompletableFuture.failedFuture(failure));
-	}
-
-	private static boolean handshakeOutcomeLost(Throwable failure) {
-		for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-			if (t instanceof IllegalStateException && HANDSHAKE_OUTCOME_LOST.equals(t.getMessage())) {
-				return true;
-			}
-		}
-		return false;
+		return attempt().exceptionallyCompose((failure) -> RedisFailures.handshakeOutcomeLost(failure) ? attempt()
+				: CompletableFuture.failedFuture(failure));
 	}
 
 	@SuppressWarnings("unchecked")

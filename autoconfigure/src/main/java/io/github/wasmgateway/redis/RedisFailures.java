@@ -22,6 +22,9 @@ public final class RedisFailures {
 	/** The server refused the connection's handshake: authentication or database. */
 	public static final int REJECTED = 3;
 
+	/** Lettuce's message when a connect attempt's handshake ended before it looked. */
+	private static final String HANDSHAKE_OUTCOME_LOST = "RedisHandshakeHandler not registered";
+
 	/** The reply of a failed call. */
 	static final byte[] NO_REPLY = new byte[0];
 
@@ -47,6 +50,23 @@ public final class RedisFailures {
 			}
 		}
 		return NETWORK;
+	}
+
+	/**
+	 * Whether a connect attempt failed without the outcome of its handshake: Lettuce 6.8
+	 * lost it when the handshake ended (a refused AUTH closes the channel) before its
+	 * connect listener looked for the handshake handler.
+	 */
+	static boolean handshakeOutcomeLost(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof IllegalStateException && HANDSHAKE_OUTCOME_LOST.equals(t.getMessage())) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	static String describe(Throwable failure) {
