@@ -55,6 +55,19 @@ class CompileCacheTests {
 		((Logger) LoggerFactory.getLogger(CompileCache.class)).detachAppender(this.logged);
 	}
 
+	/**
+	 * A restarted engine compiles {@code binary} again rather than read its entry, writes
+	 * the entry again, and logs nothing.
+	 */
+	private void assertCompiledAgainQuietly(PluginBinary binary) {
+		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
+			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
+				.isTrue();
+			assertThat(this.logged.list).isEmpty();
+		}
+	}
+
 	/** The cache entry of {@code binary}, written by an engine compiling it. */
 	private Path cachedEntry(PluginBinary binary) {
 		try (WasmEngine engine = WasmEngine.builder().withCompileCache(this.cache).build()) {
@@ -129,12 +142,7 @@ class CompileCacheTests {
 		Path entry = cachedEntry(binary);
 		// the older formats were a bare jar, the MAC inside, the data segments unmerged
 		Files.write(entry, Arrays.copyOfRange(Files.readAllBytes(entry), jarStart(entry), (int) Files.size(entry)));
-		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
-			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
-				.isTrue();
-			assertThat(this.logged.list).isEmpty();
-		}
+		assertCompiledAgainQuietly(binary);
 	}
 
 	@Test
@@ -148,12 +156,7 @@ class CompileCacheTests {
 		format3.writeBytes("wasm-gateway compile cache 3\n".getBytes(StandardCharsets.US_ASCII));
 		format3.write(file, header, file.length - header);
 		Files.write(entry, format3.toByteArray());
-		try (WasmEngine restarted = WasmEngine.builder().withCompileCache(this.cache).build()) {
-			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).isFalse();
-			assertThat(restarted.compile(binary, ExecutionMode.AOT).fromCache()).as("the entry was written again")
-				.isTrue();
-			assertThat(this.logged.list).isEmpty();
-		}
+		assertCompiledAgainQuietly(binary);
 	}
 
 	@Test
